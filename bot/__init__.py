@@ -1,0 +1,3 @@
+"""claimwatch: watch news feeds for allegations and official denials."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,180 @@
+"""Settings, read once at the entry point from the environment and a `.env` file.
+
+Nothing reads the environment at import time: `load_settings()` is called by the CLI and the
+frozen `Settings` object is passed down. Every key is documented in `.env.example`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot import __version__
+from bot.errors import ConfigError
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$", re.IGNORECASE)
+_UNIT_BYTES = {
+    "b": 1,
+    "k": 1024,
+    "kb": 1024,
+    "m": 1024**2,
+    "mb": 1024**2,
+    "g": 1024**3,
+    "gb": 1024**3,
+}
+
+
+def parse_duration(value: str | float) -> float:
+    """'90s', '10m', '1.5h', '2d', '1w' or a number of seconds -> seconds (> 0).
+
+    Raises ValueError with a message fit to show a user.
+    """
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(value)
+        if not match:
+            raise ValueError(f"expected a duration like 90s, 10m, 2h or 1d, got {value!r}")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[(match.group(2) or "s").lower()]
+    if seconds <= 0:
+        raise ValueError("a duration must be greater than zero")
+    return seconds
+
+
+def parse_size(value: str | int) -> int:
+    """'10MB', '512k', '2000000' -> bytes (> 0). Raises ValueError for anything else."""
+    if isinstance(value, int):
+        size = value
+    else:
+        match = _SIZE.match(value)
+        if not match:
+            raise ValueError(f"expected a size like 512KB or 10MB, got {value!r}")
+        size = int(float(match.group(1)) * _UNIT_BYTES[(match.group(2) or "b").lower()])
+    if size <= 0:
+        raise ValueError("a size must be greater than zero")
+    return size
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's data directory (created on first use)."""
+    from platformdirs import user_data_dir
+
+    directory = Path(user_data_dir("claimwatch", appauthor=False))
+    directory.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{directory / 'claimwatch.db'}"
+
+
+class Settings(BaseSettings):
+    """Every setting claimwatch reads. Frozen: pass it down, never re-read the environment."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        case_sensitive=False,
+    )
+
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty: SQLite file")
+    allowed_private_networks: Annotated[tuple[IPNetwork, ...], NoDecode] = ()
+
+    poll_interval: float = 15 * 60
+    poll_min_interval: float = 5 * 60
+    poll_max_interval: float = 12 * 3600
+    poll_concurrency: int = Field(default=50, ge=1, le=1000)
+    poll_per_host_concurrency: int = Field(default=4, ge=1, le=1000)
+    poll_tick: float = 30.0
+
+    fetch_connect_timeout: float = 10.0
+    fetch_read_timeout: float = 30.0
+    fetch_total_timeout: float = 60.0
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_max_redirects: int = Field(default=5, ge=0, le=30)
+
+    feed_max_failures: int = Field(default=20, ge=1)
+    feed_backoff_max: float = 24 * 3600
+
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and "://" not in value:
+            raise ValueError("expected an SQLAlchemy URL such as sqlite:///path/claimwatch.db")
+        return value
+
+    @field_validator("allowed_private_networks", mode="before")
+    @classmethod
+    def _networks(cls, value: Any) -> tuple[IPNetwork, ...]:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+        elif isinstance(value, list | tuple):
+            parts = [str(p) for p in value]
+        else:
+            raise ValueError("expected comma-separated CIDRs such as 127.0.0.1/32,10.0.0.0/8")
+        networks = []
+        for part in parts:
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise ValueError(f"{part!r} is not a CIDR such as 127.0.0.1/32") from None
+        return tuple(networks)
+
+    @field_validator(
+        "poll_interval",
+        "poll_min_interval",
+        "poll_max_interval",
+        "poll_tick",
+        "fetch_connect_timeout",
+        "fetch_read_timeout",
+        "fetch_total_timeout",
+        "feed_backoff_max",
+        mode="before",
+    )
+    @classmethod
+    def _duration(cls, value: Any) -> float:
+        return parse_duration(value)
+
+    @field_validator("fetch_max_bytes", mode="before")
+    @classmethod
+    def _size(cls, value: Any) -> int:
+        return parse_size(value)
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR")
+        return level
+
+    @property
+    def user_agent(self) -> str:
+        return f"claimwatch/{__version__} (news monitor; polls feeds for allegations and denials)"
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or default_database_url()
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    """Read the settings once. Raises ConfigError naming the first bad setting."""
+    try:
+        settings = Settings(_env_file=env_file, **overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {message}") from None
+    if settings.poll_min_interval > settings.poll_max_interval:
+        raise ConfigError("POLL_MIN_INTERVAL: must not be longer than POLL_MAX_INTERVAL")
+    return settings

@@ -1,0 +1,126 @@
+"""Feed management: the one service the CLI and the chat admin commands call.
+
+Each function opens its own transaction on the Database it is given and returns plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+
+from bot.errors import InvalidFeedURLError
+from bot.opml import OutlineFeed, parse_opml, render_opml
+from bot.types import FeedInfo
+from bot.urls import validate_feed_url
+from storage.db import Database
+from storage.feeds import FeedRepository
+from storage.models import Feed, Meta
+
+IMPORT_CHUNK = 200
+_SEEDED = "default_feeds_seeded"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    added: int
+    already_known: int
+    invalid: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (url, reason)
+
+
+def add_feed(db: Database, url: str, *, now: datetime, interval: float | None = None) -> bool:
+    """Add a feed (polled at the next tick). Returns False when it was already there.
+
+    Raises InvalidFeedURLError for an unusable URL.
+    """
+    url = validate_feed_url(url)
+    with db.session() as session:
+        _feed, created = FeedRepository(session).add(url, now=now, interval=interval)
+    return created
+
+
+def remove_feed(db: Database, ref: str) -> str | None:
+    """Remove by id or URL; returns the removed URL, None when no such feed."""
+    with db.session() as session:
+        feed = FeedRepository(session).remove(ref)
+        return feed.url if feed else None
+
+
+def enable_feed(db: Database, ref: str, *, now: datetime) -> str | None:
+    with db.session() as session:
+        feed = FeedRepository(session).enable(ref, now=now)
+        return feed.url if feed else None
+
+
+def list_feeds(db: Database) -> list[FeedInfo]:
+    with db.session() as session:
+        return FeedRepository(session).list_info()
+
+
+def import_feeds(
+    db: Database,
+    outlines: list[OutlineFeed],
+    *,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Add every valid URL (existing ones are kept as they are), in chunks of IMPORT_CHUNK,
+    each its own transaction, calling progress(done, total) after each chunk."""
+    invalid: list[tuple[str, str]] = []
+    valid: list[OutlineFeed] = []
+    for outline in outlines:
+        try:
+            valid.append(OutlineFeed(validate_feed_url(outline.url), outline.title))
+        except InvalidFeedURLError as exc:
+            invalid.append((outline.url[:200], str(exc)))
+    unique = list({o.url: o for o in valid}.values())
+    added = 0
+    for start in range(0, len(unique), IMPORT_CHUNK):
+        chunk = unique[start : start + IMPORT_CHUNK]
+        with db.session() as session:
+            repo = FeedRepository(session)
+            added += repo.add_many([o.url for o in chunk], now=now)
+            titles = {o.url: o.title for o in chunk if o.title}
+            for feed in session.query(Feed).filter(Feed.url.in_(list(titles))):
+                if not feed.title:
+                    feed.title = titles[feed.url][:1000]
+        if progress is not None:
+            progress(min(start + IMPORT_CHUNK, len(unique)), len(unique))
+    return ImportReport(added=added, already_known=len(unique) - added, invalid=tuple(invalid))
+
+
+def import_opml(
+    db: Database,
+    data: bytes,
+    *,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import an OPML document. Raises OPMLError when it is not OPML."""
+    return import_feeds(db, parse_opml(data), now=now, progress=progress)
+
+
+def export_opml(db: Database, *, now: datetime) -> str:
+    feeds = [OutlineFeed(f.url, f.title) for f in list_feeds(db)]
+    return render_opml(feeds, now)
+
+
+def default_feeds() -> list[OutlineFeed]:
+    data = resources.files("bot").joinpath("data/default-feeds.opml").read_bytes()
+    return parse_opml(data)
+
+
+def seed_default_feeds(db: Database, *, now: datetime) -> int:
+    """On the very first start, add the shipped feed list; never again (even if all are removed).
+
+    Returns how many feeds were added.
+    """
+    with db.session() as session:
+        if session.get(Meta, _SEEDED) is not None:
+            return 0
+        session.add(Meta(key=_SEEDED, value=now.isoformat()))
+        has_feeds = session.query(Feed.id).first() is not None
+    if has_feeds:
+        return 0
+    return import_feeds(db, default_feeds(), now=now).added

@@ -1,0 +1,301 @@
+"""Fetch one feed over HTTP: conditional GET, redirects, size cap, timeouts, clear errors.
+
+httpx is the client API; its transport is aiohttp's (httpx-aiohttp), which measured 3-15x
+faster than httpx's own pool for many concurrent feeds, and whose resolver hook is where the
+internal-address guard vets every address at connect time (redirect hops included).
+
+`Fetcher.fetch()` returns a FetchedFeed (200 or 304) or raises a FeedError subclass whose
+message is one line a user understands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from bot.errors import (
+    BlockedAddressError,
+    FeedFetchError,
+    FeedHTTPError,
+    FeedTooLargeError,
+)
+from bot.netguard import AddressGuard, guarded_resolver
+from bot.types import FeedState, FetchedFeed
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPolicy:
+    user_agent: str
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    concurrency: int = 50
+    per_host: int = 4
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size // 1024} KB"
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Retry-After as seconds from now (delta-seconds or an HTTP date); None when absent."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def freshness(headers: httpx.Headers, now: datetime) -> float | None:
+    """How long the server says the response stays fresh (Cache-Control max-age or Expires)."""
+    cache_control = headers.get("cache-control", "")
+    match = _MAX_AGE.search(cache_control)
+    if match:
+        return float(match.group(1)) or None
+    expires = headers.get("expires")
+    if expires:
+        seconds = parse_retry_after(expires, now)
+        return seconds or None
+    return None
+
+
+def _describe(exc: httpx.HTTPError, host: str) -> str:
+    """One line for a network failure. httpx-aiohttp maps every aiohttp connection error to
+    ConnectTimeout, so the original aiohttp exception (the cause) is what we classify."""
+    import aiohttp
+
+    cause = exc.__cause__ or exc
+    detail = " ".join(str(cause).split())[:200]
+    if isinstance(cause, aiohttp.ClientConnectorDNSError):
+        return f"cannot resolve the host name {host} (DNS)"
+    if isinstance(cause, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
+        return f"TLS error talking to {host}: {detail}"
+    if isinstance(cause, aiohttp.ClientConnectorError):
+        reason = cause.strerror or detail
+        return f"cannot connect to {host}: {reason}"
+    if isinstance(cause, aiohttp.ServerDisconnectedError):
+        return f"{host} closed the connection before answering"
+    if isinstance(cause, TimeoutError | aiohttp.ServerTimeoutError) or (
+        cause is exc and isinstance(exc, httpx.TimeoutException)
+    ):
+        return f"timed out waiting for {host}"
+    return f"network error talking to {host}: {detail or type(cause).__name__}"
+
+
+class Fetcher:
+    """An HTTP client for feeds. Use as `async with Fetcher(policy, guard) as fetcher:`."""
+
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        guard: AddressGuard,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        """`transport` replaces the guarded aiohttp transport (benchmarks only: the
+        internal-address guard then covers IP-literal hosts, not host names)."""
+        self.policy = policy
+        self.guard = guard
+        self.clock = clock
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> Fetcher:
+        transport = self._transport or self._aiohttp_transport()
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(
+                self.policy.read_timeout,
+                connect=self.policy.connect_timeout,
+                pool=self.policy.total_timeout,
+            ),
+            headers={"User-Agent": self.policy.user_agent, "Accept": ACCEPT},
+            follow_redirects=False,
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def _aiohttp_transport(self) -> httpx.AsyncBaseTransport:
+        import aiohttp
+        from httpx_aiohttp import AiohttpTransport
+
+        policy, guard = self.policy, self.guard
+
+        def session() -> Any:
+            connector = aiohttp.TCPConnector(
+                limit=policy.concurrency,
+                limit_per_host=policy.per_host,
+                resolver=guarded_resolver(guard),
+                ttl_dns_cache=300,
+            )
+            return aiohttp.ClientSession(
+                connector=connector, cookie_jar=aiohttp.DummyCookieJar(), trust_env=False
+            )
+
+        transport: httpx.AsyncBaseTransport = AiohttpTransport(client=session)
+        return transport
+
+    async def fetch(self, state: FeedState) -> FetchedFeed:
+        """GET the feed with its validators. Raises FeedError subclasses."""
+        try:
+            async with asyncio.timeout(self.policy.total_timeout):
+                return await self._fetch(state)
+        except TimeoutError:
+            raise FeedFetchError(
+                state.url,
+                f"gave up after {self.policy.total_timeout:g} s in all (the server is too slow)",
+            ) from None
+
+    async def _fetch(self, state: FeedState) -> FetchedFeed:
+        assert self._client is not None, "use Fetcher as an async context manager"
+        headers: dict[str, str] = {}
+        if state.etag:
+            headers["If-None-Match"] = state.etag
+        if state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        url = state.url
+        permanent_url: str | None = None
+        all_permanent = True
+        for _hop in range(self.policy.max_redirects + 1):
+            self.guard.check_url(url)
+            host = urlsplit(url).hostname or url
+            try:
+                response = await self._client.send(
+                    self._client.build_request("GET", url, headers=headers), stream=True
+                )
+            except BlockedAddressError as exc:
+                raise BlockedAddressError(url, exc.message) from None
+            except httpx.UnsupportedProtocol as exc:
+                raise FeedFetchError(url, f"unusable URL: {exc}", retryable=False) from None
+            except httpx.HTTPError as exc:
+                raise FeedFetchError(url, _describe(exc, host)) from exc
+            try:
+                if response.status_code in _REDIRECTS:
+                    location = response.headers.get("location", "").strip()
+                    if not location:
+                        raise FeedHTTPError(
+                            url, response.status_code, "redirect without a Location header"
+                        )
+                    next_url = urljoin(url, location)
+                    if urlsplit(next_url).scheme not in ("http", "https"):
+                        raise FeedFetchError(
+                            url, f"redirected to a non-HTTP URL: {next_url[:200]}", retryable=False
+                        )
+                    all_permanent = all_permanent and response.status_code in _PERMANENT
+                    permanent_url = next_url if all_permanent else None
+                    url = next_url
+                    continue
+                return await self._finish(state, url, response, permanent_url)
+            finally:
+                await response.aclose()
+        raise FeedFetchError(
+            state.url, f"too many redirects (more than {self.policy.max_redirects})"
+        )
+
+    async def _finish(
+        self,
+        state: FeedState,
+        url: str,
+        response: httpx.Response,
+        permanent_url: str | None,
+    ) -> FetchedFeed:
+        now = self.clock()
+        status = response.status_code
+        if status == 304:
+            return FetchedFeed(
+                url=url,
+                status=304,
+                body=None,
+                etag=response.headers.get("etag") or state.etag,
+                last_modified=response.headers.get("last-modified") or state.last_modified,
+                permanent_url=permanent_url,
+                max_age=freshness(response.headers, now),
+            )
+        if status >= 400 or status < 200 or status in (204, 205):
+            reason = response.reason_phrase or "error"
+            raise FeedHTTPError(
+                url,
+                status,
+                f"HTTP {status} {reason}".strip(),
+                retry_after=parse_retry_after(response.headers.get("retry-after"), now),
+            )
+        body = await self._read_capped(url, response)
+        return FetchedFeed(
+            url=url,
+            status=status,
+            body=body,
+            content_type=response.headers.get("content-type"),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            permanent_url=permanent_url,
+            max_age=freshness(response.headers, now),
+        )
+
+    async def _read_capped(self, url: str, response: httpx.Response) -> bytes:
+        limit = self.policy.max_bytes
+        declared = response.headers.get("content-length", "")
+        if (
+            declared.isdigit()
+            and int(declared) > limit
+            and "content-encoding" not in response.headers
+        ):
+            raise FeedTooLargeError(
+                url, f"the feed is {_megabytes(int(declared))}, over the {_megabytes(limit)} cap"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise FeedTooLargeError(
+                        url, f"the feed grew past the {_megabytes(limit)} cap (download stopped)"
+                    )
+                chunks.append(chunk)
+        except httpx.DecodingError as exc:
+            raise FeedFetchError(
+                url, f"the body could not be decompressed: {exc}", retryable=False
+            ) from None
+        except httpx.HTTPError as exc:
+            raise FeedFetchError(url, _describe(exc, urlsplit(url).hostname or url)) from exc
+        return b"".join(chunks)

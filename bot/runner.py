@@ -1,0 +1,93 @@
+"""The main job: poll on a schedule (APScheduler 3.x) until SIGINT/SIGTERM, then stop cleanly.
+
+A tick every POLL_TICK seconds polls the feeds that are due; each feed carries its own next
+poll time, so the tick only decides how promptly a due feed is noticed. On a signal the
+scheduler stops taking new ticks, the running poll is cancelled (what was already fetched is
+still written, in whole transactions) and the process exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot.config import Settings
+from bot.errors import StorageError
+from bot.poller import Poller, PollReport
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Runner:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        on_report: Callable[[PollReport], None] | None = None,
+        poller: Poller | None = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.poller = poller or Poller(db, settings)
+        self.on_report = on_report
+        self._stop = asyncio.Event()
+        self._polls: set[asyncio.Task[PollReport]] = set()
+
+    async def tick(self) -> None:
+        """Poll what is due. Errors are reported in one line; the next tick tries again."""
+        task = asyncio.create_task(self.poller.poll())
+        self._polls.add(task)
+        try:
+            report = await task
+        except asyncio.CancelledError:
+            return
+        except StorageError as exc:
+            log.error("poll skipped: %s", exc)
+            return
+        finally:
+            self._polls.discard(task)
+        if self.on_report is not None:
+            self.on_report(report)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> None:
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.stop)
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=self.settings.poll_tick,
+            next_run_time=_utcnow(),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            id="poll",
+        )
+        scheduler.start()
+        log.info("claimwatch is running; press Ctrl+C to stop")
+        try:
+            await self._stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            for task in list(self._polls):
+                task.cancel()
+            if self._polls:
+                await asyncio.gather(*self._polls, return_exceptions=True)
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+            log.info("claimwatch stopped")

@@ -1,0 +1,124 @@
+"""Values that cross a boundary, named after the pipeline stage that makes them.
+
+    FeedState --fetch--> FetchedFeed --parse--> ParsedFeed(ParsedEntry...)
+              --decide--> FeedUpdate (what to write back on the feed row)
+    storage turns ParsedEntry into stored items and answers with an IngestResult.
+
+All are frozen: a stage never mutates what it was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the poller needs to know about a feed before fetching it."""
+
+    id: int
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    interval: float | None = None  # the user's chosen interval, seconds; None: default
+    consecutive_failures: int = 0
+    first_success_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedFeed:
+    """The outcome of one successful HTTP exchange (200 or 304)."""
+
+    url: str  # the URL finally fetched (after redirects)
+    status: int
+    body: bytes | None  # None on 304 Not Modified
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_url: str | None = None  # set when a 301/308 chain moved the feed
+    max_age: float | None = None  # from Cache-Control max-age or Expires, seconds
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    """One feed entry, normalised: text only, times in UTC, a stable guid."""
+
+    guid: str
+    url: str | None  # canonical URL (tracking parameters and fragment dropped)
+    title: str
+    summary: str
+    content: str
+    author: str
+    published_at: datetime | None
+    updated_at: datetime | None
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A parsed feed document."""
+
+    title: str
+    site_url: str | None
+    entries: tuple[ParsedEntry, ...]
+    ttl: float | None = None  # RSS <ttl>, seconds
+    parser: str = ""  # which parser read it (for diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedUpdate:
+    """What one poll changes on the feed row (decided by bot.schedule, written by storage)."""
+
+    feed_id: int
+    polled_at: datetime
+    next_poll_at: datetime
+    ok: bool
+    title: str | None = None
+    site_url: str | None = None
+    new_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    consecutive_failures: int = 0
+    disable_reason: str | None = None
+    not_modified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What storing one feed's entries did."""
+
+    feed_id: int
+    new_item_ids: tuple[int, ...] = ()
+    modified_item_ids: tuple[int, ...] = ()
+    linked_item_ids: tuple[int, ...] = ()  # already known from another feed: a new source only
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPollResult:
+    """One feed's poll: the decision about the feed and what its entries did."""
+
+    feed_id: int
+    url: str
+    update: FeedUpdate
+    ingest: IngestResult = field(default_factory=lambda: IngestResult(feed_id=0))
+    parser: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """A feed as `feeds list` and the chat `/feeds` command show it."""
+
+    id: int
+    url: str
+    title: str
+    interval: float | None
+    next_poll_at: datetime
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    consecutive_failures: int
+    disabled: bool
+    disabled_reason: str | None
+    item_count: int

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, repositories and migrations. No domain logic lives here."""

@@ -1,0 +1,166 @@
+"""Feed repository: add, find, list with health, pick due feeds, record poll outcomes.
+
+Callers own the transaction: pass a Session from `Database.session()`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.types import FeedInfo, FeedState, FeedUpdate
+from storage.models import Feed, ItemSource
+
+
+def _state(feed: Feed) -> FeedState:
+    return FeedState(
+        id=feed.id,
+        url=feed.url,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        interval=feed.interval_seconds,
+        consecutive_failures=feed.consecutive_failures,
+        first_success_at=feed.first_success_at,
+    )
+
+
+class FeedRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, url: str, *, now: datetime, interval: float | None = None) -> tuple[Feed, bool]:
+        """Add a feed (due at once) or return the existing one. Returns (feed, created)."""
+        existing = self.session.scalar(select(Feed).where(Feed.url == url))
+        if existing is not None:
+            if interval is not None and existing.interval_seconds != interval:
+                existing.interval_seconds = interval
+                existing.next_poll_at = min(existing.next_poll_at, now)
+            return existing, False
+        feed = Feed(
+            url=url,
+            title="",
+            interval_seconds=interval,
+            created_at=now,
+            next_poll_at=now,
+            consecutive_failures=0,
+            disabled=False,
+        )
+        self.session.add(feed)
+        self.session.flush()
+        return feed, True
+
+    def existing_urls(self) -> set[str]:
+        return set(self.session.scalars(select(Feed.url)))
+
+    def add_many(self, urls: list[str], *, now: datetime) -> int:
+        """Add feeds in bulk (OPML import); existing URLs are skipped. Returns how many were new."""
+        known = self.existing_urls()
+        fresh = list(dict.fromkeys(u for u in urls if u not in known))
+        for url in fresh:
+            self.session.add(
+                Feed(
+                    url=url,
+                    title="",
+                    created_at=now,
+                    next_poll_at=now,
+                    consecutive_failures=0,
+                    disabled=False,
+                )
+            )
+        self.session.flush()
+        return len(fresh)
+
+    def find(self, ref: str | int) -> Feed | None:
+        """By id (an int or a string of digits) or by exact URL."""
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
+            return self.session.get(Feed, int(ref))
+        return self.session.scalar(select(Feed).where(Feed.url == ref.strip()))
+
+    def remove(self, ref: str | int) -> Feed | None:
+        feed = self.find(ref)
+        if feed is not None:
+            self.session.delete(feed)
+            self.session.flush()
+        return feed
+
+    def titles(self) -> dict[str, str]:
+        return {url: title for url, title in self.session.execute(select(Feed.url, Feed.title))}
+
+    def list_info(self) -> list[FeedInfo]:
+        counts = (
+            select(ItemSource.feed_id, func.count().label("n"))
+            .group_by(ItemSource.feed_id)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(Feed, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.feed_id == Feed.id)
+            .order_by(Feed.id)
+        )
+        return [
+            FeedInfo(
+                id=feed.id,
+                url=feed.url,
+                title=feed.title,
+                interval=feed.interval_seconds,
+                next_poll_at=feed.next_poll_at,
+                last_success_at=feed.last_success_at,
+                last_error=feed.last_error,
+                last_error_at=feed.last_error_at,
+                consecutive_failures=feed.consecutive_failures,
+                disabled=feed.disabled,
+                disabled_reason=feed.disabled_reason,
+                item_count=int(count),
+            )
+            for feed, count in rows
+        ]
+
+    def due(self, now: datetime, *, include_not_due: bool = False) -> list[FeedState]:
+        """Enabled feeds whose next poll time has come (or all enabled ones)."""
+        query = select(Feed).where(Feed.disabled.is_(False)).order_by(Feed.next_poll_at)
+        if not include_not_due:
+            query = query.where(Feed.next_poll_at <= now)
+        return [_state(feed) for feed in self.session.scalars(query)]
+
+    def apply(self, change: FeedUpdate) -> None:
+        """Write one poll's outcome to the feed row."""
+        values: dict[str, object] = {
+            "last_polled_at": change.polled_at,
+            "next_poll_at": change.next_poll_at,
+            "consecutive_failures": change.consecutive_failures,
+        }
+        if change.ok:
+            values.update(last_success_at=change.polled_at, last_error=None)
+            if change.etag is not None or not change.not_modified:
+                values["etag"] = change.etag
+            if change.last_modified is not None or not change.not_modified:
+                values["last_modified"] = change.last_modified
+            if change.title:
+                values["title"] = change.title
+            if change.site_url:
+                values["site_url"] = change.site_url
+        else:
+            values.update(last_error=change.error, last_error_at=change.polled_at)
+        if change.new_url and self.find(change.new_url) is None:
+            values["url"] = change.new_url
+        if change.disable_reason:
+            values.update(disabled=True, disabled_reason=change.disable_reason)
+        self.session.execute(update(Feed).where(Feed.id == change.feed_id).values(**values))
+        if change.ok:
+            self.session.execute(
+                update(Feed)
+                .where(Feed.id == change.feed_id, Feed.first_success_at.is_(None))
+                .values(first_success_at=change.polled_at)
+            )
+
+    def enable(self, ref: str | int, *, now: datetime) -> Feed | None:
+        """Re-enable a disabled feed and make it due now."""
+        feed = self.find(ref)
+        if feed is not None:
+            feed.disabled = False
+            feed.disabled_reason = None
+            feed.consecutive_failures = 0
+            feed.next_poll_at = now
+        return feed
