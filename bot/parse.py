@@ -31,6 +31,7 @@ MAX_TITLE = 1_000
 MAX_SUMMARY = 20_000
 MAX_CONTENT = 400_000
 MAX_GUID = 1_000
+SUMMARY_EXCERPT = 600  # an entry with only full content gets a summary this long
 
 _XML_DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
 _UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
@@ -212,6 +213,14 @@ def parse_time(value: str) -> datetime | None:
     return result if 1970 <= result.year <= 2100 else None
 
 
+def excerpt(text: str, limit: int) -> str:
+    """The first `limit` characters of `text`, cut at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(None, 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def content_hash(title: str, summary: str, content: str) -> str:
     """Hash of what a reader sees, ignoring text that churns on every fetch (clock times)."""
     stable = _CHURN.sub("", f"{title}\n{summary}\n{content}")
@@ -227,16 +236,17 @@ def _entry(raw: Mapping[str, Any], feed_url: str) -> ParsedEntry | None:
     content_raw = _content(raw)
     summary = html_to_text(summary_raw)[:MAX_SUMMARY]
     content = "" if content_raw in ("", summary_raw) else html_to_text(content_raw)[:MAX_CONTENT]
+    if not summary and content:
+        summary = excerpt(content, SUMMARY_EXCERPT)
     if content == summary:
         content = ""
-    if not summary and content:
-        summary = content[:MAX_SUMMARY]
-    url = canonical_url(_link(raw), base=feed_url)
+    link = _link(raw)
+    url = canonical_url(link, base=feed_url)
     published = _time(raw, "published")
     updated = _time(raw, "updated")
     guid = clean_text(_first_text(raw, "id", "guid"))
-    if not guid:
-        guid = url or ""
+    if not guid or guid == link.strip():
+        guid = url or guid
     if not guid:
         if not title and not summary:
             return None  # nothing to identify or show

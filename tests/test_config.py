@@ -1,0 +1,78 @@
+"""Settings: read once, validated, one clear line per mistake."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings, parse_duration, parse_size
+from bot.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("90s", 90), ("10m", 600), ("1.5h", 5400), ("2d", 172800), ("45", 45), ("1w", 604800)],
+)
+def test_durations(text: str, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "ten minutes", "-5m", "0s", "5 parsecs"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(text)
+
+
+def test_sizes() -> None:
+    assert parse_size("10MB") == 10 * 1024 * 1024
+    assert parse_size("512k") == 512 * 1024
+    assert parse_size("2000") == 2000
+    with pytest.raises(ValueError):
+        parse_size("lots")
+
+
+def test_env_file_and_networks(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text(
+        "DATABASE_URL=sqlite:///x.db\nALLOWED_PRIVATE_NETWORKS=127.0.0.1/32, ::1/128\n"
+        "POLL_INTERVAL=10m\nFETCH_MAX_BYTES=2MB\n"
+    )
+    settings = load_settings(env)
+    assert settings.database_url == "sqlite:///x.db"
+    assert settings.allowed_private_networks == (
+        ipaddress.ip_network("127.0.0.1/32"),
+        ipaddress.ip_network("::1/128"),
+    )
+    assert settings.poll_interval == 600
+    assert settings.fetch_max_bytes == 2 * 1024 * 1024
+
+
+def test_defaults_allow_no_private_network() -> None:
+    settings = load_settings(env_file=None)
+    assert settings.allowed_private_networks == ()
+    assert settings.resolved_database_url().startswith("sqlite:///")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("allowed_private_networks", "127.0.0.1/32,not-a-cidr", "ALLOWED_PRIVATE_NETWORKS"),
+        ("poll_interval", "soon", "POLL_INTERVAL"),
+        ("database_url", "just-a-path.db", "DATABASE_URL"),
+        ("poll_concurrency", "0", "POLL_CONCURRENCY"),
+        ("log_level", "LOUD", "LOG_LEVEL"),
+    ],
+)
+def test_bad_values_name_the_setting(key: str, value: str, named: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(env_file=None, **{key: value})
+    message = str(info.value)
+    assert message.startswith(f"{named}: ")
+    assert "\n" not in message
+
+
+def test_min_interval_above_max_is_refused() -> None:
+    with pytest.raises(ConfigError, match="POLL_MIN_INTERVAL"):
+        load_settings(env_file=None, poll_min_interval="2h", poll_max_interval="1h")
