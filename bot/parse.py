@@ -98,6 +98,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
             parser = "fastfeedparser"
         except Exception:  # noqa: BLE001 - any failure here just means "use feedparser"
             raw = None
+        if raw is not None and any(_hollow(e) for e in raw.get("entries") or []):
+            raw = None  # an entry it found nothing in: the tolerant parser may do better
     if raw is None:
         if _looks_like_json(body):
             raise FeedParseError(url, "the body is JSON but not a JSON Feed")
@@ -126,6 +128,10 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
         ttl=ttl,
         parser=parser,
     )
+
+
+def _hollow(entry: Mapping[str, Any]) -> bool:
+    return not any(entry.get(k) for k in ("title", "description", "summary", "content", "link"))
 
 
 def _feedparser(body: bytes, url: str, content_type: str | None) -> Mapping[str, Any]:
@@ -227,7 +233,9 @@ def content_hash(title: str, summary: str, content: str) -> str:
     return hashlib.sha256(" ".join(stable.split()).encode("utf-8", "replace")).hexdigest()[:32]
 
 
-def _entry(raw: Mapping[str, Any], feed_url: str) -> ParsedEntry | None:
+def _entry(mapping: Mapping[str, Any], feed_url: str) -> ParsedEntry | None:
+    # A plain copy: feedparser's dict maps missing keys onto others with a DeprecationWarning.
+    raw = dict(mapping)
     title_raw = _first_text(raw, "title")
     detail = raw.get("title_detail")
     plain_title = isinstance(detail, Mapping) and detail.get("type") == "text/plain"
