@@ -7,6 +7,7 @@ The server records what every request carried, so tests can assert on conditiona
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
@@ -116,10 +117,8 @@ class FeedServer:
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if status != 304:
-                    try:
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                         self.wfile.write(body)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass
 
             def _trickle(self, route: Route, headers: dict[str, str], body: bytes) -> None:
                 self.send_response(route.status)
