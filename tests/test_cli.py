@@ -1,0 +1,231 @@
+"""The `claimwatch` command, run as a user runs it: a real process, a real database file and a
+real local feed server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings
+from bot.errors import StorageError
+from bot.feeds import default_feeds, list_feeds, remove_feed, seed_default_feeds
+from bot.runner import Runner
+from storage.db import Database, create_db_engine
+from tests.feedserver import FeedServer
+from tests.test_poller import rss
+
+CLAIMWATCH = str(Path(sys.executable).with_name("claimwatch"))
+
+Result = subprocess.CompletedProcess[str]
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
+    return {
+        **keep,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
+        "FETCH_TOTAL_TIMEOUT": "5s",
+        "POLL_TICK": "1s",
+    }
+
+
+@pytest.fixture
+def cw(env: dict[str, str], tmp_path: Path) -> Run:
+    def run(
+        *args: str, extra_env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [CLAIMWATCH, *args],
+            env={**env, **(extra_env or {})},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return run
+
+
+def test_help_is_quick_and_lists_commands(cw: Run) -> None:
+    started = time.monotonic()
+    result = cw("--help")
+    assert result.returncode == 0
+    for command in ("run", "poll", "feeds"):
+        assert command in result.stdout
+    assert time.monotonic() - started < 5  # the real budget (0.5 s) is measured in bench/
+
+
+def test_feed_lifecycle(cw: Run, feed_server: FeedServer) -> None:
+    good = feed_server.add("/good.xml", body=rss("Embassy denies report", channel="Good <b>&</b>"))
+    bad = feed_server.add("/bad.xml", status=500, body=b"oops")
+
+    assert cw("feeds", "add", good, "--interval", "10m").stdout.startswith("Added")
+    assert cw("feeds", "add", good).stdout.startswith("Already monitored")
+    assert cw("feeds", "add", bad).returncode == 0
+
+    polled = cw("poll", "--once")
+    assert polled.returncode == 0, polled.stderr
+    assert "Polled 2 feeds" in polled.stdout
+    assert "1 failed; 1 new item" in polled.stdout
+    assert "Embassy denies report" in polled.stdout
+    assert f"! {bad}: HTTP 500" in polled.stdout
+
+    assert "No feed is due" in cw("poll", "--once").stdout
+    assert "Polled 2 feeds" in cw("poll", "--once", "--all").stdout
+
+    table = cw("feeds", "list").stdout
+    assert "Good &" in table  # markup in a feed title is reduced to its text
+    bad_row = next(line for line in table.splitlines() if "bad.xml" in line)
+    assert "HTTP 500" in bad_row and " 2 " in bad_row  # two failures in a row
+
+    assert cw("feeds", "remove", "1").stdout.startswith("Removed: " + good)
+    assert cw("feeds", "remove", bad).stdout.startswith("Removed: " + bad)
+    missing = cw("feeds", "remove", "42")
+    assert missing.returncode == 1 and "no feed" in missing.stderr
+    assert "No feeds yet" in cw("feeds", "list").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("feeds", "add", "ftp://example.com/feed"), "only http and https"),
+        (("feeds", "add", "http://127.0.0.1/x", "--interval", "soon"), "--interval"),
+        (("feeds", "import", "/nonexistent/file.opml"), "cannot read"),
+    ],
+)
+def test_mistakes_get_one_clear_line(cw: Run, args: tuple[str, ...], fragment: str) -> None:
+    result = cw(*args)
+    assert result.returncode == 1
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_setting_names_the_setting(cw: Run) -> None:
+    result = cw("feeds", "list", extra_env={"POLL_INTERVAL": "soon"})
+    assert result.returncode == 1
+    assert result.stderr.startswith("claimwatch: error: POLL_INTERVAL: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_one_line(cw: Run) -> None:
+    result = cw("feeds", "list", extra_env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"})
+    assert result.returncode == 1
+    assert "cannot reach the database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_opml_import_and_export_round_trip(cw: Run, tmp_path: Path) -> None:
+    outlines = "".join(
+        f'<outline type="rss" text="Feed {i}" xmlUrl="https://feeds.example/{i}.xml"/>'
+        for i in range(450)
+    )
+    opml = tmp_path / "big.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        f'<outline text="Folder">{outlines}</outline>'
+        '<outline text="bad" xmlUrl="javascript:alert(1)"/>'
+        '<outline text="dup" xmlUrl="https://feeds.example/1.xml"/>'
+        "</body></opml>"
+    )
+    result = cw("feeds", "import", str(opml))
+    assert result.returncode == 0, result.stderr
+    assert "Imported 450 new feeds (0 already monitored)" in result.stdout
+    assert "skipped javascript:alert(1)" in result.stdout
+    assert "Importing feeds: 200/450" in result.stderr
+    assert "Importing feeds: 450/450" in result.stderr
+
+    again = cw("feeds", "import", str(opml))
+    assert "Imported 0 new feeds (450 already monitored)" in again.stdout
+
+    exported = cw("feeds", "export").stdout
+    assert exported.count("<outline ") == 450
+    assert 'title="Feed 7"' in exported
+    out = tmp_path / "out.opml"
+    out.write_text(exported)
+    env_db = tmp_path / "other.db"
+    reimported = cw("feeds", "import", str(out), extra_env={"DATABASE_URL": f"sqlite:///{env_db}"})
+    assert "Imported 450 new feeds" in reimported.stdout
+
+
+def test_not_opml_is_refused(cw: Run, tmp_path: Path) -> None:
+    for content, fragment in ((b"<rss/>", "not OPML"), (b"<<<", "not valid XML")):
+        path = tmp_path / "x.opml"
+        path.write_bytes(content)
+        result = cw("feeds", "import", str(path))
+        assert result.returncode == 1 and fragment in result.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_run_polls_until_signalled_then_stops_cleanly(
+    env: dict[str, str], tmp_path: Path, feed_server: FeedServer, sig: signal.Signals
+) -> None:
+    url = feed_server.add("/feed.xml", body=rss("Ministry rejects accusations"))
+    subprocess.run([CLAIMWATCH, "feeds", "add", url], env=env, cwd=tmp_path, check=True)
+    process = subprocess.Popen(
+        [CLAIMWATCH, "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while feed_server.hits("/feed.xml") == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert feed_server.hits("/feed.xml") >= 1
+        time.sleep(1)
+        process.send_signal(sig)
+        _out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "Ministry rejects accusations" in err
+    assert "claimwatch stopped" in err
+    assert "Traceback" not in err
+    # the default feeds were not added: the user already had one
+    listed = subprocess.run(
+        [CLAIMWATCH, "feeds", "list"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert len(listed.stdout.strip().splitlines()) == 2
+
+
+def test_default_feeds_are_seeded_once(cw: Run, env: dict[str, str]) -> None:
+    assert "No feeds yet" in cw("feeds", "list").stdout  # managing feeds does not seed
+    database = Database.open(env["DATABASE_URL"])
+    try:
+        now = datetime.now(UTC)
+        added = seed_default_feeds(database, now=now)
+        assert added == len(default_feeds()) >= 15
+        assert all(f.url.startswith("https://") for f in default_feeds())
+        for feed in list_feeds(database):
+            remove_feed(database, str(feed.id))
+        assert seed_default_feeds(database, now=now) == 0  # removed feeds stay removed
+    finally:
+        database.dispose()
+
+
+async def test_a_database_that_goes_away_skips_the_tick(caplog: pytest.LogCaptureFixture) -> None:
+    settings = load_settings(env_file=None, database_url="postgresql://nobody@127.0.0.1:1/none")
+    database = Database(create_db_engine(settings.database_url))
+    try:
+        runner = Runner(database, settings)
+        await runner.tick()  # one line in the log, nothing raised
+        assert any("poll skipped: database error" in r.getMessage() for r in caplog.records)
+        with pytest.raises(StorageError, match="database error"):
+            await runner.poller.poll()
+    finally:
+        database.dispose()
