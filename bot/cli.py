@@ -134,20 +134,21 @@ def _poll(settings: Settings, db: Database, *, include_not_due: bool) -> int:
 
 
 def describe_report(db: Database, report: PollReport) -> str:
-    from bot.report import poll_summary
+    from bot.report import MAX_LISTED_ITEMS, poll_summary
     from storage.feeds import FeedRepository
     from storage.items import ItemRepository
 
+    pairs = [(r, item_id) for r in report.results for item_id in r.ingest.new_item_ids]
     with db.session() as session:
-        titles = FeedRepository(session).titles()
-        items = ItemRepository(session)
-        new_titles = []
-        for result in report.results:
-            feed_title = titles.get(result.update.new_url or result.url) or result.url
-            for item_id in result.ingest.new_item_ids:
-                item = items.get(item_id)
-                if item is not None:
-                    new_titles.append((feed_title, item.title))
+        feed_titles = FeedRepository(session).titles()
+        item_titles = ItemRepository(session).titles([i for _r, i in pairs[:MAX_LISTED_ITEMS]])
+    new_titles = [
+        (
+            feed_titles.get(result.update.new_url or result.url) or result.url,
+            item_titles.get(item_id, ""),
+        )
+        for result, item_id in pairs
+    ]
     return poll_summary(
         feeds=len(report.results),
         failed=[(r.url, r.update.error or "failed") for r in report.failed],

@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_max_redirects: int = Field(default=5, ge=0, le=30)
 
+    parse_workers: int = Field(default=2, ge=0, le=64)
+
     feed_max_failures: int = Field(default=20, ge=1)
     feed_backoff_max: float = 24 * 3600
 

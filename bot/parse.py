@@ -37,11 +37,13 @@ _XML_DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-
 _UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 # Constructs fastfeedparser reads wrongly (found by diffing both parsers over the corpus).
-_SLOW_MARKERS = re.compile(
-    rb"mode\s*=\s*[\"']base64|octet-stream|type\s*=\s*[\"']xhtml|xml:base|&#X|<!ENTITY|<!DOCTYPE"
-    rb"|<title[^>]*>[^<]*<(?!/|!\[CDATA\[)",
-    re.IGNORECASE,
-)
+# Plain substring tests: a case-insensitive regular expression cost 3 ms per 40 KB feed.
+_SLOW_MARKERS_LOWER = (
+    b'mode="base64"', b"mode='base64'", b'type="xhtml"', b"type='xhtml'", b"xml:base",
+    b"<!entity", b"<!doctype", b"octet-stream",
+)  # fmt: skip
+_SLOW_MARKERS_EXACT = (b"&#X",)
+_TITLE_WITH_CHILD = re.compile(rb"<title(?:\s[^>]*)?>[^<]*<(?!/|!\[CDATA\[)")
 _TTL = re.compile(rb"<ttl>\s*(\d{1,7})\s*</ttl>", re.IGNORECASE)
 _HTML_PAGE = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|rdf|channel)[\s>]", re.IGNORECASE)
@@ -74,7 +76,12 @@ def _fast_path_ok(body: bytes, content_type: str | None) -> bool:
         body.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return _SLOW_MARKERS.search(body) is None
+    lowered = body.lower()
+    if any(marker in lowered for marker in _SLOW_MARKERS_LOWER):
+        return False
+    if any(marker in body for marker in _SLOW_MARKERS_EXACT):
+        return False
+    return _TITLE_WITH_CHILD.search(body) is None
 
 
 def _looks_like_json(body: bytes) -> bool:
@@ -229,7 +236,9 @@ def excerpt(text: str, limit: int) -> str:
 
 def content_hash(title: str, summary: str, content: str) -> str:
     """Hash of what a reader sees, ignoring text that churns on every fetch (clock times)."""
-    stable = _CHURN.sub("", f"{title}\n{summary}\n{content}")
+    stable = f"{title}\n{summary}\n{content}"
+    if ":" in stable or " ago" in stable:  # the pattern is slow; most texts have no clock
+        stable = _CHURN.sub("", stable)
     return hashlib.sha256(" ".join(stable.split()).encode("utf-8", "replace")).hexdigest()[:32]
 
 

@@ -1,11 +1,13 @@
 """Poll feeds: fetch concurrently, then parse, decide and store in batches.
 
     due feeds --(event loop: Fetcher, bounded concurrency)--> FetchedFeed | FeedError
-              --(one worker thread: parse + decide + store, one transaction per batch)-->
+              --(worker processes, for big polls: parse)--> ParsedFeed
+              --(one worker thread: decide + store, one transaction per batch)-->
               FeedPollResult
 
-Fetching stays on the event loop so slow servers overlap; parsing and database writes run in
-a worker thread so a big feed never stalls the loop (and the timeouts of other feeds). A batch
+Fetching stays on the event loop so slow servers overlap; parsing runs in worker processes
+(bot.parsepool) or, for small polls, in the writer thread, so a big feed never stalls the
+loop (and the timeouts of other feeds). A batch
 is one transaction: items and the feed's new state commit together, so an interrupted poll
 leaves no half-written rows and the feed is simply polled again.
 """
@@ -13,7 +15,6 @@ leaves no half-written rows and the feed is simply polled again.
 from __future__ import annotations
 
 import asyncio
-import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ from bot.config import Settings
 from bot.errors import FeedError, FeedParseError
 from bot.fetch import Fetcher, FetchPolicy
 from bot.netguard import AddressGuard
-from bot.parse import parse_feed
+from bot.parsepool import parse_or_reason, parse_pool
 from bot.schedule import PollPolicy, decide_failure, decide_success
 from bot.types import (
     FeedPollResult,
@@ -38,11 +39,9 @@ from storage.db import Database
 from storage.feeds import FeedRepository
 from storage.items import ItemRepository
 
-log = logging.getLogger(__name__)
-
 BATCH = 50  # feeds per write transaction
 
-Outcome = tuple[FeedState, FetchedFeed | FeedError]
+Outcome = tuple[FeedState, FetchedFeed | FeedError, ParsedFeed | str | None]
 
 
 def _utcnow() -> datetime:
@@ -136,40 +135,54 @@ class Poller:
                 pending.clear()
 
         semaphore = asyncio.Semaphore(self.settings.poll_concurrency)
-        async with self.make_fetcher() as fetcher:
+        loop = asyncio.get_running_loop()
+        with parse_pool(self.settings.parse_workers, len(feeds)) as pool:
+            async with self.make_fetcher() as fetcher:
 
-            async def one(state: FeedState) -> None:
-                async with semaphore:
-                    outcome: FetchedFeed | FeedError
-                    try:
-                        outcome = await fetcher.fetch(state)
-                    except FeedError as exc:
-                        outcome = exc
-                pending.append((state, outcome))
-                if len(pending) >= BATCH:
+                async def one(state: FeedState) -> None:
+                    async with semaphore:
+                        outcome: FetchedFeed | FeedError
+                        try:
+                            outcome = await fetcher.fetch(state)
+                        except FeedError as exc:
+                            outcome = exc
+                    parsed: ParsedFeed | str | None = None
+                    if pool is not None and isinstance(outcome, FetchedFeed) and outcome.body:
+                        parsed = await loop.run_in_executor(
+                            pool, parse_or_reason, outcome.body, outcome.url, outcome.content_type
+                        )
+                    pending.append((state, outcome, parsed))
+                    if len(pending) >= BATCH:
+                        flush()
+
+                try:
+                    await asyncio.gather(*(one(state) for state in feeds))
+                finally:
+                    # Whatever was fetched is stored, even when we are being cancelled.
                     flush()
-
-            try:
-                await asyncio.gather(*(one(state) for state in feeds))
-            finally:
-                # Whatever was fetched is stored, even when we are being cancelled.
-                flush()
-                if writes:
-                    await asyncio.shield(asyncio.gather(*writes))
+                    if writes:
+                        await asyncio.shield(asyncio.gather(*writes))
         return PollReport(results=tuple(results), seconds=time.perf_counter() - started)
 
     def _decide(
-        self, policy: PollPolicy, state: FeedState, outcome: FetchedFeed | FeedError, now: datetime
+        self,
+        policy: PollPolicy,
+        state: FeedState,
+        outcome: FetchedFeed | FeedError,
+        parsed: ParsedFeed | str | None,
+        now: datetime,
     ) -> tuple[FeedUpdate, ParsedFeed | None]:
-        """Pure part of storing one feed: parse the body and decide the feed's next state."""
+        """Pure part of storing one feed: parse the body (unless a worker did) and decide the
+        feed's next state."""
         if isinstance(outcome, FeedError):
             return decide_failure(state, policy, outcome, now, self.jitter()), None
         if outcome.body is None:
             return decide_success(state, policy, outcome, None, now, self.jitter()), None
-        try:
-            parsed = parse_feed(outcome.body, outcome.url, outcome.content_type)
-        except FeedParseError as exc:
-            return decide_failure(state, policy, exc, now, self.jitter()), None
+        if parsed is None:
+            parsed = parse_or_reason(outcome.body, outcome.url, outcome.content_type)
+        if isinstance(parsed, str):
+            error = FeedParseError(outcome.url, parsed)
+            return decide_failure(state, policy, error, now, self.jitter()), None
         return decide_success(state, policy, outcome, parsed, now, self.jitter()), parsed
 
     def _store(self, batch: Sequence[Outcome]) -> list[FeedPollResult]:
@@ -177,32 +190,24 @@ class Poller:
         policy = self.policy()
         now = self.clock()
         decided: list[tuple[FeedState, FeedUpdate, ParsedFeed | None]] = []
-        for state, outcome in batch:
-            try:
-                update, parsed = self._decide(policy, state, outcome, now)
-            except Exception as exc:
-                log.exception("internal error while processing %s", state.url)
-                error = FeedParseError(
-                    state.url, f"internal error while reading the feed: {type(exc).__name__}"
-                )
-                update, parsed = decide_failure(state, policy, error, now, self.jitter()), None
+        for state, outcome, preparsed in batch:
+            update, parsed = self._decide(policy, state, outcome, preparsed, now)
             decided.append((state, update, parsed))
-        results = []
         with self.db.session() as session:
             feeds = FeedRepository(session)
-            items = ItemRepository(session)
-            for state, update, parsed in decided:
-                ingest = IngestResult(feed_id=state.id)
-                if parsed is not None:
-                    ingest = items.ingest(state.id, parsed.entries, now)
-                feeds.apply(update)
-                results.append(
-                    FeedPollResult(
-                        feed_id=state.id,
-                        url=state.url,
-                        update=update,
-                        ingest=ingest,
-                        parser=parsed.parser if parsed else "",
-                    )
+            ingested = ItemRepository(session).ingest_many(
+                [(state.id, parsed.entries) for state, _u, parsed in decided if parsed], now
+            )
+            by_feed = {result.feed_id: result for result in ingested}
+            results = [
+                FeedPollResult(
+                    feed_id=state.id,
+                    url=state.url,
+                    update=update,
+                    ingest=by_feed.get(state.id, IngestResult(feed_id=state.id)),
+                    parser=parsed.parser if parsed else "",
                 )
+                for state, update, parsed in decided
+            ]
+            feeds.apply([update for _state, update, _parsed in decided])
         return results

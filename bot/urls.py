@@ -36,7 +36,7 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     url = url.strip()
     if not url:
         return None
-    if base:
+    if base and not url.startswith(("http://", "https://")):
         try:
             url = urljoin(base, url)
         except ValueError:

@@ -5,9 +5,11 @@ Callers own the transaction: pass a Session from `Database.session()`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Boolean, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.types import FeedInfo, FeedState, FeedUpdate
@@ -124,36 +126,73 @@ class FeedRepository:
             query = query.where(Feed.next_poll_at <= now)
         return [_state(feed) for feed in self.session.scalars(query)]
 
-    def apply(self, change: FeedUpdate) -> None:
-        """Write one poll's outcome to the feed row."""
-        values: dict[str, object] = {
-            "last_polled_at": change.polled_at,
-            "next_poll_at": change.next_poll_at,
-            "consecutive_failures": change.consecutive_failures,
-        }
-        if change.ok:
-            values.update(last_success_at=change.polled_at, last_error=None)
-            if change.etag is not None or not change.not_modified:
-                values["etag"] = change.etag
-            if change.last_modified is not None or not change.not_modified:
-                values["last_modified"] = change.last_modified
-            if change.title:
-                values["title"] = change.title
-            if change.site_url:
-                values["site_url"] = change.site_url
-        else:
-            values.update(last_error=change.error, last_error_at=change.polled_at)
-        if change.new_url and self.find(change.new_url) is None:
-            values["url"] = change.new_url
-        if change.disable_reason:
-            values.update(disabled=True, disabled_reason=change.disable_reason)
-        self.session.execute(update(Feed).where(Feed.id == change.feed_id).values(**values))
-        if change.ok:
-            self.session.execute(
-                update(Feed)
-                .where(Feed.id == change.feed_id, Feed.first_success_at.is_(None))
-                .values(first_success_at=change.polled_at)
+    def apply(self, changes: Sequence[FeedUpdate]) -> None:
+        """Write poll outcomes to their feed rows: two executemany statements, not one
+        round trip per feed (a 1,000-feed poll spends its time elsewhere)."""
+        table = cast(Table, Feed.__table__)
+        ok = [c for c in changes if c.ok]
+        failed = [c for c in changes if not c.ok]
+        connection = self.session.connection()
+        if ok:
+            connection.execute(
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values(
+                    last_polled_at=bindparam("b_polled"),
+                    last_success_at=bindparam("b_polled"),
+                    first_success_at=func.coalesce(table.c.first_success_at, bindparam("b_polled")),
+                    next_poll_at=bindparam("b_next"),
+                    consecutive_failures=0,
+                    last_error=None,
+                    etag=bindparam("b_etag"),
+                    last_modified=bindparam("b_modified"),
+                    title=func.coalesce(bindparam("b_title"), table.c.title),
+                    site_url=func.coalesce(bindparam("b_site"), table.c.site_url),
+                ),
+                [
+                    {
+                        "b_id": c.feed_id,
+                        "b_polled": c.polled_at,
+                        "b_next": c.next_poll_at,
+                        "b_etag": c.etag,
+                        "b_modified": c.last_modified,
+                        "b_title": c.title or None,
+                        "b_site": c.site_url or None,
+                    }
+                    for c in ok
+                ],
             )
+        if failed:
+            connection.execute(
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values(
+                    last_polled_at=bindparam("b_polled"),
+                    last_error_at=bindparam("b_polled"),
+                    last_error=bindparam("b_error"),
+                    next_poll_at=bindparam("b_next"),
+                    consecutive_failures=bindparam("b_failures"),
+                    disabled=table.c.disabled | bindparam("b_disable", type_=Boolean),
+                    disabled_reason=func.coalesce(bindparam("b_reason"), table.c.disabled_reason),
+                ),
+                [
+                    {
+                        "b_id": c.feed_id,
+                        "b_polled": c.polled_at,
+                        "b_error": c.error,
+                        "b_next": c.next_poll_at,
+                        "b_failures": c.consecutive_failures,
+                        "b_disable": c.disable_reason is not None,
+                        "b_reason": c.disable_reason,
+                    }
+                    for c in failed
+                ],
+            )
+        for change in changes:
+            if change.new_url and self.find(change.new_url) is None:
+                connection.execute(
+                    update(table).where(table.c.id == change.feed_id).values(url=change.new_url)
+                )
 
     def enable(self, ref: str | int, *, now: datetime) -> Feed | None:
         """Re-enable a disabled feed and make it due now."""

@@ -159,15 +159,17 @@ def test_feed_updates_and_due_selection(db: Database) -> None:
         repo = FeedRepository(session)
         assert [f.id for f in repo.due(NOW)] == [feed_id]
         repo.apply(
-            FeedUpdate(
-                feed_id=feed_id,
-                polled_at=NOW,
-                next_poll_at=NOW + timedelta(minutes=15),
-                ok=True,
-                title="A feed",
-                etag='"v1"',
-                last_modified="Mon, 01 Jan 2024 00:00:00 GMT",
-            )
+            [
+                FeedUpdate(
+                    feed_id=feed_id,
+                    polled_at=NOW,
+                    next_poll_at=NOW + timedelta(minutes=15),
+                    ok=True,
+                    title="A feed",
+                    etag='"v1"',
+                    last_modified="Mon, 01 Jan 2024 00:00:00 GMT",
+                )
+            ]
         )
     with db.session() as session:
         repo = FeedRepository(session)
@@ -178,15 +180,17 @@ def test_feed_updates_and_due_selection(db: Database) -> None:
         (info,) = repo.list_info()
         assert info.title == "A feed" and info.last_success_at == NOW
         repo.apply(
-            FeedUpdate(
-                feed_id=feed_id,
-                polled_at=NOW,
-                next_poll_at=NOW,
-                ok=False,
-                error="HTTP 410 Gone",
-                consecutive_failures=1,
-                disable_reason="gone",
-            )
+            [
+                FeedUpdate(
+                    feed_id=feed_id,
+                    polled_at=NOW,
+                    next_poll_at=NOW,
+                    ok=False,
+                    error="HTTP 410 Gone",
+                    consecutive_failures=1,
+                    disable_reason="gone",
+                )
+            ]
         )
     with db.session() as session:
         repo = FeedRepository(session)

@@ -1,0 +1,289 @@
+"""Polling benchmark: claimwatch vs the `reader` library on the same feeds, in one run.
+
+    python bench/poll.py [--feeds 1000] [--entries 30] [--no-reader]
+
+Serves N generated feeds (30 entries, ~22 KB each, with ETag and Last-Modified) from a fast
+local aiohttp server in its own process, then measures, each as a whole process:
+
+1. claimwatch first ingest   `claimwatch poll --once --all` on an empty SQLite database
+2. claimwatch re-poll        the same again: every feed answers 304
+3. reader first ingest       make_reader() + update_feeds() on the same feeds
+4. reader forced re-poll     update_feeds(scheduled=False)
+
+and prints feeds/s, entries/s and peak memory (max RSS), the ratios, the start-up time of
+`claimwatch --help`, and the fetch layer alone with httpx's own pool vs the aiohttp transport.
+Timing is reported, never asserted: the machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import multiprocessing
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+WORDS = [
+    "ministry",
+    "embassy",
+    "spokesman",
+    "denied",
+    "allegations",
+    "report",
+    "claimed",
+    "accused",
+    "government",
+    "officials",
+    "statement",
+    "rejected",
+    "baseless",
+    "sources",
+    "said",
+    "investigation",
+    "troops",
+    "border",
+    "ceasefire",
+    "violation",
+    "sanctions",
+    "president",
+    "minister",
+    "campaign",
+    "evidence",
+    "reporters",
+    "witnesses",
+    "agency",
+]
+
+
+def make_feed(index: int, entries: int) -> bytes:
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    items = []
+    for j in range(entries):
+        words = [WORDS[(index * 7 + j * 3 + k) % len(WORDS)] for k in range(40)]
+        title = " ".join(words[:9]).capitalize()
+        body = " ".join(words)
+        stamp = format_datetime(start - timedelta(hours=j * 3 + index % 5))
+        items.append(
+            f"<item><title>{title} {index}-{j}</title>"
+            f"<link>https://news{index % 50}.example/world/{index}/{j}?utm_source=rss</link>"
+            f"<guid isPermaLink='false'>feed{index}-entry{j}</guid><pubDate>{stamp}</pubDate>"
+            f"<description>&lt;p&gt;{body}.&lt;/p&gt;&lt;p&gt;{body[:120]}&lt;/p&gt;</description>"
+            "</item>"
+        )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        f"<title>Bench feed {index}</title><link>https://news{index % 50}.example/</link>"
+        f"<description>World news</description>{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+def serve(port_queue: multiprocessing.Queue, feeds: int, entries: int) -> None:  # type: ignore[type-arg]
+    from aiohttp import web
+
+    bodies = [make_feed(i, entries) for i in range(feeds)]
+    etags = [f'"{hashlib.md5(b, usedforsecurity=False).hexdigest()}"' for b in bodies]
+    modified = "Wed, 01 Jan 2025 00:00:00 GMT"
+
+    async def handler(request: web.Request) -> web.Response:
+        index = int(request.match_info["n"])
+        if request.headers.get("If-None-Match") == etags[index] or (
+            request.headers.get("If-Modified-Since") == modified
+        ):
+            return web.Response(status=304, headers={"ETag": etags[index]})
+        return web.Response(
+            body=bodies[index],
+            content_type="application/rss+xml",
+            headers={"ETag": etags[index], "Last-Modified": modified},
+        )
+
+    async def main() -> None:
+        app = web.Application()
+        app.router.add_get("/feed/{n}.xml", handler)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+        await site.start()
+        port_queue.put(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB, and stdout of one whole process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    out = process.stdout.read().decode() if process.stdout else ""
+    err = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, out
+
+
+READER_SCRIPT = textwrap.dedent(
+    """
+    import sys, time, warnings
+    warnings.simplefilter("ignore")
+    from reader import make_reader
+    db, base, count, phase = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    reader = make_reader(db)
+    if phase == "first":
+        for i in range(count):
+            reader.add_feed(f"{base}/feed/{i}.xml", allow_invalid_url=True)
+    started = time.perf_counter()
+    reader.update_feeds(scheduled=False)
+    print(f"inprocess={time.perf_counter() - started:.3f}")
+    print(f"entries={reader.get_entry_counts().total}")
+    """
+)
+
+
+def fetch_layer(base: str, feeds: int) -> dict[str, float]:
+    """Fetch every feed once with httpx's own pool and with the aiohttp transport."""
+    import ipaddress
+
+    import httpx
+
+    from bot.fetch import Fetcher, FetchPolicy
+    from bot.netguard import AddressGuard
+    from bot.types import FeedState
+
+    policy = FetchPolicy(user_agent="bench", concurrency=50, per_host=50)
+    guard = AddressGuard([ipaddress.ip_network("127.0.0.1/32")])
+    states = [FeedState(id=i, url=f"{base}/feed/{i}.xml") for i in range(feeds)]
+    results = {}
+
+    async def run(transport: httpx.AsyncBaseTransport | None) -> float:
+        semaphore = asyncio.Semaphore(50)
+        async with Fetcher(policy, guard, transport=transport) as fetcher:
+
+            async def one(state: FeedState) -> None:
+                async with semaphore:
+                    await fetcher.fetch(state)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one(s) for s in states))
+            return time.perf_counter() - started
+
+    results["httpx default pool"] = asyncio.run(
+        run(httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=50)))
+    )
+    results["httpx + aiohttp transport"] = asyncio.run(run(None))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--entries", type=int, default=30)
+    parser.add_argument("--no-reader", action="store_true", help="skip the reader comparison")
+    args = parser.parse_args()
+
+    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    server = multiprocessing.Process(target=serve, args=(queue, args.feeds, args.entries))
+    server.start()
+    port = queue.get(timeout=60)
+    base = f"http://127.0.0.1:{port}"
+    size = len(make_feed(0, args.entries))
+    total_entries = args.feeds * args.entries
+    print(
+        f"{args.feeds} feeds x {args.entries} entries, {size / 1024:.1f} KB each, served on {base}"
+    )
+    work = Path(tempfile.mkdtemp(prefix="claimwatch-bench-"))
+    rows: list[tuple[str, float, float, int]] = []
+    try:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{work / 'claimwatch.db'}",
+            "ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
+            "POLL_CONCURRENCY": "50",
+            "POLL_PER_HOST_CONCURRENCY": "50",  # every bench feed lives on one host
+            "LOG_LEVEL": "WARNING",
+        }
+        opml = work / "feeds.opml"
+        opml.write_text(
+            "<opml version='2.0'><body>"
+            + "".join(f"<outline xmlUrl='{base}/feed/{i}.xml'/>" for i in range(args.feeds))
+            + "</body></opml>"
+        )
+        claimwatch = str(BIN / "claimwatch")
+        subprocess.run(
+            [claimwatch, "feeds", "import", str(opml)], env=env, check=True, capture_output=True
+        )
+        helps = [timed([claimwatch, "--help"], env)[0] for _ in range(5)]
+        first = timed([claimwatch, "poll", "--once", "--all"], env)
+        print("  claimwatch first ingest:", first[2].splitlines()[0])
+        repoll = timed([claimwatch, "poll", "--once", "--all"], env)
+        print("  claimwatch re-poll:     ", repoll[2].splitlines()[0])
+        rows.append(("claimwatch first ingest", first[0], first[1], total_entries))
+        rows.append(("claimwatch re-poll (304)", repoll[0], repoll[1], 0))
+
+        reader_rows = {}
+        if not args.no_reader:
+            script = work / "reader_run.py"
+            script.write_text(READER_SCRIPT)
+            db = str(work / "reader.sqlite")
+            for phase, label in (
+                ("first", "reader first ingest"),
+                ("again", "reader forced re-poll"),
+            ):
+                seconds, rss, out = timed(
+                    [sys.executable, str(script), db, base, str(args.feeds), phase], env
+                )
+                inprocess = float(out.split("inprocess=")[1].split()[0])
+                reader_rows[phase] = (seconds, inprocess)
+                rows.append(
+                    (
+                        f"{label} (update_feeds alone: {inprocess:.2f} s)",
+                        seconds,
+                        rss,
+                        total_entries if phase == "first" else 0,
+                    )
+                )
+
+        print()
+        print(f"{'run':58} {'seconds':>8} {'feeds/s':>9} {'entries/s':>10} {'peak MB':>8}")
+        for label, seconds, rss, entries in rows:
+            eps = f"{entries / seconds:,.0f}" if entries else "-"
+            print(f"{label:58} {seconds:8.2f} {args.feeds / seconds:9,.0f} {eps:>10} {rss:8.0f}")
+        print()
+        print(f"claimwatch --help: median {statistics.median(helps) * 1000:.0f} ms of 5 runs")
+        if reader_rows:
+            f_whole, f_in = reader_rows["first"]
+            r_whole, r_in = reader_rows["again"]
+            print(
+                f"first ingest: claimwatch is {f_whole / first[0]:.1f}x faster than reader as "
+                f"whole processes ({f_in / first[0]:.1f}x against reader's update_feeds() alone)"
+            )
+            print(
+                f"re-poll:      claimwatch is {r_whole / repoll[0]:.1f}x faster than reader as "
+                f"whole processes ({r_in / repoll[0]:.1f}x against reader's update_feeds() alone)"
+            )
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        print()
+        print(f"fetch layer alone, {args.feeds} GETs at 50 connections (in-process):")
+        for name, seconds in fetch_layer(base, args.feeds).items():
+            print(f"  {name:28} {seconds:6.2f} s  {args.feeds / seconds:8,.0f} feeds/s")
+    finally:
+        server.terminate()
+        server.join()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
+    main()
