@@ -76,3 +76,15 @@ def test_bad_values_name_the_setting(key: str, value: str, named: str) -> None:
 def test_min_interval_above_max_is_refused() -> None:
     with pytest.raises(ConfigError, match="POLL_MIN_INTERVAL"):
         load_settings(env_file=None, poll_min_interval="2h", poll_max_interval="1h")
+
+
+def test_env_example_documents_every_setting() -> None:
+    from bot.config import Settings
+
+    example = Path(__file__).resolve().parent.parent / ".env.example"
+    documented = {
+        line.split("=", 1)[0]
+        for line in example.read_text().splitlines()
+        if line and not line.startswith("#") and "=" in line
+    }
+    assert documented == {name.upper() for name in Settings.model_fields}
