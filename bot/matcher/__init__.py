@@ -1,0 +1,162 @@
+"""The matcher: does an item report an allegation, a denial, an official denial — who, what,
+and which sentences show it. Pure and deterministic: `match(MatchInput) -> MatchResult`.
+
+    segment (sentences, tokens, quotes) -> cue rules per sentence (english / multilingual)
+    -> scores (noisy-or of cue strengths, title and lead weighted up) -> roles (roles.py)
+
+Every flag carries its evidence (sentence, offsets, the rule that fired) and `reasons` also
+lists vetoed cues ("-deny:negated"), so a wrong call can be traced to the rule that made it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.matcher import multilingual
+from bot.matcher.english import Cue, allegation_cues, denial_cues
+from bot.matcher.model import Evidence, MatchInput, MatchResult
+from bot.matcher.roles import accuser_and_accused, claim_of, denier_of, is_official, speaker
+from bot.matcher.segment import MAX_FIELD, Sentence, sentences
+
+__all__ = ["Evidence", "MatchInput", "MatchResult", "match"]
+
+THRESHOLD = 0.5
+MAX_EVIDENCE = 3
+_LEAD_SENTENCES = 3
+_BODY_WEIGHT = 0.85  # GDELT's lesson: background paragraphs deep in a story are noisier
+_ENTITY_JUNK = re.compile(r"&(?:lt|gt|amp|quot);?|\bquot;|</?b>", re.IGNORECASE)
+
+
+def _weight(sentence: Sentence) -> float:
+    if sentence.field == "title" or sentence.index < _LEAD_SENTENCES:
+        return 1.0
+    return _BODY_WEIGHT
+
+
+def _noisy_or(values: list[float]) -> float:
+    result = 1.0
+    for value in values:
+        result *= 1.0 - max(0.0, min(value, 1.0))
+    return 1.0 - result
+
+
+def _evidence(cue: Cue) -> Evidence:
+    s = cue.sentence
+    return Evidence(
+        label=cue.label, field=s.field, start=s.start, end=s.end, text=s.text, reason=cue.reason
+    )
+
+
+def _best(cues: list[Cue]) -> list[Cue]:
+    """Strongest first; title before text, earlier before later on ties."""
+    return sorted(
+        (c for c in cues if c.strength > 0),
+        key=lambda c: (
+            -c.strength * _weight(c.sentence),
+            c.sentence.field != "title",
+            c.sentence.index,
+        ),
+    )
+
+
+def match(item: MatchInput) -> MatchResult:
+    """Judge one item. Never raises on any string input; reads at most MAX_FIELD characters
+    of each field."""
+    title = _ENTITY_JUNK.sub(" ", item.title or "")[:MAX_FIELD]
+    text = _ENTITY_JUNK.sub(" ", item.text or "")[:MAX_FIELD]
+    language = multilingual.detect_language(f"{title} {text}")
+    if language != "en":
+        return _match_other(language, title, text)
+    parts = sentences("title", title) + sentences("text", text)
+    denials = [c for s in parts for c in denial_cues(s)]
+    allegations = [c for s in parts for c in allegation_cues(s)]
+    denial_score = _noisy_or([c.strength * _weight(c.sentence) for c in denials])
+    allegation_score = _noisy_or([c.strength * _weight(c.sentence) for c in allegations])
+    best_denials = _best(denials)
+    best_allegations = _best(allegations)
+    is_denial = denial_score >= THRESHOLD
+    is_allegation = allegation_score >= THRESHOLD
+
+    accuser = accused = denier = claim = ""
+    if is_allegation and best_allegations:
+        for cue in best_allegations:
+            accuser, accused = accuser_and_accused(cue)
+            if accuser or accused:
+                claim = claim_of(cue)
+                break
+    if is_denial and best_denials:
+        for cue in best_denials:
+            denier = denier_of(cue)
+            if denier:
+                if not claim:
+                    claim = claim_of(cue)
+                break
+        if not claim:
+            claim = claim_of(best_denials[0])
+    context = f"{title}\n{text}"
+    official = is_denial and is_official(denier or accused, context)
+    official_score = denial_score if official else min(denial_score, 0.3)
+
+    evidence = tuple(_evidence(c) for c in best_allegations[:MAX_EVIDENCE] if is_allegation)
+    evidence += tuple(_evidence(c) for c in best_denials[:MAX_EVIDENCE] if is_denial)
+    return MatchResult(
+        allegation=is_allegation,
+        denial=is_denial,
+        official_denial=official,
+        scores={
+            "allegation": allegation_score,
+            "denial": denial_score,
+            "official_denial": official_score,
+        },
+        accuser=accuser,
+        accused=accused,
+        denier=denier,
+        claim=claim,
+        language="en",
+        evidence=evidence,
+        reasons=tuple(dict.fromkeys(c.reason for c in denials + allegations)),
+    )
+
+
+def _match_other(language: str, title: str, text: str) -> MatchResult:
+    found: dict[str, list[tuple[Sentence, multilingual.Hit]]] = {"denial": [], "allegation": []}
+    reasons: list[str] = []
+    for sentence in sentences("title", title) + sentences("text", text):
+        for hit in multilingual.scan(language, sentence.text):
+            reasons.append(hit.reason)
+            if not hit.reason.startswith("-"):
+                found[hit.label].append((sentence, hit))
+    denial_hits = found["denial"]
+    allegation_hits = found["allegation"]
+    denier = ""
+    if denial_hits:
+        sentence, hit = denial_hits[0]
+        denier = _speaker_before(sentence.text[: hit.start]) or speaker(sentence)
+    official = bool(denial_hits) and (
+        multilingual.official(language, denier)
+        or multilingual.official(language, denial_hits[0][0].text)
+    )
+    evidence = tuple(
+        Evidence(label, s.field, s.start, s.end, s.text, h.reason)
+        for label in ("allegation", "denial")
+        for s, h in found[label][:MAX_EVIDENCE]
+    )
+    return MatchResult(
+        allegation=bool(allegation_hits),
+        denial=bool(denial_hits),
+        official_denial=official,
+        scores={
+            "allegation": 0.8 if allegation_hits else 0.0,
+            "denial": 0.8 if denial_hits else 0.0,
+            "official_denial": 0.8 if official else 0.0,
+        },
+        denier=denier,
+        language=language,
+        evidence=evidence,
+        reasons=tuple(dict.fromkeys(reasons)),
+    )
+
+
+def _speaker_before(text: str) -> str:
+    words = re.findall(r"[^\W\d_][\w\-]*", text)[-4:]
+    return " ".join(words)

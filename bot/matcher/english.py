@@ -1,0 +1,273 @@
+"""English cue rules: which sentences report a denial or an allegation, and why (pure).
+
+Each rule looks at a cue word and its neighbourhood: what the verb's object is (PETRARCH2's
+object-noun disambiguation: deny + report = denial, deny + entry = refusal), whether it is
+negated or governed by refuse/decline/fail ("did not deny"), who is speaking, and whether an
+evaluative word ("lies", "baseless") is used *about* a claim or is itself the accusation
+("accused him of spreading lies").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.matcher import lexicon as lx
+from bot.matcher.segment import Sentence
+
+_SKIP = lx._forms(
+    "the a an any all his her its their our my these those this that such what some "
+    "strongly flatly categorically firmly vehemently repeatedly again also emphatically "
+    "angrily swiftly quickly immediately publicly officially outright totally completely "
+    "previously earlier had has have having been being widely"
+)
+_OBJECT_PRONOUNS = lx._forms("him them us me")
+_COPULA = lx._forms(
+    "is are was were be been being as called calling call calls branded brand labelled "
+    "labeled termed describing described describe describes dismissing dismissed 's were "
+    "pure simply utterly total complete absolute blatant outright other worldly a an"
+)
+_SPREAD = lx._forms(
+    "spreading spread spreads peddling peddle peddles telling told tell of accused accuses "
+    "accusing alleging spreads pushing"
+)
+_NOT_CLAIM_AFTER_EVAL = lx._forms(
+    "flag flags pretences pretenses accounting imprisonment passport passports documents "
+    "document ids identity identities accounts account papers goods products names name "
+    "invoices invoice alarm alarms start positive positives teeth bottom ceiling advertising "
+    "pretence pretense profile profiles"
+)
+_PHRASES = [
+    (re.compile(r"\bplead(?:s|ed|ing)?\s+(?:not\s+guilty|innocent)\b"), "plea:not-guilty", 0.9),
+    (
+        re.compile(
+            r"\b(?:maintain|maintains|maintained|protest|protests|protested|proclaim"
+            r"|proclaimed|insist|insists|insisted|asserted|asserts)\s+(?:his|her|their|its)"
+            r"\s+innocence\b"
+        ),
+        "innocence",
+        0.9,
+    ),
+    (
+        re.compile(
+            r"\b(?:no\s+truth|not\s+true|untrue|without\s+(?:any\s+)?(?:merit|foundation|basis)"
+            r"|no\s+basis|nothing\s+to\s+do\s+with|(?:did|done|doing)\s+nothing\s+wrong"
+            r"|not\s+involved|no\s+involvement|never\s+happened|did\s+not\s+happen"
+            r"|(?:were|was|is|are)\s+not\s+(?:responsible|guilty|there|involved)"
+            r"|had\s+no\s+(?:role|part|knowledge)|operated\s+within\s+the\s+law"
+            r"|(?:acted|act|acting)\s+(?:within|in\s+accordance\s+with)\s+the\s+(?:law|rules)"
+            r"|shot\s+down\s+(?:the\s+)?(?:rumou?rs?|reports?|claims?)"
+            r"|(?:is|was|are|were)\s+(?:a\s+)?(?:hoax|fake))\b"
+        ),
+        "not-true",
+        0.75,
+    ),
+    (
+        re.compile(
+            r"(?<!provided )(?<!presented )(?<!offered )(?<!gave )(?<!giving )"
+            r"\bno\s+(?:evidence|sign|indication|proof)\s+(?:of|that|to\s+support)\b"
+        ),
+        "no-evidence",
+        0.6,
+    ),
+]
+_CHARGE_CONTEXT = re.compile(
+    r"\bcharged\s+(?:with|in|over|for)\b|\bcharges?\s+(?:of|against|that|over|for|in\s+connection)\b"
+    r"|\b(?:on|faces?|faced|facing|file[sd]?|filing|brought|bring|press(?:ed)?|new|criminal"
+    r"|formal|corruption|murder|terrorism|fraud|manslaughter|assault|perjury|obstruction"
+    r"|drug|doping|espionage|treason|war\s+crimes?|federal|felony|misdemeanou?r)\s+charges?\b"
+    r"|\b(?:was|were|been|being|is|are|be)\s+charged\b"
+)
+_ARREST = re.compile(
+    r"\b(?:arrested|detained|held|jailed)\s+(?:\w+\s+){0,4}?(?:for|on\s+suspicion|over"
+    r"|in\s+connection\s+with|after|in\s+the)\b"
+)
+_CLAIMED_NOT_WRONG = re.compile(
+    r"\bclaim(?:s|ed|ing)?\s+(?:(?:the|a|an|its|their|his|her|full|sole)\s+)*"
+    r"(?:responsibility|credit|title|victory|win|record|prize|gold|seat|crown|lead|damages"
+    r"|compensation|asylum|bankruptcy|medal|throne|ownership|benefits|refund)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    label: str  # "denial" | "allegation"
+    sentence: Sentence
+    index: int  # token index of the cue in the sentence (-1 for phrase rules)
+    reason: str
+    strength: float
+    char_start: int = -1  # for phrase rules: where in the sentence the phrase starts
+
+
+def _gap_has_punct(sentence: Sentence, a: int, b: int) -> bool:
+    text = sentence.text[sentence.tokens[a].end : sentence.tokens[b].start]
+    return any(ch in text for ch in ",;:()—–")
+
+
+def negated(sentence: Sentence, i: int, window: int = 4) -> bool:
+    """A negator or refuse/decline/fail governs token i ("did not deny", "refused to deny")."""
+    words = sentence.words
+    for j in range(max(0, i - window), i):
+        word = words[j]
+        if (word in lx.NEGATORS or word.endswith("n't")) and not _gap_has_punct(sentence, j, i):
+            if word == "no" and j + 1 < i and words[j + 1] not in ("one", "longer"):
+                continue  # "no" before a noun ("no report"), not before the verb
+            return True
+    return False
+
+
+def _next_content(words: list[str], i: int, limit: int = 6) -> tuple[int, str]:
+    for j in range(i + 1, min(len(words), i + 1 + limit)):
+        if words[j] not in _SKIP:
+            return j, words[j]
+    return -1, ""
+
+
+def _court_subject(sentence: Sentence, i: int) -> bool:
+    words = sentence.words
+    return any(w in lx.COURT_SUBJECTS for w in words[max(0, i - 6) : i])
+
+
+def _claim_noun_after(sentence: Sentence, i: int, limit: int = 7) -> bool:
+    words = sentence.words
+    for j in range(i + 1, min(len(words), i + 1 + limit)):
+        if words[j] in lx.REFUSAL_OBJECTS - _OBJECT_PRONOUNS - {"a", "an", "her"}:
+            return False
+        if words[j] in lx.CLAIM_NOUNS:
+            return True
+    return False
+
+
+def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
+    words = sentence.words
+    word = words[i]
+    if word in ("denial", "denials"):
+        before = words[i - 1] if i else ""
+        if before in lx.DENIALISM_BEFORE or before == "in":
+            return Cue("denial", sentence, i, "-denial:denialism", 0.0)
+        return Cue("denial", sentence, i, "denial:noun", 0.85)
+    if negated(sentence, i) or (i and words[i - 1] == "or" and negated(sentence, i - 1, 6)):
+        return Cue("denial", sentence, i, "-deny:negated", 0.0)
+    j, nxt = _next_content(words, i)
+    if j == -1:
+        return Cue("denial", sentence, i, "deny:intransitive", 0.85)
+    if nxt in lx.CLAIM_NOUNS or nxt in ("that", "any", "it", "this", "these", "reports"):
+        return Cue("denial", sentence, i, "deny+claim", 0.95)
+    if nxt in _OBJECT_PRONOUNS or nxt in lx.REFUSAL_OBJECTS:
+        return Cue("denial", sentence, i, "-deny:refusal-object", 0.0)
+    token = sentence.tokens[j]
+    capitalised = sentence.text[token.start : token.start + 1].isupper()
+    if capitalised and any(w in ("a", "an", "the") for w in words[j + 1 : j + 4]):
+        following = words[j + 1 : j + 5]
+        if not any(w in lx.CLAIM_NOUNS for w in following):
+            return Cue("denial", sentence, i, "-deny:ditransitive", 0.0)
+    if nxt.endswith("ing") or nxt in lx.WRONGDOING:
+        return Cue("denial", sentence, i, "deny+act", 0.9)
+    return Cue("denial", sentence, i, "deny:other-object", 0.7)
+
+
+def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
+    if negated(sentence, i) or _court_subject(sentence, i):
+        return None
+    words = sentence.words
+    if _claim_noun_after(sentence, i):
+        return Cue("denial", sentence, i, f"{words[i]}+claim-noun", 0.85)
+    # "dismissed the reports as baseless", "slammed it as propaganda"
+    for j in range(i + 1, min(len(words), i + 9)):
+        if words[j] == "as" and j + 1 < len(words):
+            rest = words[j + 1 : j + 4]
+            if any(w in lx.EVALUATIVE for w in rest):
+                return Cue("denial", sentence, i, f"{words[i]}+as-evaluative", 0.85)
+    return None
+
+
+def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
+    words = sentence.words
+    token = sentence.tokens[i]
+    window = words[max(0, i - 4) : i]
+    if any(w in _SPREAD for w in window) or any(w in lx.ACCUSE for w in words[max(0, i - 8) : i]):
+        return Cue("denial", sentence, i, "-evaluative:accusation-of-lying", 0.0)
+    if i + 1 < len(words) and words[i + 1] in _NOT_CLAIM_AFTER_EVAL:
+        return None
+    quoted = token.quoted
+    predicative = any(w in _COPULA for w in words[max(0, i - 3) : i])
+    about_claim = any(w in lx.CLAIM_NOUNS for w in words[max(0, i - 6) : i + 4])
+    attributed = any(w in lx.ATTRIBUTION for w in words) or (
+        sentence.field == "title" and ":" in sentence.text
+    )
+    if not (quoted or predicative or about_claim):
+        return None
+    if not (attributed or quoted):
+        return None
+    strength = 0.8 if (about_claim or quoted) and attributed else 0.6
+    return Cue("denial", sentence, i, f"evaluative:{words[i]}", strength)
+
+
+def denial_cues(sentence: Sentence) -> list[Cue]:
+    """Every denial cue in the sentence, vetoed ones included (strength 0, reason '-...')."""
+    cues: list[Cue] = []
+    for i, word in enumerate(sentence.words):
+        cue: Cue | None = None
+        if word in lx.DENY:
+            cue = _deny_cue(sentence, i)
+        elif word in lx.REFUTE:
+            cue = None if negated(sentence, i) else Cue("denial", sentence, i, word, 0.9)
+        elif word in lx.REJECT:
+            cue = _reject_cue(sentence, i)
+        elif word in lx.EVALUATIVE:
+            cue = _evaluative_cue(sentence, i)
+        if cue is not None:
+            cues.append(cue)
+    lower = sentence.lower
+    for pattern, reason, strength in _PHRASES:
+        for match in pattern.finditer(lower):
+            has_voice = (
+                any(w in lx.ATTRIBUTION for w in sentence.words)
+                or sentence.quotes
+                or sentence.field == "title"
+                or reason.startswith(("plea", "innocence"))
+            )
+            if has_voice:
+                cues.append(Cue("denial", sentence, -1, reason, strength, match.start()))
+    return cues
+
+
+def allegation_cues(sentence: Sentence) -> list[Cue]:
+    cues: list[Cue] = []
+    words = sentence.words
+    lower = sentence.lower
+    claimed_not_wrong = _CLAIMED_NOT_WRONG.search(lower) is not None
+    for i, word in enumerate(words):
+        if word in lx.ACCUSE:
+            if negated(sentence, i, 3):
+                cues.append(Cue("allegation", sentence, i, f"-{word}:negated", 0.0))
+                continue
+            strength = 0.9
+            if word in ("allegedly", "reportedly", "purportedly"):
+                strength = 0.75 if _wrongdoing_near(words, i, 10) else 0.0
+            elif word in ("sue", "sues", "sued", "suing", "lawsuit", "lawsuits"):
+                strength = 0.8
+            elif word == "accused" and i and words[i - 1] == "the":
+                strength = 0.6  # "the accused": a defendant, so charges were brought
+            if strength:
+                cues.append(Cue("allegation", sentence, i, f"accuse:{word}", strength))
+        elif word in lx.CLAIM_VERBS and word.startswith("claim"):
+            if claimed_not_wrong:
+                cues.append(Cue("allegation", sentence, i, "-claim:not-wrongdoing", 0.0))
+            elif _wrongdoing_near(words, i, 12):
+                cues.append(Cue("allegation", sentence, i, "claim+wrongdoing", 0.7))
+        elif word in ("suspected", "suspect", "suspects") and _wrongdoing_near(words, i, 5):
+            cues.append(Cue("allegation", sentence, i, "suspect+wrongdoing", 0.7))
+        elif word in ("responsible", "behind") and _wrongdoing_near(words, i, 8):
+            if any(w in lx.ATTRIBUTION or w in ("hold", "held", "holds") for w in words):
+                cues.append(Cue("allegation", sentence, i, f"{word}+wrongdoing", 0.65))
+    for match in _CHARGE_CONTEXT.finditer(lower):
+        cues.append(Cue("allegation", sentence, -1, "charges", 0.85, match.start()))
+    for match in _ARREST.finditer(lower):
+        if _wrongdoing_near(words, 0, len(words)):
+            cues.append(Cue("allegation", sentence, -1, "arrest+wrongdoing", 0.6, match.start()))
+    return cues
+
+
+def _wrongdoing_near(words: list[str], i: int, window: int) -> bool:
+    return any(w in lx.WRONGDOING for w in words[max(0, i - window) : i + window + 1])

@@ -1,0 +1,203 @@
+"""Who alleged, who is accused, who denied, what the claim is, and whether the denier is
+official (pure, surface rules: subject before the cue, `by`-agents, trailing attribution,
+headline prefixes)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.matcher import lexicon as lx
+from bot.matcher.english import Cue
+from bot.matcher.segment import Sentence
+
+MAX_ACTOR_WORDS = 8
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\"“”«»—–]|\b(?:that|which|who|whom|and|but|while|after|when|as|because|since"
+    r"|although|though|where|if|said|says)\b",
+    re.IGNORECASE,
+)
+_TRAILING_NOISE = re.compile(
+    r"(?:\s+(?:has|have|had|also|again|on|last|this|earlier|later|yesterday|today|tuesday"
+    r"|monday|wednesday|thursday|friday|saturday|sunday|\w+ly|is|are|was|were|been|being|will"
+    r"|would|to|quickly|swiftly|angrily|once|previously|immediately|in\s+a\s+statement))+$",
+    re.IGNORECASE,
+)
+_LEADING_NOISE = re.compile(
+    r"^(?:(?:the|a|an|but|and|however|meanwhile|also|yet|so|then|now|in|on|at|for|with|as"
+    r"|while|when|after|before|since|though|although|because|both|even|still)\s+)+",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset("he she it they we i you this that these those who which".split())
+_TRAILING_SPEAKER = re.compile(
+    r"[,”\"’]\s*(?:the\s+)?([^,.;“”\"]{2,80}?)\s+(?:said|says|added|told|stated|insisted"
+    r"|wrote|tweeted|declared)\b",
+    re.IGNORECASE,
+)
+_SPEAKER_FIRST = re.compile(
+    r"^(?:the\s+)?([^,;:“”\"]{2,80}?)\s+(?:said|says|told|stated|insisted|added|called|calls"
+    r"|described|branded|dismissed|slammed|denied|denies|rejected|rejects)\b",
+    re.IGNORECASE,
+)
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?([^,.;]{2,60})", re.IGNORECASE)
+_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?([^,.;]{2,60})", re.IGNORECASE)
+_TITLE_PREFIX = re.compile(r"^([^:]{2,50}):\s")
+_CLAIM_END = re.compile(r"[.;!?]|,\s*(?:the|a|an|his|her|its|their|[A-Z])|\s+(?:said|says)\b")
+_PERSON_NAME = re.compile(r"^(?:[A-Z][a-z'’\-]+\s){1,2}[A-Z][a-z'’\-]+$")
+
+
+def _clean(phrase: str) -> str:
+    phrase = " ".join(phrase.split()).strip(" ,.;:'\"“”‘’-")
+    previous = None
+    while previous != phrase:
+        previous = phrase
+        phrase = _LEADING_NOISE.sub("", phrase)
+        phrase = _TRAILING_NOISE.sub("", phrase).strip(" ,.;:'\"“”‘’-")
+    words = phrase.split()
+    return " ".join(words[-MAX_ACTOR_WORDS:])
+
+
+def subject_before(sentence: Sentence, char: int) -> str:
+    """The phrase just before `char`, back to the nearest clause break."""
+    before = sentence.text[:char]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    return _clean(before)
+
+
+def _object_after(sentence: Sentence, char: int, stops: tuple[str, ...]) -> str:
+    after = sentence.text[char:]
+    words = []
+    for word in after.split():
+        bare = word.strip(",.;:\"“”'’").lower()
+        if bare in stops or word.endswith((",", ";", ".")):
+            words.append(word.rstrip(",.;"))
+            if bare in stops:
+                words.pop()
+            break
+        words.append(word)
+        if len(words) >= MAX_ACTOR_WORDS:
+            break
+    return _clean(" ".join(words))
+
+
+def speaker(sentence: Sentence) -> str:
+    """Who is speaking in a sentence: trailing ('…, the ministry said'), leading ('X said …'),
+    'according to X', or a headline prefix ('Kremlin: …')."""
+    if sentence.field == "title":
+        prefix = _TITLE_PREFIX.match(sentence.text)
+        if prefix:
+            return _clean(prefix.group(1))
+    trailing = _TRAILING_SPEAKER.search(sentence.text)
+    if trailing:
+        return _clean(trailing.group(1))
+    according = _ACCORDING.search(sentence.text)
+    if according:
+        return _clean(according.group(1))
+    first = _SPEAKER_FIRST.search(sentence.text)
+    if first:
+        return _clean(first.group(1))
+    return ""
+
+
+def _cue_char(cue: Cue) -> int:
+    if cue.index >= 0:
+        return cue.sentence.tokens[cue.index].start
+    return max(cue.char_start, 0)
+
+
+def denier_of(cue: Cue) -> str:
+    sentence = cue.sentence
+    char = _cue_char(cue)
+    if cue.index >= 0:
+        word = sentence.words[cue.index]
+        previous = sentence.words[cue.index - 1] if cue.index else ""
+        if previous in ("was", "were", "been", "being", "is", "are"):
+            agent = _BY_AGENT.search(sentence.text, char)
+            if agent:
+                return _clean(agent.group(1))
+        if cue.reason.startswith("evaluative") or word in ("denial", "denials"):
+            who = speaker(sentence)
+            if who:
+                return who
+    subject = subject_before(sentence, char)
+    if subject and subject.lower() not in _PRONOUNS:
+        return subject
+    who = speaker(sentence)
+    return who if who.lower() not in _PRONOUNS else ""
+
+
+def accuser_and_accused(cue: Cue) -> tuple[str, str]:
+    sentence = cue.sentence
+    char = _cue_char(cue)
+    words = sentence.words
+    if cue.index < 0:  # "charged with", arrests: the accused is the subject
+        return "", subject_before(sentence, char)
+    word = words[cue.index]
+    previous = words[cue.index - 1] if cue.index else ""
+    passive = previous in ("was", "were", "been", "being", "is", "are", "be", "stand", "stands")
+    end = sentence.tokens[cue.index].end
+    if passive:
+        agent = _BY_AGENT.search(sentence.text, end)
+        accuser = _clean(agent.group(1)) if agent else ""
+        return accuser, subject_before(sentence, sentence.text.rfind(" ", 0, char))
+    if word in ("accusation", "accusations", "allegation", "allegations", "claim", "claims"):
+        by = re.search(
+            r"\b(?:by|from)\s+(?:the\s+)?([^,.;]{2,60}?)(?:\s+(?:that|of|against)\b|[,.;]|$)",
+            sentence.text[end:],
+            re.IGNORECASE,
+        )
+        against = re.search(
+            r"\b(?:against|of)\s+(?:the\s+)?([^,.;]{2,60}?)(?:\s+(?:of|for|that|over|by)\b|[,.;]|$)",
+            sentence.text[end:],
+            re.IGNORECASE,
+        )
+        accuser = _clean(by.group(1)) if by else ""
+        if not accuser:
+            subject = subject_before(sentence, char)
+            accuser = "" if subject.lower() in _PRONOUNS else subject
+            if accuser and any(w in lx.DENY | lx.REJECT for w in accuser.lower().split()):
+                accuser = ""
+        return accuser, _clean(against.group(1)) if against else ""
+    accuser = subject_before(sentence, char)
+    if accuser.lower() in _PRONOUNS:
+        accuser = ""
+    if word in ("allegedly", "reportedly", "purportedly"):
+        return "", accuser
+    accused = _object_after(
+        sentence, end, ("of", "for", "over", "in", "with", "that", "after", "on")
+    )
+    return accuser, accused
+
+
+def claim_of(cue: Cue) -> str:
+    """The claim: the object of the cue, up to the end of its clause (at most 30 words)."""
+    sentence = cue.sentence
+    start = sentence.tokens[cue.index].end if cue.index >= 0 else max(cue.char_start, 0)
+    rest = sentence.text[start:]
+    end = _CLAIM_END.search(rest)
+    claim = rest[: end.start()] if end else rest
+    words = claim.split()[:30]
+    return " ".join(words).strip(" ,;:'\"“”‘’")
+
+
+def is_official(denier: str, context: str = "") -> bool:
+    """A government, ministry, embassy, army, police, agency, court, party, company, club or
+    its spokesperson — or a country or organisation named on its own."""
+    if not denier:
+        return False
+    words = set(re.findall(r"[\w'’]+", denier.lower()))
+    if words & lx.PRIVATE_MARKERS and not words & (lx.INSTITUTIONS - {"source", "sources"}):
+        return False
+    if words & lx.INSTITUTIONS:
+        return True
+    tokens = denier.split()
+    if _PERSON_NAME.match(denier) and not re.search(
+        r"\b(?:minister|president|spokes\w+|chief|secretary|ambassador|official|ceo|chairman"
+        r"|director|general|governor|mayor)\s+" + re.escape(tokens[0]),
+        context,
+        re.IGNORECASE,
+    ):
+        return False
+    # A single capitalised name ("Russia", "Microsoft", "Pakistan"): a state or a company.
+    return len(tokens) <= 3 and all(t[:1].isupper() for t in tokens)

@@ -1,0 +1,98 @@
+"""Sentences, tokens and quoted spans, with offsets into the original field (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_FIELD = 200_000  # characters of one field the matcher reads (articles are far shorter)
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_BOUNDARY = re.compile(
+    r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]*[A-ZА-ЯЁІЇЄҐ0-9])|\n+|(?<=[.!?])\s*[-–—]{2}\s*"
+)
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st gen sen rep gov lt col capt maj sgt inc corp co ltd jr sr vs no jan feb mar "
+    "apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m dept prof rev fig approx est".split()
+)
+_QUOTES = re.compile(
+    r"“[^”\n]{1,800}”|\"[^\"\n]{1,800}\"|«[^»\n]{1,800}»|„[^“”\n]{1,800}[“”]"
+    r"|(?<!\w)['‘][^'‘’\n]{2,300}['’](?!\w)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # lower-cased
+    start: int  # offset in the sentence
+    end: int
+    quoted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    field: str  # "title" | "text"
+    index: int  # position in its field
+    start: int  # offset in the field
+    end: int
+    text: str
+    tokens: tuple[Token, ...]
+    quotes: tuple[tuple[int, int], ...]  # quoted spans, offsets in the sentence
+
+    @property
+    def words(self) -> list[str]:
+        return [t.text for t in self.tokens]
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def _split_points(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        before = text[start : match.start()].rstrip()
+        last = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.split() else ""
+        if match.group(0).strip() == "" and last in _ABBREVIATIONS:
+            continue
+        if len(last) == 1 and last.isalpha() and match.group(0).strip() == "":
+            continue  # an initial: "John F. Kennedy"
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def sentences(field: str, text: str) -> list[Sentence]:
+    """Split one field into sentences with tokens and quoted spans."""
+    text = text[:MAX_FIELD]
+    result = []
+    for start, end in _split_points(text):
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        offset = start + (len(chunk) - len(chunk.lstrip()))
+        quotes = tuple((m.start(), m.end()) for m in _QUOTES.finditer(stripped))
+        tokens = tuple(
+            Token(
+                text=m.group(0).lower().replace("’", "'"),
+                start=m.start(),
+                end=m.end(),
+                quoted=any(a < m.start() < b for a, b in quotes),
+            )
+            for m in _WORD.finditer(stripped)
+        )
+        result.append(
+            Sentence(
+                field=field,
+                index=len(result),
+                start=offset,
+                end=offset + len(stripped),
+                text=stripped,
+                tokens=tokens,
+                quotes=quotes,
+            )
+        )
+    return result
