@@ -82,7 +82,7 @@ def evaluate(rows: Iterable[Mapping[str, Any]]) -> Report:
 
 
 def render(report: Report) -> str:
-    kinds = sorted({kind for kind, _ in report.counts if kind != "all"}) + ["all"]
+    kinds = [*sorted({kind for kind, _ in report.counts if kind != "all"}), "all"]
     lines = [
         f"{report.items} items",
         f"{'kind':10} {'label':16} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn",
@@ -98,7 +98,7 @@ def render(report: Report) -> str:
             )
     lines.append("")
     lines.append(f"misclassified ({len(report.errors)}):")
-    for item_id, label, gold, predicted, reasons in report.errors:
+    for item_id, label, gold, _predicted, reasons in report.errors:
         kind = "missed" if gold else "false"
         lines.append(f"  {item_id} {label} {kind}: {', '.join(reasons) or 'no cue'}")
     return "\n".join(lines)

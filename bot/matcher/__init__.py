@@ -84,17 +84,19 @@ def match(item: MatchInput) -> MatchResult:
             if accuser or accused:
                 claim = claim_of(cue)
                 break
+    denial_reason = ""
     if is_denial and best_denials:
         for cue in best_denials:
-            denier = denier_of(cue)
+            denier = denier_of(cue, _earlier(parts, cue.sentence))
             if denier:
+                denial_reason = cue.reason
                 if not claim:
                     claim = claim_of(cue)
                 break
         if not claim:
             claim = claim_of(best_denials[0])
     context = f"{title}\n{text}"
-    official = is_denial and is_official(denier or accused, context)
+    official = is_denial and is_official(denier or accused, context, denial_reason)
     official_score = denial_score if official else min(denial_score, 0.3)
 
     evidence = tuple(_evidence(c) for c in best_allegations[:MAX_EVIDENCE] if is_allegation)
@@ -116,6 +118,13 @@ def match(item: MatchInput) -> MatchResult:
         evidence=evidence,
         reasons=tuple(dict.fromkeys(c.reason for c in denials + allegations)),
     )
+
+
+def _earlier(parts: list[Sentence], sentence: Sentence) -> list[Sentence]:
+    """The title and the sentences before `sentence`, in reading order."""
+    if sentence.field == "title":
+        return []
+    return [s for s in parts if s.field == "title" or s.index < sentence.index]
 
 
 def _match_other(language: str, title: str, text: str) -> MatchResult:

@@ -31,6 +31,9 @@ _SPREAD = lx._forms(
     "spreading spread spreads peddling peddle peddles telling told tell of accused accuses "
     "accusing alleging spreads pushing"
 )
+_ACCUSE_VERBS = lx._forms(
+    "accuse accuses accused accusing allege alleges alleging blame blames blamed blaming"
+)
 _NOT_CLAIM_AFTER_EVAL = lx._forms(
     "flag flags pretences pretenses accounting imprisonment passport passports documents "
     "document ids identity identities accounts account papers goods products names name "
@@ -55,7 +58,7 @@ _PHRASES = [
             r"|not\s+involved|no\s+involvement|never\s+happened|did\s+not\s+happen"
             r"|(?:were|was|is|are)\s+not\s+(?:responsible|guilty|there|involved)"
             r"|had\s+no\s+(?:role|part|knowledge)|operated\s+within\s+the\s+law"
-            r"|(?:acted|act|acting)\s+(?:within|in\s+accordance\s+with)\s+the\s+(?:law|rules)"
+            r"|(?:acted|act|acting)\s+(?:within|in\s+accordance\s+with)\s+the\s+(?:laws?|rules)"
             r"|shot\s+down\s+(?:the\s+)?(?:rumou?rs?|reports?|claims?)"
             r"|(?:is|was|are|were)\s+(?:a\s+)?(?:hoax|fake))\b"
         ),
@@ -145,16 +148,25 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         before = words[i - 1] if i else ""
         if before in lx.DENIALISM_BEFORE or before == "in":
             return Cue("denial", sentence, i, "-denial:denialism", 0.0)
+        after = words[i + 1 : i + 3]
+        if after[:1] == ["of"] and (after[1:] and after[1] in lx.REFUSAL_OBJECTS | {"service"}):
+            return Cue("denial", sentence, i, "-denial:of-refusal-object", 0.0)
         return Cue("denial", sentence, i, "denial:noun", 0.85)
     if negated(sentence, i) or (i and words[i - 1] == "or" and negated(sentence, i - 1, 6)):
         return Cue("denial", sentence, i, "-deny:negated", 0.0)
     j, nxt = _next_content(words, i)
+    passive = i and words[i - 1] in ("was", "were", "been", "being", "is", "are", "be")
+    claim_subject = any(w in lx.CLAIM_NOUNS for w in words[max(0, i - 6) : i])
+    if passive and "by" not in words[i + 1 : i + 3] and not claim_subject:
+        return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)
     if j == -1:
         return Cue("denial", sentence, i, "deny:intransitive", 0.85)
     if nxt in lx.CLAIM_NOUNS or nxt in ("that", "any", "it", "this", "these", "reports"):
         return Cue("denial", sentence, i, "deny+claim", 0.95)
     if nxt in _OBJECT_PRONOUNS or nxt in lx.REFUSAL_OBJECTS:
         return Cue("denial", sentence, i, "-deny:refusal-object", 0.0)
+    if i + 1 < len(words) and words[i + 1] in ("a", "an") and nxt not in lx.CLAIM_NOUNS:
+        return Cue("denial", sentence, i, "-deny:deprived-of", 0.0)
     token = sentence.tokens[j]
     capitalised = sentence.text[token.start : token.start + 1].isupper()
     if capitalised and any(w in ("a", "an", "the") for w in words[j + 1 : j + 4]):
@@ -185,7 +197,8 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     words = sentence.words
     token = sentence.tokens[i]
     window = words[max(0, i - 4) : i]
-    if any(w in _SPREAD for w in window) or any(w in lx.ACCUSE for w in words[max(0, i - 8) : i]):
+    accusing = any(w in _ACCUSE_VERBS for w in words[max(0, i - 8) : i])
+    if accusing or any(w in _SPREAD for w in window):
         return Cue("denial", sentence, i, "-evaluative:accusation-of-lying", 0.0)
     if i + 1 < len(words) and words[i + 1] in _NOT_CLAIM_AFTER_EVAL:
         return None
@@ -258,9 +271,12 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
                 cues.append(Cue("allegation", sentence, i, "claim+wrongdoing", 0.7))
         elif word in ("suspected", "suspect", "suspects") and _wrongdoing_near(words, i, 5):
             cues.append(Cue("allegation", sentence, i, "suspect+wrongdoing", 0.7))
-        elif word in ("responsible", "behind") and _wrongdoing_near(words, i, 8):
-            if any(w in lx.ATTRIBUTION or w in ("hold", "held", "holds") for w in words):
-                cues.append(Cue("allegation", sentence, i, f"{word}+wrongdoing", 0.65))
+        elif (
+            word in ("responsible", "behind")
+            and _wrongdoing_near(words, i, 8)
+            and any(w in lx.ATTRIBUTION or w in ("hold", "held", "holds") for w in words)
+        ):
+            cues.append(Cue("allegation", sentence, i, f"{word}+wrongdoing", 0.65))
     for match in _CHARGE_CONTEXT.finditer(lower):
         cues.append(Cue("allegation", sentence, -1, "charges", 0.85, match.start()))
     for match in _ARREST.finditer(lower):

@@ -60,7 +60,8 @@ ATTRIBUTION = _forms(
     "said says say saying told tells stated states statement added adds insisted insists "
     "insist maintained maintains called calls calling described describes branded labelled "
     "labeled termed according spokesman spokeswoman spokesperson responded replied insisting "
-    "wrote writes tweeted declared declares dismissed"
+    "wrote writes tweeted declared declares dismissed confirmed confirms explained noted "
+    "posted argued argues contended"
 )
 ACCUSE = _forms(
     "accuse accuses accused accusing accusation accusations allege alleges alleged alleging "
@@ -116,7 +117,7 @@ INSTITUTIONS = _forms(
     "source sources investigators investigation inquiry watchdog regulator regulators "
     "lawmakers legislators mp mps senator senators congressman officer officers producers "
     "manufacturer manufacturers brand retailer network studio label media outlet newspaper "
-    "broadcaster channel publisher"
+    "broadcaster channel publisher site website fact-checker fact-checking magazine"
 )
 PRIVATE_MARKERS = _forms(
     "himself herself publicist publicists manager managers girlfriend boyfriend wife husband "

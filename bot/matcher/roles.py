@@ -17,7 +17,7 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_NOISE = re.compile(
-    r"(?:\s+(?:has|have|had|also|again|on|last|this|earlier|later|yesterday|today|tuesday"
+    r"(?:\s+(?:has|have|had|also|again|further|on|last|this|earlier|later|yesterday|today|tuesday"
     r"|monday|wednesday|thursday|friday|saturday|sunday|\w+ly|is|are|was|were|been|being|will"
     r"|would|to|quickly|swiftly|angrily|once|previously|immediately|in\s+a\s+statement))+$",
     re.IGNORECASE,
@@ -37,6 +37,9 @@ _SPEAKER_FIRST = re.compile(
     r"^(?:the\s+)?([^,;:“”\"]{2,80}?)\s+(?:said|says|told|stated|insisted|added|called|calls"
     r"|described|branded|dismissed|slammed|denied|denies|rejected|rejects)\b",
     re.IGNORECASE,
+)
+_APPOSITION = re.compile(
+    r"^([A-Z][^,]{1,60}),\s*(?:a|an|the)\s+([^,]{2,80}),\s+(?:said|says|told|added|insisted)\b"
 )
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?([^,.;]{2,60})", re.IGNORECASE)
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?([^,.;]{2,60})", re.IGNORECASE)
@@ -106,25 +109,68 @@ def _cue_char(cue: Cue) -> int:
     return max(cue.char_start, 0)
 
 
-def denier_of(cue: Cue) -> str:
+def _apposition_speaker(text: str) -> str:
+    """'Terrence Donilon, a spokesman for the archdiocese, says …' -> name and role."""
+    match = _APPOSITION.search(text)
+    return _clean(f"{match.group(1)}, {match.group(2)}") if match else ""
+
+
+def _has_claim_head(phrase: str) -> bool:
+    return any(w in lx.CLAIM_NOUNS for w in phrase.lower().split())
+
+
+def _resolve(phrase: str, sentence: Sentence, earlier: list[Sentence]) -> str:
+    """A pronoun subject becomes the nearest earlier institution or named actor."""
+    if phrase and phrase.lower() not in _PRONOUNS:
+        return phrase
+    for previous in reversed(earlier):
+        actor = _institution_phrase(previous.text)
+        if actor:
+            return actor
+    return ""
+
+
+def _institution_phrase(text: str) -> str:
+    words = text.split()
+    for i, word in enumerate(words):
+        bare = word.strip(",.;:'\"“”‘’()").lower()
+        if bare in lx.INSTITUTIONS and bare not in ("source", "sources", "house", "state"):
+            start = i
+            while start > 0 and words[start - 1][:1].isupper():
+                start -= 1
+            return _clean(" ".join(words[start : i + 1]))
+    return ""
+
+
+def denier_of(cue: Cue, earlier: list[Sentence] | None = None) -> str:
+    """Who denies: a `by`-agent, the speaker for evaluative and phrase cues, else the subject
+    before the cue; pronouns resolve to an earlier institution mentioned in the item."""
     sentence = cue.sentence
+    earlier = earlier or []
     char = _cue_char(cue)
     if cue.index >= 0:
-        word = sentence.words[cue.index]
         previous = sentence.words[cue.index - 1] if cue.index else ""
         if previous in ("was", "were", "been", "being", "is", "are"):
             agent = _BY_AGENT.search(sentence.text, char)
             if agent:
                 return _clean(agent.group(1))
-        if cue.reason.startswith("evaluative") or word in ("denial", "denials"):
-            who = speaker(sentence)
-            if who:
-                return who
+    voice_first = (
+        cue.index < 0
+        or cue.reason.startswith("evaluative")
+        or (sentence.words[cue.index] in ("denial", "denials"))
+    )
     subject = subject_before(sentence, char)
-    if subject and subject.lower() not in _PRONOUNS:
-        return subject
-    who = speaker(sentence)
-    return who if who.lower() not in _PRONOUNS else ""
+    if _has_claim_head(subject):
+        subject = ""
+    who = _apposition_speaker(sentence.text) or speaker(sentence)
+    if _has_claim_head(who):
+        who = ""
+    first, second = (who, subject) if voice_first else (subject, who)
+    for candidate in (first, second):
+        resolved = _resolve(candidate, sentence, earlier) if candidate else ""
+        if resolved:
+            return resolved
+    return _resolve("", sentence, earlier)
 
 
 def accuser_and_accused(cue: Cue) -> tuple[str, str]:
@@ -181,23 +227,48 @@ def claim_of(cue: Cue) -> str:
     return " ".join(words).strip(" ,;:'\"“”‘’")
 
 
-def is_official(denier: str, context: str = "") -> bool:
+_TITLES = re.compile(
+    r"\b(?:minister|president|premier|spokes\w+|chief|secretary|ambassador|official|ceo|chairman"
+    r"|director|general|governor|mayor|senator|prosecutor|commander|head|leader|chancellor"
+    r"|king|queen|prince|pope|bishop|dean)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_person(name: str, context: str) -> tuple[bool, bool]:
+    """(looks like a person, holds an office) for a capitalised name in its context."""
+    tokens = name.split()
+    last = re.escape(tokens[-1])
+    full = bool(_PERSON_NAME.match(name))
+    mentioned = re.search(r"\b[A-Z][\w'’\-]+\s+" + last + r"\b", context) is not None
+    if not (full or mentioned):
+        return False, False
+    titled = re.search(
+        _TITLES.pattern + r"(?:\s+[\w'’\-]+){0,4}?\s+(?:[A-Z][\w'’\-]+\s+)?" + last + r"\b",
+        context,
+        re.IGNORECASE,
+    )
+    return True, titled is not None
+
+
+def is_official(denier: str, context: str = "", reason: str = "") -> bool:
     """A government, ministry, embassy, army, police, agency, court, party, company, club or
-    its spokesperson — or a country or organisation named on its own."""
+    its spokesperson — or a country or organisation named on its own; not a private person
+    speaking for themselves (a plea of innocence is a person's unless an institution pleads)."""
     if not denier:
         return False
     words = set(re.findall(r"[\w'’]+", denier.lower()))
+    institution = bool(words & lx.INSTITUTIONS)
     if words & lx.PRIVATE_MARKERS and not words & (lx.INSTITUTIONS - {"source", "sources"}):
         return False
-    if words & lx.INSTITUTIONS:
+    if reason.startswith(("plea", "innocence")):
+        return institution and not _TITLES.search(denier)
+    if institution:
         return True
     tokens = denier.split()
-    if _PERSON_NAME.match(denier) and not re.search(
-        r"\b(?:minister|president|spokes\w+|chief|secretary|ambassador|official|ceo|chairman"
-        r"|director|general|governor|mayor)\s+" + re.escape(tokens[0]),
-        context,
-        re.IGNORECASE,
-    ):
+    if not (len(tokens) <= 3 and all(t[:1].isupper() for t in tokens)):
         return False
-    # A single capitalised name ("Russia", "Microsoft", "Pakistan"): a state or a company.
-    return len(tokens) <= 3 and all(t[:1].isupper() for t in tokens)
+    person, office = _is_person(denier, context)
+    if person:
+        return office
+    return True  # a single capitalised name: a state, a company, an organisation

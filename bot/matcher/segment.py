@@ -13,7 +13,8 @@ _BOUNDARY = re.compile(
 )
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st gen sen rep gov lt col capt maj sgt inc corp co ltd jr sr vs no jan feb mar "
-    "apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m dept prof rev fig approx est".split()
+    "apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m dept prof rev fig approx "
+    "est".split()
 )
 _QUOTES = re.compile(
     r"“[^”\n]{1,800}”|\"[^\"\n]{1,800}\"|«[^»\n]{1,800}»|„[^“”\n]{1,800}[“”]"
@@ -67,7 +68,7 @@ def _split_points(text: str) -> list[tuple[int, int]]:
 def sentences(field: str, text: str) -> list[Sentence]:
     """Split one field into sentences with tokens and quoted spans."""
     text = text[:MAX_FIELD]
-    result = []
+    result: list[Sentence] = []
     for start, end in _split_points(text):
         chunk = text[start:end]
         stripped = chunk.strip()
