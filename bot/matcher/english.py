@@ -75,12 +75,17 @@ _PHRASES = [
     ),
 ]
 _CHARGE_CONTEXT = re.compile(
-    r"\bcharged\s+(?:with|in|over|for)\b|\bcharges?\s+(?:of|against|that|over|for|in\s+connection)\b"
+    r"\bcharg(?:ed|es|ing)\s+(?:\w+\s+){0,3}?(?:with|in\s+connection)\b"
+    r"|\bcharges?\s+(?:against|that|in\s+connection)\b"
     r"|\b(?:on|faces?|faced|facing|file[sd]?|filing|brought|bring|press(?:ed)?|new|criminal"
-    r"|formal|corruption|murder|terrorism|fraud|manslaughter|assault|perjury|obstruction"
-    r"|drug|doping|espionage|treason|war\s+crimes?|federal|felony|misdemeanou?r)\s+charges?\b"
-    r"|\b(?:was|were|been|being|is|are|be)\s+charged\b"
+    r"|formal|settle[sd]?|settling|drop(?:ped|s)?|deny|denies|denied)\s+(?:\w+\s+){0,2}?charges?\b"
+    r"|\b(?:was|were|been|being|is|are|be)\s+charged(?=\s+(?:with|in|over|for|after|following"
+    r"|on)\b|\s*[.,;]|\s*$)"
 )
+# "charge(s) of/over/for X" and "<crime> charge(s)": only when a wrongdoing word is involved.
+_CHARGE_NOUN = re.compile(r"\bcharges?\b")
+_IN_CHARGE = lx._forms("in take takes took taking took free extra service cover hefty")
+_ACCUSE_STRONG = lx._forms("accuse accuses accused accusing blame blames blamed blaming")
 _ARREST = re.compile(
     r"\b(?:arrested|detained|held|jailed)\s+(?:\w+\s+){0,4}?(?:for|on\s+suspicion|over"
     r"|in\s+connection\s+with|after|in\s+the)\b"
@@ -256,6 +261,8 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
                 cues.append(Cue("allegation", sentence, i, f"-{word}:negated", 0.0))
                 continue
             strength = 0.9
+            if word in _ACCUSE_STRONG and not _wrongdoing_near(words, i, 12):
+                strength = 0.45  # "accused of miscalculation", "blamed the weather"
             if word in ("allegedly", "reportedly", "purportedly"):
                 strength = 0.75 if _wrongdoing_near(words, i, 10) else 0.0
             elif word in ("sue", "sues", "sued", "suing", "lawsuit", "lawsuits"):
@@ -265,8 +272,11 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
             if strength:
                 cues.append(Cue("allegation", sentence, i, f"accuse:{word}", strength))
         elif word in lx.CLAIM_VERBS and word.startswith("claim"):
-            if claimed_not_wrong:
+            following = words[i + 1 : i + 2]
+            if claimed_not_wrong or following == ["to"]:  # "claimed to have bombed": own deed
                 cues.append(Cue("allegation", sentence, i, "-claim:not-wrongdoing", 0.0))
+            elif following and following[0] in ("against", "by") and i > 0:
+                cues.append(Cue("allegation", sentence, i, "claim-against", 0.7))
             elif _wrongdoing_near(words, i, 12):
                 cues.append(Cue("allegation", sentence, i, "claim+wrongdoing", 0.7))
         elif word in ("suspected", "suspect", "suspects") and _wrongdoing_near(words, i, 5):
@@ -279,6 +289,15 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
             cues.append(Cue("allegation", sentence, i, f"{word}+wrongdoing", 0.65))
     for match in _CHARGE_CONTEXT.finditer(lower):
         cues.append(Cue("allegation", sentence, -1, "charges", 0.85, match.start()))
+    for i, word in enumerate(words):
+        if word in ("charge", "charges") and not (i and words[i - 1] in _IN_CHARGE):
+            if _wrongdoing_near(words, i, 4):
+                cues.append(Cue("allegation", sentence, i, "charge+wrongdoing", 0.8))
+        elif word.startswith("investigat") and _wrongdoing_near(words, i, 6):
+            cues.append(Cue("allegation", sentence, i, "investigation+wrongdoing", 0.6))
+    for pattern, reason, _strength in _PHRASES[:2]:
+        if pattern.search(lower):
+            cues.append(Cue("allegation", sentence, -1, f"{reason}:implies-charges", 0.8))
     for match in _ARREST.finditer(lower):
         if _wrongdoing_near(words, 0, len(words)):
             cues.append(Cue("allegation", sentence, -1, "arrest+wrongdoing", 0.6, match.start()))

@@ -67,7 +67,7 @@ ACCUSE = _forms(
     "accuse accuses accused accusing accusation accusations allege alleges alleged alleging "
     "allegation allegations allegedly blame blames blamed blaming implicate implicates "
     "implicated indict indicts indicted indictment indictments sue sues sued suing lawsuit "
-    "lawsuits charged purportedly reportedly"
+    "lawsuits purportedly reportedly"
 )
 CHARGE_FORMS = _forms("charge charges charged charging")
 CLAIM_VERBS = _forms("claim claims claimed claiming say says said told insisted suggests suggest")
@@ -94,7 +94,9 @@ WRONGDOING = _forms(
     "infringing piracy pirated copyright cartel monopoly collusive overcharging overcharged "
     "evasion evade evading falsified falsifying forged forgery counterfeit lying cyber "
     "propaganda disinformation destabilize destabilise incitement incite inciting hate "
-    "extremism extremist mercenaries mercenary coup insurgents militants"
+    "extremism extremist mercenaries mercenary coup insurgents militants copyrighted conspired "
+    "conspiracy conspiring conspire sham drunken dui dwi racism racist overcharged molestation "
+    "misquoted defamation libel"
 )
 NOT_WRONGDOING_AFTER_CLAIM = _forms(
     "responsibility title titles record records victory win prize crown gold medal seat seats "
