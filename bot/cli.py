@@ -55,6 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     imp = feed_commands.add_parser("import", help="add every feed of an OPML file")
     imp.add_argument("file", metavar="FILE.opml")
     feed_commands.add_parser("export", help="print the feeds as OPML")
+
+    matcher = commands.add_parser(
+        "match", help="run the matcher over JSON lines {id, title, text}, one result per line"
+    )
+    matcher.add_argument("--jsonl", required=True, metavar="IN", help="input file (- for stdin)")
+    matcher.add_argument("--out", metavar="OUT", help="output file (default: stdout)")
+    evaluate = commands.add_parser(
+        "eval", help="precision, recall and F1 of the matcher on a labelled JSON-lines file"
+    )
+    evaluate.add_argument("file", metavar="FILE.jsonl")
     return parser
 
 
@@ -90,6 +100,12 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, Database]:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command in ("match", "eval"):  # pure: no settings, no database
+        from bot import matchcli
+
+        if args.command == "match":
+            return matchcli.run_match(args.jsonl, args.out)
+        return matchcli.run_eval(args.file)
     settings, db = _setup(args)
     try:
         if args.command == "run":

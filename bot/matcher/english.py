@@ -28,8 +28,7 @@ _COPULA = lx._forms(
     "pure simply utterly total complete absolute blatant outright other worldly a an"
 )
 _SPREAD = lx._forms(
-    "spreading spread spreads peddling peddle peddles telling told tell of accused accuses "
-    "accusing alleging spreads pushing"
+    "spreading spread spreads peddling peddle peddles telling tell spreads pushing"
 )
 _ACCUSE_VERBS = lx._forms(
     "accuse accuses accused accusing allege alleges alleging blame blames blamed blaming"

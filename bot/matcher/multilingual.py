@@ -65,7 +65,7 @@ LEXICONS: dict[str, Lexicon] = {
             re.IGNORECASE,
         ),
         traps=re.compile(
-            r"(?:отказал\w*\s+от\s+комментари\w*|не\s+стал\w*\s+(?:комментировать|отрицать|опровергать)"
+            r"(?<!\w)(?:отказал\w*\s+от\s+комментари\w*|не\s+стал\w*\s+(?:комментировать|отрицать|опровергать)"
             r"|не\s+опроверг\w*|не\s+отрица\w*|ни\s+подтвердил\w*,?\s+ни\s+опроверг\w*"
             r"|отклонил\w*\s+(?:просьбу|иск|апелляци\w*|жалоб\w*|предложени\w*))",
             re.IGNORECASE,
@@ -87,7 +87,7 @@ LEXICONS: dict[str, Lexicon] = {
             re.IGNORECASE,
         ),
         traps=re.compile(
-            r"(?:відмовил\w*\s+від\s+коментар\w*|не\s+став\w*\s+(?:коментувати|заперечувати)"
+            r"(?<!\w)(?:відмовил\w*\s+від\s+коментар\w*|не\s+став\w*\s+(?:коментувати|заперечувати)"
             r"|не\s+заперечи\w*|не\s+заперечу\w*|не\s+спростув\w*|ні\s+підтвердив\w*,?\s+ні\s+спростув\w*)",
             re.IGNORECASE,
         ),
@@ -108,7 +108,7 @@ LEXICONS: dict[str, Lexicon] = {
             re.IGNORECASE,
         ),
         traps=re.compile(
-            r"(?:wollte\s+sich\s+nicht\s+äußern|kein\s+kommentar|dementierte\s+nicht"
+            r"(?<!\w)(?:wollte\s+sich\s+nicht\s+äußern|kein\s+kommentar|dementierte\s+nicht"
             r"|nicht\s+dementiert|(?:antrag|einreise|asyl)\w*\s+(?:\w+\s+){0,3}(?:zurückgewiesen|abgelehnt))",
             re.IGNORECASE,
         ),
@@ -128,7 +128,7 @@ LEXICONS: dict[str, Lexicon] = {
             re.IGNORECASE,
         ),
         traps=re.compile(
-            r"(?:refuse\w*\s+de\s+commenter|n'a\s+pas\s+souhaité\s+commenter|n'a\s+pas\s+démenti"
+            r"(?<!\w)(?:refuse\w*\s+de\s+commenter|n'a\s+pas\s+souhaité\s+commenter|n'a\s+pas\s+démenti"
             r"|ni\s+confirmé\s+ni\s+démenti|(?:visa|entrée)\s+(?:lui\s+a\s+été\s+)?refusée?)",
             re.IGNORECASE,
         ),
@@ -147,7 +147,7 @@ LEXICONS: dict[str, Lexicon] = {
             re.IGNORECASE,
         ),
         traps=re.compile(
-            r"(?:se\s+negó\s+a\s+comentar|declinó\s+hacer\s+comentarios|no\s+desmintió"
+            r"(?<!\w)(?:se\s+negó\s+a\s+comentar|declinó\s+hacer\s+comentarios|no\s+desmintió"
             r"|ni\s+confirmó\s+ni\s+desmintió|penalti\s+negado)",
             re.IGNORECASE,
         ),

@@ -12,7 +12,7 @@ from bot.matcher.segment import Sentence
 
 MAX_ACTOR_WORDS = 8
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()\"“”«»—–]|\b(?:that|which|who|whom|and|but|while|after|when|as|because|since"
+    r"[,;:()\"“”«»—–]|\s-\s|\b(?:that|which|who|whom|and|but|while|after|when|as|because|since"
     r"|although|though|where|if|said|says)\b",
     re.IGNORECASE,
 )
@@ -198,13 +198,14 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
             sentence.text[end:],
             re.IGNORECASE,
         )
-        accuser = _clean(by.group(1)) if by else ""
+        accuser = _clean(by.group(1)) if by else _proper_modifier(sentence.text[:char])
         if not accuser:
             subject = subject_before(sentence, char)
             accuser = "" if subject.lower() in _PRONOUNS else subject
             if accuser and any(w in lx.DENY | lx.REJECT for w in accuser.lower().split()):
                 accuser = ""
-        return accuser, _clean(against.group(1)) if against else ""
+        accused = _clean(against.group(1)) if against else _complement_subject(sentence, end)
+        return accuser, accused
     accuser = subject_before(sentence, char)
     if accuser.lower() in _PRONOUNS:
         accuser = ""
@@ -214,6 +215,37 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
         sentence, end, ("of", "for", "over", "in", "with", "that", "after", "on")
     )
     return accuser, accused
+
+
+def _proper_modifier(before: str) -> str:
+    """'White House accusations' -> 'White House'; "Kyiv's claims" -> 'Kyiv'."""
+    words = before.split()
+    run: list[str] = []
+    for word in reversed(words):
+        bare = word.removesuffix("'s").removesuffix("’s")
+        if bare[:1].isupper() and bare.strip(",.;:").isalpha():
+            run.insert(0, bare)
+        else:
+            break
+    return " ".join(run)
+
+
+_AUXILIARY = re.compile(r"\b(?:has|have|had|is|are|was|were|will|would|had|did|does|do)\b")
+
+
+def _complement_subject(sentence: Sentence, end: int) -> str:
+    """'accusations its military has been executing …' -> "Russia's military"."""
+    rest = sentence.text[end:].lstrip(" ,")
+    rest = re.sub(r"^(?:that|of)\s+", "", rest)
+    aux = _AUXILIARY.search(rest)
+    if not aux or aux.start() == 0 or len(rest[: aux.start()].split()) > 4:
+        return ""
+    subject = _clean(rest[: aux.start()])
+    possessive = re.match(r"^(?:its|their)\s+(.+)$", subject, re.IGNORECASE)
+    if possessive:
+        owner = _proper_modifier(sentence.text.split(" ", 1)[0] + " ")
+        return f"{owner}'s {possessive.group(1)}" if owner else subject
+    return subject
 
 
 def claim_of(cue: Cue) -> str:

@@ -1,0 +1,183 @@
+"""The matcher: the seed article, the hard cases users catch us on, other languages, never
+raising on any input, and quality on the labelled dev set (reported; floors guard regressions)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.evaluate import evaluate
+from bot.matcher import MatchInput, MatchResult, match
+from tests.conftest import shared_path
+
+
+def judge(title: str, text: str = "") -> MatchResult:
+    return match(MatchInput(title=title, text=text))
+
+
+def test_seed_article() -> None:
+    text = shared_path("corpus", "seed-article.txt").read_text()
+    result = judge("", text)
+    assert (result.allegation, result.denial, result.official_denial) == (True, True, True)
+    assert "White House" in result.accuser
+    assert "Russia" in result.accused and "military" in result.accused
+    assert "embassy" in result.denier.lower() and "Russian" in result.denier
+    quotes = [e for e in result.evidence if e.label == "denial"]
+    assert any("other-worldly lies" in e.text for e in quotes)
+    for evidence in result.evidence:  # offsets point at the evidence in the input
+        assert text[evidence.start : evidence.end] == evidence.text
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ministry denies report that troops crossed the border",
+        "Embassy rejects accusations of spying as baseless",
+        "Company dismisses fraud allegations",
+        "Kremlin: claims of poisoning 'absurd'",
+        "The army said the reports of shelling were not true",
+        "Minister flatly denied any involvement in the bribery scheme",
+        "Police debunk viral story about stolen children",
+        "The firm said the allegations were without merit",
+        "Officials dismissed the report as propaganda",
+    ],
+)
+def test_denials(title: str) -> None:
+    result = judge(title)
+    assert result.denial, result.reasons
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The ministry did not deny that troops crossed the border",
+        "Peskov refused to deny the report",
+        "The spokesman would neither confirm nor deny the claims",
+        "The company declined to comment on the report",
+        "Journalist denied entry to Russia",
+        "Court denies bail to former minister",
+        "Referee denied Arsenal a clear penalty",
+        "Parliament rejects the proposal to cut funding",
+        "Judge dismissed the case against the mayor",
+        "Historian writes about Holocaust denial in Europe",
+        "Patch fixes denial-of-service flaw in routers",
+        "Critics accused the minister of spreading lies about the war",
+    ],
+)
+def test_not_denials(title: str) -> None:
+    result = judge(title)
+    assert not result.denial, result.reasons
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ukraine accuses Russia of shelling a hospital",
+        "Prosecutors charged the former CEO with fraud",
+        "Rights group alleges torture in detention centres",
+        "US blames Iran for attack on tanker",
+        "Airline sues rival over illegal price fixing",
+    ],
+)
+def test_allegations(title: str) -> None:
+    assert judge(title).allegation
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Militant group claims responsibility for the attack",
+        "Team claims the title after a late goal",
+        "Oil prices charged to a new high",
+        "Jobless claims rise unexpectedly",
+        "Stocks decline as investors weigh rates",
+    ],
+)
+def test_not_allegations(title: str) -> None:
+    assert not judge(title).allegation
+
+
+def test_official_and_private_deniers() -> None:
+    official = judge("The Foreign Ministry denied the reports, calling them fabricated.")
+    assert official.denial and official.official_denial
+    private = judge("Singer Jane Doe denied the dating rumours herself.")
+    assert private.denial and not private.official_denial
+    plea = judge("Mike Smith pleaded not guilty to assault charges.")
+    assert plea.denial and plea.allegation and not plea.official_denial
+
+
+@pytest.mark.parametrize(
+    ("title", "language", "denial"),
+    [
+        ("МИД России опроверг сообщения о переброске войск", "ru", True),
+        ("Песков назвал ложью обвинения в адрес Кремля", "ru", True),
+        ("Представитель Кремля не стал отрицать эти сообщения", "ru", False),
+        ("В министерстве отказались от комментариев", "ru", False),
+        ("МЗС України спростувало заяви російської пропаганди", "uk", True),
+        ("Речник міністерства не заперечив цю інформацію", "uk", False),
+        ("Das Ministerium wies die Vorwürfe als haltlos zurück", "de", True),
+        ("Le ministère a démenti ces informations", "fr", True),
+        ("Le porte-parole n'a pas démenti ces informations", "fr", False),
+        ("El gobierno desmintió las acusaciones de espionaje", "es", True),
+    ],
+)
+def test_other_languages(title: str, language: str, denial: bool) -> None:
+    result = judge(title)
+    assert result.language == language
+    assert result.denial is denial, result.reasons
+
+
+def test_allegations_in_russian_and_ukrainian() -> None:
+    assert judge("Киев обвинил Москву в обстреле больницы").allegation
+    assert judge("Україна звинуватила Росію в обстрілі лікарні").allegation
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.text())
+def test_never_raises(title: str, text: str) -> None:
+    result = judge(title, text)
+    assert 0.0 <= result.scores["denial"] <= 1.0
+    assert set(result.as_json()) >= {"id", "allegation", "denial", "official_denial", "evidence"}
+
+
+def test_huge_input_stays_fast() -> None:
+    text = ("The ministry denied the reports, calling them lies. " * 20_000) + "\u202e" * 1000
+    started = time.perf_counter()
+    result = judge("x" * 100_000, text)
+    assert time.perf_counter() - started < 30
+    assert result.denial
+
+
+def test_dev_set_quality_floors() -> None:
+    """Reported in the issue notes; these floors sit between the keyword baseline (0.71 /
+    0.55 / 0.47) and today's scores, so a regression in any rule family shows up here."""
+    with shared_path("corpus", "dev.jsonl").open() as lines:
+        rows = [json.loads(line) for line in lines]
+    report = evaluate(rows)
+    assert report.f1("allegation") >= 0.75
+    assert report.f1("denial") >= 0.72
+    assert report.f1("official_denial") >= 0.65
+
+
+def test_match_command_keeps_going_after_a_bad_line(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "a", "title": "Embassy denies the report", "text": ""})
+        + "\n{not json\n"
+        + json.dumps({"id": "b", "title": "Weather is fine", "text": ""})
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    claimwatch = str(Path(sys.executable).with_name("claimwatch"))
+    subprocess.run([claimwatch, "match", "--jsonl", str(source), "--out", str(out)], check=True)
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line.get("id") for line in lines] == ["a", None, "b"]
+    assert lines[0]["denial"] == 1 and lines[2]["denial"] == 0
+    assert "not JSON" in lines[1]["error"]
