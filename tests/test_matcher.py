@@ -181,3 +181,9 @@ def test_match_command_keeps_going_after_a_bad_line(tmp_path: Path) -> None:
     assert [line.get("id") for line in lines] == ["a", None, "b"]
     assert lines[0]["denial"] == 1 and lines[2]["denial"] == 0
     assert "not JSON" in lines[1]["error"]
+
+
+def test_words_and_tokens_stay_aligned_with_case_changing_letters() -> None:
+    # "İ".lower() is two code points; words and token offsets must still line up.
+    result = judge("İSTANBUL: Ministry denies İnterpol report on ǅ spies")
+    assert result.denial

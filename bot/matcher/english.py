@@ -27,9 +27,7 @@ _COPULA = lx._forms(
     "labeled termed describing described describe describes dismissing dismissed 's were "
     "pure simply utterly total complete absolute blatant outright other worldly a an"
 )
-_SPREAD = lx._forms(
-    "spreading spread spreads peddling peddle peddles telling tell spreads pushing"
-)
+_SPREAD = lx._forms("spreading spread spreads peddling peddle peddles telling tell spreads pushing")
 _ACCUSE_VERBS = lx._forms(
     "accuse accuses accused accusing allege alleges alleging blame blames blamed blaming"
 )
@@ -220,9 +218,16 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     return Cue("denial", sentence, i, f"evaluative:{words[i]}", strength)
 
 
+def gated(sentence: Sentence) -> bool:
+    """Cheap lexical gate: does the sentence hold any word a rule could fire on?"""
+    return not lx.GATE.isdisjoint(sentence.word_set) or "investigat" in sentence.lower
+
+
 def denial_cues(sentence: Sentence) -> list[Cue]:
     """Every denial cue in the sentence, vetoed ones included (strength 0, reason '-...')."""
     cues: list[Cue] = []
+    if not gated(sentence):
+        return cues
     for i, word in enumerate(sentence.words):
         cue: Cue | None = None
         if word in lx.DENY:
@@ -251,6 +256,8 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
 
 def allegation_cues(sentence: Sentence) -> list[Cue]:
     cues: list[Cue] = []
+    if not gated(sentence):
+        return cues
     words = sentence.words
     lower = sentence.lower
     claimed_not_wrong = _CLAIMED_NOT_WRONG.search(lower) is not None

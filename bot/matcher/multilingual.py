@@ -18,17 +18,17 @@ _LATIN_STOPWORDS = {
 }
 _UKRAINIAN_LETTERS = frozenset("іїєґ")
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
 def detect_language(text: str) -> str:
     """'en', 'ru', 'uk', 'de', 'fr' or 'es' from the script and common words."""
-    sample = text[:3000].lower()
-    letters = [ch for ch in sample if ch.isalpha()]
-    if not letters:
-        return "en"
-    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
-    if cyrillic / len(letters) > 0.3:
-        return "uk" if any(ch in _UKRAINIAN_LETTERS for ch in sample) else "ru"
+    sample = text[:1000].lower()
+    if not sample.isascii():
+        letters = _LETTERS.findall(sample)
+        cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
+        if letters and cyrillic / len(letters) > 0.3:
+            return "uk" if any(ch in _UKRAINIAN_LETTERS for ch in sample) else "ru"
     words = _WORDS.findall(sample)
     counts = {lang: sum(1 for w in words if w in stop) for lang, stop in _LATIN_STOPWORDS.items()}
     best = max(counts, key=lambda lang: counts[lang])

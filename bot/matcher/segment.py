@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 MAX_FIELD = 200_000  # characters of one field the matcher reads (articles are far shorter)
 
@@ -22,31 +24,54 @@ _QUOTES = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str  # lower-cased
     start: int  # offset in the sentence
     end: int
     quoted: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False)
 class Sentence:
+    """One sentence of a field; tokens and quotes are computed on first use (most sentences
+    never need them: the lexical gate skips sentences without a cue word)."""
+
     field: str  # "title" | "text"
     index: int  # position in its field
     start: int  # offset in the field
     end: int
     text: str
-    tokens: tuple[Token, ...]
-    quotes: tuple[tuple[int, int], ...]  # quoted spans, offsets in the sentence
 
-    @property
+    @cached_property
+    def quotes(self) -> tuple[tuple[int, int], ...]:
+        return tuple((m.start(), m.end()) for m in _QUOTES.finditer(self.text))
+
+    @cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        quotes = self.quotes
+        return tuple(
+            Token(
+                m.group(0).lower().replace("’", "'"),
+                m.start(),
+                m.end(),
+                bool(quotes) and any(a < m.start() < b for a, b in quotes),
+            )
+            for m in _WORD.finditer(self.text)
+        )
+
+    @cached_property
     def words(self) -> list[str]:
-        return [t.text for t in self.tokens]
+        # The same matches as `tokens`, without building a Token for each (most rules only
+        # look at the words; offsets are needed for the few cues that fire).
+        return [w.lower().replace("’", "'") for w in _WORD.findall(self.text)]
 
-    @property
+    @cached_property
     def lower(self) -> str:
         return self.text.lower()
+
+    @cached_property
+    def word_set(self) -> frozenset[str]:
+        return frozenset(_WORD.findall(self.lower))
 
 
 def _split_points(text: str) -> list[tuple[int, int]]:
@@ -75,25 +100,5 @@ def sentences(field: str, text: str) -> list[Sentence]:
         if not stripped:
             continue
         offset = start + (len(chunk) - len(chunk.lstrip()))
-        quotes = tuple((m.start(), m.end()) for m in _QUOTES.finditer(stripped))
-        tokens = tuple(
-            Token(
-                text=m.group(0).lower().replace("’", "'"),
-                start=m.start(),
-                end=m.end(),
-                quoted=any(a < m.start() < b for a, b in quotes),
-            )
-            for m in _WORD.finditer(stripped)
-        )
-        result.append(
-            Sentence(
-                field=field,
-                index=len(result),
-                start=offset,
-                end=offset + len(stripped),
-                text=stripped,
-                tokens=tokens,
-                quotes=quotes,
-            )
-        )
+        result.append(Sentence(field, len(result), offset, offset + len(stripped), stripped))
     return result

@@ -1,0 +1,69 @@
+"""Matcher throughput on one core: feed items (title + summary) and ~800-word articles.
+
+    python bench/match.py [--items 5000] [--articles 200]
+
+Inputs come from ../shared/corpus/dev.jsonl when present (real news), else generated text.
+Prints items/s; timing is reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import time
+from pathlib import Path
+
+from bot.matcher import MatchInput, match
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dev.jsonl"
+FALLBACK = (
+    "The ministry denied reports that its troops shelled the village, calling them lies. "
+    "Officials in Kyiv accused Moscow of war crimes, while the embassy declined to comment. "
+)
+
+
+def load() -> tuple[list[MatchInput], list[MatchInput]]:
+    if CORPUS.exists():
+        with CORPUS.open() as lines:
+            rows = [json.loads(line) for line in lines]
+        feed = [MatchInput(r["title"] or "", r["text"]) for r in rows if r["kind"] == "feed_item"]
+        bodies = [r["text"] for r in rows if r["kind"] == "article"]
+    else:
+        feed = [MatchInput("Embassy denies report", FALLBACK[:200])]
+        bodies = [FALLBACK * 20]
+    articles = []
+    cycle = itertools.cycle(bodies)
+    for _ in range(50):
+        words: list[str] = []
+        while len(words) < 800:
+            words += next(cycle).split()
+        articles.append(MatchInput("", " ".join(words[:800])))
+    return feed, articles
+
+
+def rate(inputs: list[MatchInput], count: int) -> float:
+    batch = list(itertools.islice(itertools.cycle(inputs), count))
+    started = time.perf_counter()
+    for item in batch:
+        match(item)
+    return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=5000)
+    parser.add_argument("--articles", type=int, default=200)
+    args = parser.parse_args()
+    feed, articles = load()
+    source = "dev.jsonl" if CORPUS.exists() else "generated text"
+    rate(feed, 200)  # warm up
+    print(f"inputs from {source}; one process, one core")
+    print(f"feed items (title + summary): {rate(feed, args.items):8,.0f} items/s (target 5,000)")
+    print(
+        f"articles of 800 words:        {rate(articles, args.articles):8,.0f} articles/s (target 200)"
+    )
+
+
+if __name__ == "__main__":
+    main()
