@@ -59,10 +59,9 @@ def main() -> None:
     source = "dev.jsonl" if CORPUS.exists() else "generated text"
     rate(feed, 200)  # warm up
     print(f"inputs from {source}; one process, one core")
-    print(f"feed items (title + summary): {rate(feed, args.items):8,.0f} items/s (target 5,000)")
-    print(
-        f"articles of 800 words:        {rate(articles, args.articles):8,.0f} articles/s (target 200)"
-    )
+    items, bodies = rate(feed, args.items), rate(articles, args.articles)
+    print(f"feed items (title + summary): {items:8,.0f} items/s (target 5,000)")
+    print(f"articles of 800 words:        {bodies:8,.0f} articles/s (target 200)")
 
 
 if __name__ == "__main__":
