@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.matching import MatchReport
     from bot.poller import PollReport
     from storage.db import Database
 
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     matcher.add_argument("--jsonl", required=True, metavar="IN", help="input file (- for stdin)")
     matcher.add_argument("--out", metavar="OUT", help="output file (default: stdout)")
+    commands.add_parser("rematch", help="judge every stored item again (after an upgrade)")
     evaluate = commands.add_parser(
         "eval", help="precision, recall and F1 of the matcher on a labelled JSON-lines file"
     )
@@ -112,6 +114,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _run(settings, db)
         if args.command == "poll":
             return _poll(settings, db, include_not_due=args.all)
+        if args.command == "rematch":
+            return _rematch(settings, db)
         return _feeds(args, db)
     finally:
         db.dispose()
@@ -133,7 +137,10 @@ def _run(settings: Settings, db: Database) -> int:
         if report.results:
             log.info("%s", describe_report(db, report).replace("\n", "\n    "))
 
-    asyncio.run(Runner(db, settings, on_report=on_report).run())
+    def on_matched(report: MatchReport) -> None:
+        log.info("%s", describe_matches(db, report).replace("\n", "\n    "))
+
+    asyncio.run(Runner(db, settings, on_report=on_report, on_matched=on_matched).run())
     return EXIT_OK
 
 
@@ -144,9 +151,38 @@ def _poll(settings: Settings, db: Database, *, include_not_due: bool) -> int:
     from bot.poller import Poller
 
     seed_default_feeds(db, now=_now())
+    from bot.matching import match_pending
+
     report = asyncio.run(Poller(db, settings).poll(include_not_due=include_not_due))
     print(describe_report(db, report))
+    print(describe_matches(db, match_pending(db, workers=settings.parse_workers)))
     return EXIT_OK
+
+
+def _rematch(settings: Settings, db: Database) -> int:
+    from bot.matching import rematch
+
+    def progress(done: int) -> None:
+        print(f"\rJudged {done} items", end="", file=sys.stderr, flush=True)
+
+    report = rematch(db, workers=settings.parse_workers, progress=progress)
+    if report.matched:
+        print(file=sys.stderr)
+    print(describe_matches(db, report))
+    return EXIT_OK
+
+
+def describe_matches(db: Database, report: MatchReport) -> str:
+    from bot.report import MAX_LISTED_ITEMS, flagged_lines
+    from storage.matches import MatchRepository
+
+    with db.session() as session:
+        items = MatchRepository(session).flagged(report.flagged_item_ids[:MAX_LISTED_ITEMS])
+    head = (
+        f"Matched {report.matched} items: {report.allegations} allegations, "
+        f"{report.denials} denials ({report.official_denials} official)."
+    )
+    return "\n".join([head, *flagged_lines(items, total=len(report.flagged_item_ids))])
 
 
 def describe_report(db: Database, report: PollReport) -> str:

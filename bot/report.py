@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from bot.types import FeedInfo
+from bot.types import FeedInfo, FlaggedItem
 
 MAX_LISTED_ITEMS = 20
 
@@ -100,3 +100,25 @@ def poll_summary(
     if len(new_titles) > MAX_LISTED_ITEMS:
         lines.append(f"  … and {len(new_titles) - MAX_LISTED_ITEMS} more")
     return "\n".join(lines)
+
+
+def flagged_lines(items: Sequence[FlaggedItem], *, total: int) -> list[str]:
+    """One line per flagged item: label, title, who alleged and who denied."""
+    lines = []
+    for item in items:
+        if item.denial:
+            label = "Official denial" if item.official_denial else "Denial"
+            if item.allegation:
+                label += " + allegation"
+        else:
+            label = "Allegation"
+        who = []
+        if item.accuser or item.accused:
+            who.append(f"{item.accuser or '?'} -> {item.accused or '?'}")
+        if item.denier:
+            who.append(f"denied by {item.denier}")
+        line = f"  * [{label}] {_cut(item.title or '(no title)', 90)}"
+        lines.append(line + (f" ({'; '.join(who)})" if who else ""))
+    if total > len(items):
+        lines.append(f"  … and {total - len(items)} more")
+    return lines

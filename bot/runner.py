@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.errors import StorageError
+from bot.matching import MatchReport, match_pending_async
 from bot.poller import Poller, PollReport
 from storage.db import Database
 
@@ -33,17 +34,20 @@ class Runner:
         settings: Settings,
         *,
         on_report: Callable[[PollReport], None] | None = None,
+        on_matched: Callable[[MatchReport], None] | None = None,
         poller: Poller | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.poller = poller or Poller(db, settings)
         self.on_report = on_report
+        self.on_matched = on_matched
         self._stop = asyncio.Event()
         self._polls: set[asyncio.Task[PollReport]] = set()
 
     async def tick(self) -> None:
-        """Poll what is due. Errors are reported in one line; the next tick tries again."""
+        """Poll what is due, then judge what is new. Errors are reported in one line; the
+        next tick tries again."""
         task = asyncio.create_task(self.poller.poll())
         self._polls.add(task)
         try:
@@ -57,6 +61,15 @@ class Runner:
             self._polls.discard(task)
         if self.on_report is not None:
             self.on_report(report)
+        try:
+            matched = await asyncio.shield(
+                match_pending_async(self.db, workers=self.settings.parse_workers)
+            )
+        except StorageError as exc:
+            log.error("matching skipped: %s", exc)
+            return
+        if self.on_matched is not None and matched.matched:
+            self.on_matched(matched)
 
     def stop(self) -> None:
         self._stop.set()

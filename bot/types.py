@@ -122,3 +122,19 @@ class FeedInfo:
     disabled: bool
     disabled_reason: str | None
     item_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedItem:
+    """A stored item the matcher flagged, as reports and alerts show it."""
+
+    item_id: int
+    title: str
+    url: str | None
+    allegation: bool
+    denial: bool
+    official_denial: bool
+    accuser: str
+    accused: str
+    denier: str
+    claim: str

@@ -17,11 +17,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.types import IngestResult, ParsedEntry
-from storage.models import Item, ItemSource
+from storage.models import Item, ItemSource, MatchRow
 
 ITEMS = cast(Table, Item.__table__)
 SOURCES = cast(Table, ItemSource.__table__)
@@ -185,6 +185,9 @@ class ItemRepository:
                     .values(content_hash=entry.content_hash)
                 )
                 modified.setdefault(feed_id, []).append(item_id)
+        changed = sorted({i for ids in modified.values() for i in ids})
+        if changed:  # a changed article is judged again
+            self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(changed)))
         return {f: sorted(set(ids)) for f, ids in modified.items()}
 
     def count(self) -> int:

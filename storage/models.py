@@ -128,3 +128,27 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class MatchRow(Base):
+    """The matcher's verdict on one item (re-made when the item changes or the matcher does)."""
+
+    __tablename__ = "matches"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    matcher_version: Mapped[int] = mapped_column(Integer)
+    allegation: Mapped[bool] = mapped_column(Boolean, index=True)
+    denial: Mapped[bool] = mapped_column(Boolean, index=True)
+    official_denial: Mapped[bool] = mapped_column(Boolean)
+    score_allegation: Mapped[float] = mapped_column(Float)
+    score_denial: Mapped[float] = mapped_column(Float)
+    score_official: Mapped[float] = mapped_column(Float)
+    accuser: Mapped[str] = mapped_column(Text, default="")
+    accused: Mapped[str] = mapped_column(Text, default="")
+    denier: Mapped[str] = mapped_column(Text, default="")
+    claim: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    evidence: Mapped[str] = mapped_column(Text, default="[]")  # JSON, as `claimwatch match`
+    matched_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -18,8 +18,11 @@ from bot.matcher.model import Evidence, MatchInput, MatchResult
 from bot.matcher.roles import accuser_and_accused, claim_of, denier_of, is_official, speaker
 from bot.matcher.segment import MAX_FIELD, Sentence, sentences
 
-__all__ = ["Evidence", "MatchInput", "MatchResult", "match"]
+__all__ = ["MATCHER_VERSION", "Evidence", "MatchInput", "MatchResult", "match"]
 
+# Bump when the rules change: stored verdicts from older versions are re-made by
+# `claimwatch rematch` (and by the pipeline, as items come up).
+MATCHER_VERSION = 1
 THRESHOLD = 0.5
 MAX_EVIDENCE = 3
 _LEAD_SENTENCES = 3

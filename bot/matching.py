@@ -1,0 +1,100 @@
+"""The matcher stage of the pipeline: judge every stored item that has no current verdict.
+
+    storage (items) -> pending -> match() (worker processes for big batches) -> matches
+
+Runs after each poll (and on `claimwatch rematch`); each batch is one transaction, so an
+interrupted run simply resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.matcher import MATCHER_VERSION, MatchInput, MatchResult, match
+from storage.db import Database
+from storage.matches import MatchRepository
+
+BATCH = 500
+POOL_MIN_ITEMS = 2_000  # below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class MatchReport:
+    matched: int = 0
+    allegations: int = 0
+    denials: int = 0
+    official_denials: int = 0
+    flagged_item_ids: tuple[int, ...] = ()
+
+
+def _judge(batch: list[tuple[int, str, str]]) -> list[tuple[int, MatchResult]]:
+    return [(item_id, match(MatchInput(title=title, text=text))) for item_id, title, text in batch]
+
+
+def _pool(workers: int, pending: int) -> ProcessPoolExecutor | None:
+    if workers <= 0 or pending < POOL_MIN_ITEMS:
+        return None
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.matcher"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def match_pending(
+    db: Database,
+    *,
+    workers: int = 0,
+    progress: Callable[[int], None] | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> MatchReport:
+    """Judge every pending item; returns what was found. Raises StorageError."""
+    matched = allegations = denials = official = 0
+    flagged: list[int] = []
+    with db.session() as session:
+        pending = MatchRepository(session).count_pending(MATCHER_VERSION)
+    pool = _pool(workers, pending)
+    try:
+        while True:
+            with db.session() as session:
+                batch = MatchRepository(session).pending(MATCHER_VERSION, BATCH * max(workers, 1))
+            if not batch:
+                break
+            if pool is not None:
+                chunks = [batch[i : i + BATCH] for i in range(0, len(batch), BATCH)]
+                results = [r for part in pool.map(_judge, chunks) for r in part]
+            else:
+                results = _judge(batch)
+            with db.session() as session:
+                MatchRepository(session).save(results, MATCHER_VERSION, clock())
+            for item_id, result in results:
+                matched += 1
+                allegations += result.allegation
+                denials += result.denial
+                official += result.official_denial
+                if result.allegation or result.denial:
+                    flagged.append(item_id)
+            if progress is not None:
+                progress(matched)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return MatchReport(matched, allegations, denials, official, tuple(flagged))
+
+
+async def match_pending_async(db: Database, *, workers: int = 0) -> MatchReport:
+    """match_pending in a worker thread, so the event loop keeps serving."""
+    return await asyncio.to_thread(match_pending, db, workers=workers)
+
+
+def rematch(
+    db: Database, *, workers: int = 0, progress: Callable[[int], None] | None = None
+) -> MatchReport:
+    """Judge every stored item again (after a matcher upgrade)."""
+    with db.session() as session:
+        MatchRepository(session).outdate_all()
+    return match_pending(db, workers=workers, progress=progress)

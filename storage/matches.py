@@ -1,0 +1,121 @@
+"""Match repository: which items still need the matcher, and storing its verdicts.
+
+An item needs matching when it has no verdict, or one from an older matcher version
+(`claimwatch rematch` after an upgrade), or when its content changed (ingest deletes the
+verdict of a modified item).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.matcher.model import MatchResult
+from bot.types import FlaggedItem
+from storage.models import Item, MatchRow
+
+MATCHES = cast(Table, MatchRow.__table__)
+
+
+class MatchRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def pending(self, version: int, limit: int) -> list[tuple[int, str, str]]:
+        """Up to `limit` items (id, title, text) without a current verdict, oldest first.
+
+        The text is the full content when the feed carried it, else the summary.
+        """
+        rows = self.session.execute(
+            select(Item.id, Item.title, Item.summary, Item.content)
+            .outerjoin(MatchRow, MatchRow.item_id == Item.id)
+            .where(or_(MatchRow.item_id.is_(None), MatchRow.matcher_version < version))
+            .order_by(Item.id)
+            .limit(limit)
+        )
+        return [(i, title, content or summary) for i, title, summary, content in rows]
+
+    def count_pending(self, version: int) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(Item)
+                .outerjoin(MatchRow, MatchRow.item_id == Item.id)
+                .where(or_(MatchRow.item_id.is_(None), MatchRow.matcher_version < version))
+            )
+            or 0
+        )
+
+    def save(self, results: Sequence[tuple[int, MatchResult]], version: int, now: datetime) -> None:
+        """Store verdicts, replacing older ones for the same items."""
+        if not results:
+            return
+        ids = [item_id for item_id, _ in results]
+        self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(ids)))
+        self.session.execute(
+            MATCHES.insert(), [_row(item_id, result, version, now) for item_id, result in results]
+        )
+
+    def forget(self, item_ids: Sequence[int]) -> None:
+        if item_ids:
+            self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(list(item_ids))))
+
+    def outdate_all(self) -> int:
+        """Mark every verdict as outdated (for `claimwatch rematch`); returns how many."""
+        result = self.session.execute(update(MatchRow).values(matcher_version=0))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def flagged(self, item_ids: Sequence[int]) -> list[FlaggedItem]:
+        """The flagged ones among `item_ids`, in the order given."""
+        if not item_ids:
+            return []
+        rows = self.session.execute(
+            select(MatchRow, Item.title, Item.url)
+            .join(Item, Item.id == MatchRow.item_id)
+            .where(
+                MatchRow.item_id.in_(list(item_ids)),
+                or_(MatchRow.allegation.is_(True), MatchRow.denial.is_(True)),
+            )
+        )
+        found = {
+            row.item_id: FlaggedItem(
+                item_id=row.item_id,
+                title=title,
+                url=url,
+                allegation=row.allegation,
+                denial=row.denial,
+                official_denial=row.official_denial,
+                accuser=row.accuser,
+                accused=row.accused,
+                denier=row.denier,
+                claim=row.claim,
+            )
+            for row, title, url in rows
+        }
+        return [found[i] for i in item_ids if i in found]
+
+
+def _row(item_id: int, result: MatchResult, version: int, now: datetime) -> dict[str, Any]:
+    data = result.as_json()
+    return {
+        "item_id": item_id,
+        "matcher_version": version,
+        "allegation": result.allegation,
+        "denial": result.denial,
+        "official_denial": result.official_denial,
+        "score_allegation": result.scores.get("allegation", 0.0),
+        "score_denial": result.scores.get("denial", 0.0),
+        "score_official": result.scores.get("official_denial", 0.0),
+        "accuser": result.accuser,
+        "accused": result.accused,
+        "denier": result.denier,
+        "claim": result.claim,
+        "language": result.language,
+        "evidence": json.dumps(data["evidence"], ensure_ascii=False),
+        "matched_at": now,
+    }

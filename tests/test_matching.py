@@ -1,0 +1,73 @@
+"""The matcher stage of the pipeline: a local feed serves the seed article, the poller stores
+it, the matcher's verdict is stored with the item, re-made when the item changes or on
+`rematch` (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.matching import match_pending, rematch
+from bot.poller import Poller
+from storage.db import Database
+from storage.feeds import FeedRepository
+from storage.matches import MatchRepository
+from storage.models import MatchRow
+from tests.conftest import make_settings, shared_path
+from tests.feedserver import FeedServer
+
+
+def article_feed(title: str, body: str) -> bytes:
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in body.splitlines() if p.strip())
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Kyiv Post</title>"
+        f"<item><title>{html.escape(title)}</title><link>https://www.kyivpost.com/post/1</link>"
+        "<guid>kp-1</guid><pubDate>Fri, 28 Jul 2023 10:00:00 GMT</pubDate>"
+        f"<description>{html.escape(paragraphs)}</description></item></channel></rss>"
+    ).encode()
+
+
+async def test_seed_article_is_flagged_and_stored(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    body = shared_path("corpus", "seed-article.txt").read_text()
+    title = "Russia calls White House claims about executions 'other-worldly lies'"
+    url = feed_server.add("/kp.xml", body=article_feed(title, body))
+    with db.session() as session:
+        FeedRepository(session).add(url, now=datetime.now(UTC))
+    await Poller(db, make_settings(db_url)).poll(include_not_due=True)
+
+    report = match_pending(db)
+    assert report.matched == 1 and len(report.flagged_item_ids) == 1
+    assert match_pending(db).matched == 0  # nothing pending twice
+    with db.session() as session:
+        (flagged,) = MatchRepository(session).flagged(list(report.flagged_item_ids))
+        row = session.scalar(select(MatchRow))
+        assert row is not None
+        evidence = json.loads(row.evidence)
+    assert flagged.allegation and flagged.denial and flagged.official_denial
+    assert "White House" in flagged.accuser
+    assert "russia" in flagged.denier.lower()  # the title names Russia as the one denying
+    assert any("other-worldly lies" in e["text"] for e in evidence)
+
+    # The article changes: its verdict is made again; rematch re-judges everything.
+    edited = body.replace("other-worldly lies", "other-worldly lies and slander")
+    feed_server.routes["/kp.xml"].body = article_feed(title, edited)
+    await Poller(db, make_settings(db_url)).poll(include_not_due=True)
+    assert match_pending(db).matched == 1
+    assert rematch(db).matched == 1
+
+
+async def test_unflagged_items_are_judged_once(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    url = feed_server.add("/weather.xml", body=article_feed("Sunny week ahead", "Warm and dry."))
+    with db.session() as session:
+        FeedRepository(session).add(url, now=datetime.now(UTC))
+    await Poller(db, make_settings(db_url)).poll(include_not_due=True)
+    first = match_pending(db)
+    assert first.matched == 1 and first.flagged_item_ids == ()
+    assert match_pending(db).matched == 0
