@@ -64,6 +64,13 @@ _PHRASES = [
     ),
     (
         re.compile(
+            r"\binsist(?:s|ed|ing)?\s+(?:that\s+)?(?:[\w'’]+\s+){0,6}?(?:not|never|no|nothing)\b"
+        ),
+        "insists-not",
+        0.7,
+    ),
+    (
+        re.compile(
             r"(?<!provided )(?<!presented )(?<!offered )(?<!gave )(?<!giving )"
             r"\bno\s+(?:evidence|sign|indication|proof)\s+(?:of|that|to\s+support)\b"
         ),
@@ -167,8 +174,11 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "deny+claim", 0.95)
     if nxt in _OBJECT_PRONOUNS or nxt in lx.REFUSAL_OBJECTS:
         return Cue("denial", sentence, i, "-deny:refusal-object", 0.0)
-    if i + 1 < len(words) and words[i + 1] in ("a", "an") and nxt not in lx.CLAIM_NOUNS:
-        return Cue("denial", sentence, i, "-deny:deprived-of", 0.0)
+    if i + 1 < len(words) and words[i + 1] in ("a", "an"):
+        ahead = words[i + 2 : i + 6]
+        clause = any(w in ("was", "were", "is", "are", "had", "has") for w in ahead)
+        if not clause and not any(w in lx.CLAIM_NOUNS for w in ahead):
+            return Cue("denial", sentence, i, "-deny:deprived-of", 0.0)
     token = sentence.tokens[j]
     capitalised = sentence.text[token.start : token.start + 1].isupper()
     if capitalised and any(w in ("a", "an", "the") for w in words[j + 1 : j + 4]):

@@ -24,8 +24,8 @@ REJECT = _forms(
 )
 CLAIM_NOUNS = _forms(
     "accusation accusations allegation allegations charge charges claim claims report reports "
-    "reporting rumour rumours rumor rumors suggestion suggestions assertion assertions speculation "
-    "story stories insinuation insinuations notion idea account accounts statement statements "
+    "reporting rumour rumours rumor rumors assertion assertions speculation "
+    "story stories insinuation insinuations notion account accounts statement statements "
     "involvement role link links connection responsibility complicity wrongdoing allegedly "
     "criticism accusing allegations findings contention remarks comments footage video photos"
 )
@@ -61,7 +61,7 @@ ATTRIBUTION = _forms(
     "insist maintained maintains called calls calling described describes branded labelled "
     "labeled termed according spokesman spokeswoman spokesperson responded replied insisting "
     "wrote writes tweeted declared declares dismissed confirmed confirms explained noted "
-    "posted argued argues contended"
+    "posted argued argues contended claiming found"
 )
 ACCUSE = _forms(
     "accuse accuses accused accusing accusation accusations allege alleges alleged alleging "
