@@ -34,8 +34,9 @@ _TRAILING_SPEAKER = re.compile(
     re.IGNORECASE,
 )
 _SPEAKER_FIRST = re.compile(
-    r"^(?:the\s+)?([^,;:“”\"]{2,80}?)\s+(?:said|says|told|stated|insisted|added|called|calls"
-    r"|described|branded|dismissed|slammed|denied|denies|rejected|rejects)\b",
+    r"^(?:the\s+)?([^,;:“”\"]{2,80}?)\s+(?:said|says|say|told|stated|insisted|added|called|calls"
+    r"|described|branded|dismissed|slammed|denied|denies|rejected|rejects|confirmed|explained"
+    r"|argued|wrote|maintained|maintains)\b",
     re.IGNORECASE,
 )
 _APPOSITION = re.compile(
@@ -60,12 +61,19 @@ def _clean(phrase: str) -> str:
 
 
 def subject_before(sentence: Sentence, char: int) -> str:
-    """The phrase just before `char`, back to the nearest clause break."""
+    """The phrase just before `char`, back to the nearest clause break; for a relative
+    clause ("the Royal Navy, who earlier denied") the phrase the clause hangs on."""
     before = sentence.text[:char]
     breaks = list(_CLAUSE_BREAK.finditer(before))
-    if breaks:
-        before = before[breaks[-1].end() :]
-    return _clean(before)
+    if not breaks:
+        return _clean(before)
+    last = breaks[-1]
+    phrase = _clean(before[last.end() :])
+    if not phrase and last.group(0).lower() in ("who", "which", "that"):
+        head = before[: last.start()].rstrip(" ,")
+        earlier = list(_CLAUSE_BREAK.finditer(head))
+        return _clean(head[earlier[-1].end() :] if earlier else head)
+    return phrase
 
 
 def _object_after(sentence: Sentence, char: int, stops: tuple[str, ...]) -> str:
@@ -119,9 +127,16 @@ def _has_claim_head(phrase: str) -> bool:
     return any(w in lx.CLAIM_NOUNS for w in phrase.lower().split())
 
 
+def _is_pronoun_phrase(phrase: str) -> bool:
+    words = phrase.split()
+    return not words or (
+        any(w.lower() in _PRONOUNS for w in words) and not any(w[:1].isupper() for w in words)
+    )
+
+
 def _resolve(phrase: str, sentence: Sentence, earlier: list[Sentence]) -> str:
     """A pronoun subject becomes the nearest earlier institution or named actor."""
-    if phrase and phrase.lower() not in _PRONOUNS:
+    if phrase and not _is_pronoun_phrase(phrase):
         return phrase
     for previous in reversed(earlier):
         actor = _institution_phrase(previous.text)
@@ -259,6 +274,10 @@ def claim_of(cue: Cue) -> str:
     return " ".join(words).strip(" ,;:'\"“”‘’")
 
 
+_NOT_FIRST_NAMES = frozenset(
+    "the a an at but and when in on for of by from to with as after before while says said "
+    "that this if so yet or nor since because although though until".split()
+)
 _TITLES = re.compile(
     r"\b(?:minister|president|premier|spokes\w+|chief|secretary|ambassador|official|ceo|chairman"
     r"|director|general|governor|mayor|senator|prosecutor|commander|head|leader|chancellor"
@@ -272,7 +291,10 @@ def _is_person(name: str, context: str) -> tuple[bool, bool]:
     tokens = name.split()
     last = re.escape(tokens[-1])
     full = bool(_PERSON_NAME.match(name))
-    mentioned = re.search(r"\b[A-Z][\w'’\-]+\s+" + last + r"\b", context) is not None
+    mentioned = any(
+        m.group(1).lower() not in _NOT_FIRST_NAMES
+        for m in re.finditer(r"\b([A-Z][\w'’\-]+)\s+" + last + r"\b", context)
+    )
     if not (full or mentioned):
         return False, False
     titled = re.search(
