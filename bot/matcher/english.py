@@ -85,17 +85,27 @@ _CHARGE_CONTEXT = re.compile(
     r"|formal|settle[sd]?|settling|drop(?:ped|s)?|deny|denies|denied)\s+(?:\w+\s+){0,2}?charges?\b"
     r"|\b(?:was|were|been|being|is|are|be)\s+charged(?=\s+(?:with|in|over|for|after|following"
     r"|on)\b|\s*[.,;]|\s*$)"
+    r"|\bcharged(?=\s+(?:at|after|in|over|for|following)\b|\s*[.,;:]|\s*$)"
 )
 # "charge(s) of/over/for X" and "<crime> charge(s)": only when a wrongdoing word is involved.
 _CHARGE_NOUN = re.compile(r"\bcharges?\b")
+# CAMEO 015: claim + responsibility/attack/bombing/killing is owning a deed, not accusing.
+_OWN_DEEDS = lx._forms(
+    "responsibility attack attacks bombing bombings killing killings kidnapping abduction "
+    "massacre beheading assassination"
+)
 _IN_CHARGE = lx._forms("in take takes took taking took free extra service cover hefty")
-_ACCUSE_STRONG = lx._forms("accuse accuses accused accusing blame blames blamed blaming")
+_ACCUSE_WEAK_ALONE = lx._forms(
+    "accuse accuses accused accusing blame blames blamed blaming"
+)
 _ARREST = re.compile(
     r"\b(?:arrested|detained|held|jailed)\s+(?:\w+\s+){0,4}?(?:for|on\s+suspicion|over"
     r"|in\s+connection\s+with|after|in\s+the)\b"
+    r"|\b(?:arrested|arrest|arrests)\b"
+    r"|\bfac(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?(?:jail|prison|trial|prosecution|extradition)\b"
 )
 _CLAIMED_NOT_WRONG = re.compile(
-    r"\bclaim(?:s|ed|ing)?\s+(?:(?:the|a|an|its|their|his|her|full|sole)\s+)*"
+    r"\bclaim(?:s|ed|ing)?\s+(?:(?:the|a|an|its|their|his|her|full|sole)\s+)*(?:[\w-]+\s+)?"
     r"(?:responsibility|credit|title|victory|win|record|prize|gold|seat|crown|lead|damages"
     r"|compensation|asylum|bankruptcy|medal|throne|ownership|benefits|refund)"
 )
@@ -277,8 +287,8 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
                 cues.append(Cue("allegation", sentence, i, f"-{word}:negated", 0.0))
                 continue
             strength = 0.9
-            if word in _ACCUSE_STRONG and not _wrongdoing_near(words, i, 12):
-                strength = 0.45  # "accused of miscalculation", "blamed the weather"
+            if word in _ACCUSE_WEAK_ALONE and not _wrongdoing_near(words, i, 12):
+                strength = 0.45  # "accused of miscalculation", "blamed the weather", "alleged bug"
             if word in ("allegedly", "reportedly", "purportedly"):
                 strength = 0.75 if _wrongdoing_near(words, i, 10) else 0.0
             elif word in ("sue", "sues", "sued", "suing", "lawsuit", "lawsuits"):
@@ -289,7 +299,8 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
                 cues.append(Cue("allegation", sentence, i, f"accuse:{word}", strength))
         elif word in lx.CLAIM_VERBS and word.startswith("claim"):
             following = words[i + 1 : i + 2]
-            if claimed_not_wrong or following == ["to"]:  # "claimed to have bombed": own deed
+            own_deed = following == ["to"] or any(w in _OWN_DEEDS for w in words[i + 1 : i + 3])
+            if claimed_not_wrong or own_deed:  # "claims attack", "claimed to have bombed"
                 cues.append(Cue("allegation", sentence, i, "-claim:not-wrongdoing", 0.0))
             elif following and following[0] in ("against", "by") and i > 0:
                 cues.append(Cue("allegation", sentence, i, "claim-against", 0.7))
