@@ -95,9 +95,7 @@ _OWN_DEEDS = lx._forms(
     "massacre beheading assassination"
 )
 _IN_CHARGE = lx._forms("in take takes took taking took free extra service cover hefty")
-_ACCUSE_WEAK_ALONE = lx._forms(
-    "accuse accuses accused accusing blame blames blamed blaming"
-)
+_ACCUSE_WEAK_ALONE = lx._forms("accuse accuses accused accusing blame blames blamed blaming")
 _ARREST = re.compile(
     r"\b(?:arrested|detained|held|jailed)\s+(?:\w+\s+){0,4}?(?:for|on\s+suspicion|over"
     r"|in\s+connection\s+with|after|in\s+the)\b"
@@ -243,12 +241,25 @@ def gated(sentence: Sentence) -> bool:
     return not lx.GATE.isdisjoint(sentence.word_set) or "investigat" in sentence.lower
 
 
+_DENIAL_TRIGGERS = lx.DENY | lx.REFUTE | lx.REJECT | lx.EVALUATIVE
+_PHRASE_WORDS = lx._forms(
+    "plead pleads pleaded pleading innocence innocent truth true untrue merit foundation basis "
+    "nothing involved involvement happened happen responsible guilty evidence proof sign "
+    "indication law laws rules shot hoax fake role part knowledge insist insists insisted "
+    "insisting there"
+)
+
+
 def denial_cues(sentence: Sentence) -> list[Cue]:
     """Every denial cue in the sentence, vetoed ones included (strength 0, reason '-...')."""
     cues: list[Cue] = []
-    if not gated(sentence):
+    present = sentence.word_set & _DENIAL_TRIGGERS
+    phrases = not _PHRASE_WORDS.isdisjoint(sentence.word_set)
+    if not present and not phrases:
         return cues
-    for i, word in enumerate(sentence.words):
+    words = sentence.words
+    for i in [i for i, word in enumerate(words) if word in present]:
+        word = words[i]
         cue: Cue | None = None
         if word in lx.DENY:
             cue = _deny_cue(sentence, i)
@@ -260,6 +271,8 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
             cue = _evaluative_cue(sentence, i)
         if cue is not None:
             cues.append(cue)
+    if not phrases:
+        return cues
     lower = sentence.lower
     for pattern, reason, strength in _PHRASES:
         for match in pattern.finditer(lower):
@@ -274,14 +287,27 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
     return cues
 
 
+_ALLEGATION_TRIGGERS = lx.ACCUSE | lx._forms(
+    "claim claims claimed claiming suspected suspect suspects responsible behind charge charges"
+)
+_ALLEGATION_CONTEXT = lx.CHARGE_FORMS | lx._forms(
+    "arrested arrest arrests detained held jailed face faces faced facing plead pleads pleaded "
+    "pleading innocence"
+)
+
+
 def allegation_cues(sentence: Sentence) -> list[Cue]:
     cues: list[Cue] = []
-    if not gated(sentence):
+    word_set = sentence.word_set
+    present = word_set & _ALLEGATION_TRIGGERS
+    investigation = "investigat" in sentence.lower
+    if not present and not investigation and _ALLEGATION_CONTEXT.isdisjoint(word_set):
         return cues
     words = sentence.words
     lower = sentence.lower
     claimed_not_wrong = _CLAIMED_NOT_WRONG.search(lower) is not None
-    for i, word in enumerate(words):
+    for i in [i for i, word in enumerate(words) if word in present]:
+        word = words[i]
         if word in lx.ACCUSE:
             if negated(sentence, i, 3):
                 cues.append(Cue("allegation", sentence, i, f"-{word}:negated", 0.0))
@@ -314,14 +340,18 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
             and any(w in lx.ATTRIBUTION or w in ("hold", "held", "holds") for w in words)
         ):
             cues.append(Cue("allegation", sentence, i, f"{word}+wrongdoing", 0.65))
+        elif (
+            word in ("charge", "charges")
+            and not (i and words[i - 1] in _IN_CHARGE)
+            and _wrongdoing_near(words, i, 4)
+        ):
+            cues.append(Cue("allegation", sentence, i, "charge+wrongdoing", 0.8))
     for match in _CHARGE_CONTEXT.finditer(lower):
         cues.append(Cue("allegation", sentence, -1, "charges", 0.85, match.start()))
-    for i, word in enumerate(words):
-        if word in ("charge", "charges") and not (i and words[i - 1] in _IN_CHARGE):
-            if _wrongdoing_near(words, i, 4):
-                cues.append(Cue("allegation", sentence, i, "charge+wrongdoing", 0.8))
-        elif word.startswith("investigat") and _wrongdoing_near(words, i, 6):
-            cues.append(Cue("allegation", sentence, i, "investigation+wrongdoing", 0.6))
+    if investigation:
+        for i, word in enumerate(words):
+            if word.startswith("investigat") and _wrongdoing_near(words, i, 6):
+                cues.append(Cue("allegation", sentence, i, "investigation+wrongdoing", 0.6))
     for pattern, reason, _strength in _PHRASES[:2]:
         if pattern.search(lower):
             cues.append(Cue("allegation", sentence, -1, f"{reason}:implies-charges", 0.8))

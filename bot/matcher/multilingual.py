@@ -29,8 +29,8 @@ def detect_language(text: str) -> str:
         cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
         if letters and cyrillic / len(letters) > 0.3:
             return "uk" if any(ch in _UKRAINIAN_LETTERS for ch in sample) else "ru"
-    words = _WORDS.findall(sample)
-    counts = {lang: sum(1 for w in words if w in stop) for lang, stop in _LATIN_STOPWORDS.items()}
+    words = set(_WORDS.findall(sample))
+    counts = {lang: len(words & stop) for lang, stop in _LATIN_STOPWORDS.items()}
     best = max(counts, key=lambda lang: counts[lang])
     return best if counts[best] > counts["en"] else "en"
 
