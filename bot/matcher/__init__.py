@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.matcher import multilingual
-from bot.matcher.english import Cue, allegation_cues, denial_cues
+from bot.matcher.english import Cue, allegation_cues, could_match, denial_cues
 from bot.matcher.model import Evidence, MatchInput, MatchResult
 from bot.matcher.roles import accuser_and_accused, claim_of, denier_of, is_official, speaker
 from bot.matcher.segment import MAX_FIELD, Sentence, sentences
@@ -28,6 +28,15 @@ MAX_EVIDENCE = 3
 _LEAD_SENTENCES = 3
 _BODY_WEIGHT = 0.85  # GDELT's lesson: background paragraphs deep in a story are noisier
 _ENTITY_JUNK = re.compile(r"&(?:lt|gt|amp|quot);?|\bquot;|</?b>", re.IGNORECASE)
+
+
+def _unjunk(value: str) -> str:
+    """Drop HTML-entity debris some feeds leave in text ("&lt;b&gt;", "quot;")."""
+    return (
+        _ENTITY_JUNK.sub(" ", value)
+        if ("&" in value or "quot;" in value or "</" in value)
+        else value
+    )
 
 
 def _weight(sentence: Sentence) -> float:
@@ -65,11 +74,13 @@ def _best(cues: list[Cue]) -> list[Cue]:
 def match(item: MatchInput) -> MatchResult:
     """Judge one item. Never raises on any string input; reads at most MAX_FIELD characters
     of each field."""
-    title = _ENTITY_JUNK.sub(" ", item.title or "")[:MAX_FIELD]
-    text = _ENTITY_JUNK.sub(" ", item.text or "")[:MAX_FIELD]
+    title = _unjunk((item.title or "")[:MAX_FIELD])
+    text = _unjunk((item.text or "")[:MAX_FIELD])
     language = multilingual.detect_language(f"{title} {text}")
     if language != "en":
         return _match_other(language, title, text)
+    if not could_match(f"{title}\n{text}".lower().replace("’", "'")):
+        return MatchResult(scores=dict.fromkeys(("allegation", "denial", "official_denial"), 0.0))
     parts = sentences("title", title) + sentences("text", text)
     denials = [c for s in parts for c in denial_cues(s)]
     allegations = [c for s in parts for c in allegation_cues(s)]

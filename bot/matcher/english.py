@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from bot.matcher import lexicon as lx
 from bot.matcher.segment import Sentence
 
+_GATE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
 _SKIP = lx._forms(
     "the a an any all his her its their our my these those this that such what some "
     "strongly flatly categorically firmly vehemently repeatedly again also emphatically "
@@ -363,3 +365,11 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
 
 def _wrongdoing_near(words: list[str], i: int, window: int) -> bool:
     return any(w in lx.WRONGDOING for w in words[max(0, i - window) : i + window + 1])
+
+
+ALL_TRIGGERS = _DENIAL_TRIGGERS | _PHRASE_WORDS | _ALLEGATION_TRIGGERS | _ALLEGATION_CONTEXT
+
+
+def could_match(lower_text: str) -> bool:
+    """Item-level gate: False when no rule could fire anywhere in the text (most news)."""
+    return "investigat" in lower_text or not ALL_TRIGGERS.isdisjoint(_GATE_WORD.findall(lower_text))

@@ -23,7 +23,7 @@ _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 def detect_language(text: str) -> str:
     """'en', 'ru', 'uk', 'de', 'fr' or 'es' from the script and common words."""
-    sample = text[:1000].lower()
+    sample = text[:600].lower()
     if not sample.isascii():
         letters = _LETTERS.findall(sample)
         cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
