@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     add = feed_commands.add_parser("add", help="add a feed URL")
     add.add_argument("url")
     add.add_argument("--interval", help="how often to poll it, e.g. 10m or 1h")
+    add.add_argument(
+        "--articles",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="read borderline short items in full from the article page (default: ARTICLE_FETCH)",
+    )
     feed_commands.add_parser("list", help="the feeds and their health")
     remove = feed_commands.add_parser("remove", help="remove a feed by URL or ID")
     remove.add_argument("ref", metavar="URL|ID")
@@ -151,11 +157,11 @@ def _poll(settings: Settings, db: Database, *, include_not_due: bool) -> int:
     from bot.poller import Poller
 
     seed_default_feeds(db, now=_now())
-    from bot.matching import match_pending
+    from bot.matching import judge_new
 
     report = asyncio.run(Poller(db, settings).poll(include_not_due=include_not_due))
     print(describe_report(db, report))
-    print(describe_matches(db, match_pending(db, workers=settings.parse_workers)))
+    print(describe_matches(db, asyncio.run(judge_new(db, settings))))
     return EXIT_OK
 
 
@@ -178,8 +184,9 @@ def describe_matches(db: Database, report: MatchReport) -> str:
 
     with db.session() as session:
         items = MatchRepository(session).flagged(report.flagged_item_ids[:MAX_LISTED_ITEMS])
+    read = f" ({report.articles_read} read in full)" if report.articles_read else ""
     head = (
-        f"Matched {report.matched} items: {report.allegations} allegations, "
+        f"Matched {report.matched} items{read}: {report.allegations} allegations, "
         f"{report.denials} denials ({report.official_denials} official)."
     )
     return "\n".join([head, *flagged_lines(items, total=len(report.flagged_item_ids))])
@@ -228,7 +235,9 @@ def _feeds(args: argparse.Namespace, db: Database) -> int:
                 interval = parse_duration(args.interval)
             except ValueError as exc:
                 raise ConfigError(f"--interval: {exc}") from None
-        created = service.add_feed(db, args.url, now=_now(), interval=interval)
+        created = service.add_feed(
+            db, args.url, now=_now(), interval=interval, fetch_articles=args.articles
+        )
         print(f"{'Added' if created else 'Already monitored'}: {args.url.strip()}")
         return EXIT_OK
     if action == "list":

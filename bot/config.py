@@ -102,6 +102,10 @@ class Settings(BaseSettings):
 
     parse_workers: int = Field(default=2, ge=0, le=64)
 
+    article_fetch: bool = True
+    article_max_bytes: int = 2 * 1024 * 1024
+    article_timeout: float = 15.0
+
     feed_max_failures: int = Field(default=20, ge=1)
     feed_backoff_max: float = 24 * 3600
 
@@ -141,13 +145,14 @@ class Settings(BaseSettings):
         "fetch_read_timeout",
         "fetch_total_timeout",
         "feed_backoff_max",
+        "article_timeout",
         mode="before",
     )
     @classmethod
     def _duration(cls, value: Any) -> float:
         return parse_duration(value)
 
-    @field_validator("fetch_max_bytes", mode="before")
+    @field_validator("fetch_max_bytes", "article_max_bytes", mode="before")
     @classmethod
     def _size(cls, value: Any) -> int:
         return parse_size(value)

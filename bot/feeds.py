@@ -29,14 +29,21 @@ class ImportReport:
     invalid: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (url, reason)
 
 
-def add_feed(db: Database, url: str, *, now: datetime, interval: float | None = None) -> bool:
-    """Add a feed (polled at the next tick). Returns False when it was already there.
-
-    Raises InvalidFeedURLError for an unusable URL.
-    """
+def add_feed(
+    db: Database,
+    url: str,
+    *,
+    now: datetime,
+    interval: float | None = None,
+    fetch_articles: bool | None = None,
+) -> bool:
+    """Add a feed (polled at the next tick), or update the options of a known one. Returns
+    False when it was already there. Raises InvalidFeedURLError for an unusable URL."""
     url = validate_feed_url(url)
     with db.session() as session:
-        _feed, created = FeedRepository(session).add(url, now=now, interval=interval)
+        feed, created = FeedRepository(session).add(url, now=now, interval=interval)
+        if fetch_articles is not None:
+            feed.fetch_articles = fetch_articles
     return created
 
 

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.config import Settings
 from bot.matcher import MATCHER_VERSION, MatchInput, MatchResult, match
 from storage.db import Database
 from storage.matches import MatchRepository
@@ -29,6 +30,7 @@ class MatchReport:
     denials: int = 0
     official_denials: int = 0
     flagged_item_ids: tuple[int, ...] = ()
+    articles_read: int = 0
 
 
 def _judge(batch: list[tuple[int, str, str]]) -> list[tuple[int, MatchResult]]:
@@ -89,6 +91,32 @@ def match_pending(
 async def match_pending_async(db: Database, *, workers: int = 0) -> MatchReport:
     """match_pending in a worker thread, so the event loop keeps serving."""
     return await asyncio.to_thread(match_pending, db, workers=workers)
+
+
+async def judge_new(db: Database, settings: Settings) -> MatchReport:
+    """Judge what is pending; read borderline short items in full and judge those again.
+
+    The counts are those of the final verdicts: an item judged twice counts once.
+    """
+    from bot.articles import enrich_borderline
+
+    first = await match_pending_async(db, workers=settings.parse_workers)
+    read = await enrich_borderline(db, settings) if first.matched else 0
+    if not read:
+        return first
+    second = await match_pending_async(db, workers=settings.parse_workers)
+    with db.session() as session:
+        flagged = MatchRepository(session).flagged(
+            list(dict.fromkeys(first.flagged_item_ids + second.flagged_item_ids))
+        )
+    return MatchReport(
+        matched=first.matched,
+        allegations=sum(f.allegation for f in flagged),
+        denials=sum(f.denial for f in flagged),
+        official_denials=sum(f.official_denial for f in flagged),
+        flagged_item_ids=tuple(f.item_id for f in flagged),
+        articles_read=read,
+    )
 
 
 def rematch(

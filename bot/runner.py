@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.errors import StorageError
-from bot.matching import MatchReport, match_pending_async
+from bot.matching import MatchReport, judge_new
 from bot.poller import Poller, PollReport
 from storage.db import Database
 
@@ -62,9 +62,7 @@ class Runner:
         if self.on_report is not None:
             self.on_report(report)
         try:
-            matched = await asyncio.shield(
-                match_pending_async(self.db, workers=self.settings.parse_workers)
-            )
+            matched = await asyncio.shield(judge_new(self.db, self.settings))
         except StorageError as exc:
             log.error("matching skipped: %s", exc)
             return

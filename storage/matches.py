@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.matcher.model import MatchResult
 from bot.types import FlaggedItem
-from storage.models import Item, MatchRow
+from storage.models import Feed, Item, ItemSource, MatchRow
 
 MATCHES = cast(Table, MatchRow.__table__)
 
@@ -64,6 +64,44 @@ class MatchRepository:
     def forget(self, item_ids: Sequence[int]) -> None:
         if item_ids:
             self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(list(item_ids))))
+
+    def borderline(
+        self, *, low: float, high: float, max_summary: int, default_fetch: bool, limit: int
+    ) -> list[tuple[int, str]]:
+        """Items (id, url) worth reading in full: a borderline verdict, only a short summary,
+        a link, never fetched, and a feed that allows article fetching."""
+        feed_allows = select(ItemSource.item_id).join(Feed, Feed.id == ItemSource.feed_id)
+        if default_fetch:
+            feed_allows = feed_allows.where(Feed.fetch_articles.is_not(False))
+        else:
+            feed_allows = feed_allows.where(Feed.fetch_articles.is_(True))
+        rows = self.session.execute(
+            select(Item.id, Item.url)
+            .join(MatchRow, MatchRow.item_id == Item.id)
+            .where(
+                Item.article_fetched_at.is_(None),
+                Item.url.is_not(None),
+                Item.content == "",
+                func.length(Item.summary) < max_summary,
+                or_(
+                    MatchRow.score_allegation.between(low, high),
+                    MatchRow.score_denial.between(low, high),
+                ),
+                Item.id.in_(feed_allows),
+            )
+            .order_by(Item.id)
+            .limit(limit)
+        )
+        return [(item_id, url) for item_id, url in rows if url]
+
+    def store_article(self, item_id: int, text: str | None, now: datetime) -> None:
+        """Record a fetch attempt; with text, keep it as the item's content and judge again."""
+        values: dict[str, Any] = {"article_fetched_at": now}
+        if text:
+            values["content"] = text
+        self.session.execute(update(Item).where(Item.id == item_id).values(**values))
+        if text:
+            self.forget([item_id])
 
     def outdate_all(self) -> int:
         """Mark every verdict as outdated (for `claimwatch rematch`); returns how many."""

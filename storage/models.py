@@ -84,6 +84,7 @@ class Feed(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
+    fetch_articles: Mapped[bool | None] = mapped_column(Boolean)  # None: ARTICLE_FETCH
 
 
 class Item(Base):
@@ -103,6 +104,7 @@ class Item(Base):
     modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     modified_count: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64))
+    article_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ItemSource(Base):
