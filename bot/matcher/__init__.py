@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from bot.matcher import lexicon as lx
 from bot.matcher import multilingual
 from bot.matcher.english import Cue, allegation_cues, could_match, denial_cues
 from bot.matcher.model import Evidence, MatchInput, MatchResult
@@ -84,6 +85,7 @@ def match(item: MatchInput) -> MatchResult:
     parts = sentences("title", title) + sentences("text", text)
     denials = [c for s in parts for c in denial_cues(s)]
     allegations = [c for s in parts for c in allegation_cues(s)]
+    allegations += _denied_allegations(denials)
     denial_score = _noisy_or([c.strength * _weight(c.sentence) for c in denials])
     allegation_score = _noisy_or([c.strength * _weight(c.sentence) for c in allegations])
     best_denials = _best(denials)
@@ -132,6 +134,21 @@ def match(item: MatchInput) -> MatchResult:
         evidence=evidence,
         reasons=tuple(dict.fromkeys(c.reason for c in denials + allegations)),
     )
+
+
+def _denied_allegations(denials: list[Cue]) -> list[Cue]:
+    """A denial of a wrongdoing ("denied it threatened the family", "rejected the accusations")
+    reports the allegation it answers."""
+    implied = []
+    for cue in denials:
+        if cue.strength <= 0:
+            continue
+        claim = set(claim_of(cue).lower().replace("’", "'").split())
+        if claim & (lx.WRONGDOING | lx.ACCUSE) or (cue.index >= 0 and cue.reason.endswith("+act")):
+            implied.append(
+                Cue("allegation", cue.sentence, cue.index, "denied-wrongdoing", 0.7, cue.char_start)
+            )
+    return implied
 
 
 def _earlier(parts: list[Sentence], sentence: Sentence) -> list[Sentence]:

@@ -82,7 +82,8 @@ _PHRASES = [
 ]
 _CHARGE_CONTEXT = re.compile(
     r"\bcharg(?:ed|es|ing)\s+(?:\w+\s+){0,3}?(?:with|in\s+connection)\b"
-    r"|\bcharges?\s+(?:against|that|in\s+connection)\b"
+    r"|\bcharges?\s+(?:against|that|in\s+connection)\b|\bcharges\s+of\b"
+    r"|\bplead(?:s|ed|ing)?\s+guilty\b|\bguilty\s+plea\b"
     r"|\b(?:on|faces?|faced|facing|file[sd]?|filing|brought|bring|press(?:ed)?|new|criminal"
     r"|formal|settle[sd]?|settling|drop(?:ped|s)?|deny|denies|denied)\s+(?:\w+\s+){0,2}?charges?\b"
     r"|\b(?:was|were|been|being|is|are|be)\s+charged(?=\s+(?:with|in|over|for|after|following"
@@ -357,10 +358,35 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
     for pattern, reason, _strength in _PHRASES[:2]:
         if pattern.search(lower):
             cues.append(Cue("allegation", sentence, -1, f"{reason}:implies-charges", 0.8))
+    if sentence.field == "title" or sentence.index < 3:
+        for i in [i for i, word in enumerate(words) if word in _ATROCITY_VERBS]:
+            if i and _has_agent(sentence, i):
+                cues.append(Cue("allegation", sentence, i, f"atrocity:{words[i]}", 0.6))
     for match in _ARREST.finditer(lower):
         if _wrongdoing_near(words, 0, len(words)):
             cues.append(Cue("allegation", sentence, -1, "arrest+wrongdoing", 0.6, match.start()))
     return cues
+
+
+# Reported atrocities attributed to a named party ("ISIS beheads …", "army shelled …").
+_ATROCITY_VERBS = lx._forms(
+    "behead beheads beheaded executed executes massacred massacres tortured tortures kidnapped "
+    "kidnaps abducted abducts shelled shells bombed"
+)
+
+
+def _has_agent(sentence: Sentence, i: int) -> bool:
+    """A capitalised name (or 'the army', 'militants', …) acts just before the verb."""
+    before = sentence.words[max(0, i - 4) : i]
+    if any(
+        w in lx.INSTITUTIONS or w in ("militants", "rebels", "forces", "troops") for w in before
+    ):
+        return True
+    token = sentence.tokens[i - 1]
+    return sentence.text[token.start : token.start + 1].isupper() and token.text not in (
+        "was",
+        "were",
+    )
 
 
 def _wrongdoing_near(words: list[str], i: int, window: int) -> bool:

@@ -96,7 +96,8 @@ WRONGDOING = _forms(
     "propaganda disinformation destabilize destabilise incitement incite inciting hate "
     "extremism extremist mercenaries mercenary coup insurgents militants copyrighted conspired "
     "conspiracy conspiring conspire sham drunken dui dwi racism racist overcharged molestation "
-    "misquoted defamation libel harm grievous beheading beheaded behead beheads"
+    "misquoted defamation libel harm grievous beheading beheaded behead beheads worm virus "
+    "malware spyware ransomware phishing detainees bias rigging rigged scam scams"
 )
 NOT_WRONGDOING_AFTER_CLAIM = _forms(
     "responsibility title titles record records victory win prize crown gold medal seat seats "
