@@ -84,6 +84,9 @@ def test_not_denials(title: str) -> None:
         "Rights group alleges torture in detention centres",
         "US blames Iran for attack on tanker",
         "Airline sues rival over illegal price fixing",
+        "Militants beheaded a kidnapped aid worker, video shows",
+        "The US is refuting claims that it threatened the family over ransom payments",
+        "Bengals end pleads guilty to drunken driving charge",
     ],
 )
 def test_allegations(title: str) -> None:
@@ -98,6 +101,8 @@ def test_allegations(title: str) -> None:
         "Oil prices charged to a new high",
         "Jobless claims rise unexpectedly",
         "Stocks decline as investors weigh rates",
+        "Company denies report it will launch a new phone",
+        "Zarqawi group claims attack on convoy",
     ],
 )
 def test_not_allegations(title: str) -> None:

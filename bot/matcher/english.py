@@ -290,12 +290,23 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
     return cues
 
 
+# Reported atrocities attributed to a named party ("ISIS beheads …", "army shelled …").
+_ATROCITY_VERBS = lx._forms(
+    "behead beheads beheaded executed executes massacred massacres tortured tortures kidnapped "
+    "kidnaps abducted abducts shelled shells bombed"
+)
+
+
 _ALLEGATION_TRIGGERS = lx.ACCUSE | lx._forms(
     "claim claims claimed claiming suspected suspect suspects responsible behind charge charges"
 )
-_ALLEGATION_CONTEXT = lx.CHARGE_FORMS | lx._forms(
-    "arrested arrest arrests detained held jailed face faces faced facing plead pleads pleaded "
-    "pleading innocence"
+_ALLEGATION_CONTEXT = (
+    lx.CHARGE_FORMS
+    | _ATROCITY_VERBS
+    | lx._forms(
+        "arrested arrest arrests detained held jailed face faces faced facing plead pleads pleaded "
+        "pleading innocence"
+    )
 )
 
 
@@ -366,13 +377,6 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
         if _wrongdoing_near(words, 0, len(words)):
             cues.append(Cue("allegation", sentence, -1, "arrest+wrongdoing", 0.6, match.start()))
     return cues
-
-
-# Reported atrocities attributed to a named party ("ISIS beheads …", "army shelled …").
-_ATROCITY_VERBS = lx._forms(
-    "behead beheads beheaded executed executes massacred massacres tortured tortures kidnapped "
-    "kidnaps abducted abducts shelled shells bombed"
-)
 
 
 def _has_agent(sentence: Sentence, i: int) -> bool:

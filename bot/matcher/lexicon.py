@@ -97,7 +97,9 @@ WRONGDOING = _forms(
     "extremism extremist mercenaries mercenary coup insurgents militants copyrighted conspired "
     "conspiracy conspiring conspire sham drunken dui dwi racism racist overcharged molestation "
     "misquoted defamation libel harm grievous beheading beheaded behead beheads worm virus "
-    "malware spyware ransomware phishing detainees bias rigging rigged scam scams"
+    "malware spyware ransomware phishing detainees bias rigging rigged scam scams threat "
+    "threats threatened threatening intimidation intimidated blackmail blackmailed coercion "
+    "coerced"
 )
 NOT_WRONGDOING_AFTER_CLAIM = _forms(
     "responsibility title titles record records victory win prize crown gold medal seat seats "
