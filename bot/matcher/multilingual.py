@@ -30,9 +30,13 @@ def detect_language(text: str) -> str:
         if letters and cyrillic / len(letters) > 0.3:
             return "uk" if any(ch in _UKRAINIAN_LETTERS for ch in sample) else "ru"
     words = set(_WORDS.findall(sample))
-    counts = {lang: len(words & stop) for lang, stop in _LATIN_STOPWORDS.items()}
-    best = max(counts, key=lambda lang: counts[lang])
-    return best if counts[best] > counts["en"] else "en"
+    english = len(words & _LATIN_STOPWORDS["en"])
+    best, most = "en", english
+    for lang in ("de", "fr", "es"):
+        count = len(words & _LATIN_STOPWORDS[lang])
+        if count > most:
+            best, most = lang, count
+    return best
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,14 +49,15 @@ class Sentence:
     @cached_property
     def tokens(self) -> tuple[Token, ...]:
         quotes = self.quotes
-        return tuple(
-            Token(
-                m.group(0).lower().replace("’", "'"),
-                m.start(),
-                m.end(),
-                bool(quotes) and any(a < m.start() < b for a, b in quotes),
+        spans = [m.span() for m in _WORD.finditer(self.text)]
+        if not quotes:
+            return tuple(
+                Token(word, start, end, False)
+                for word, (start, end) in zip(self.words, spans, strict=True)
             )
-            for m in _WORD.finditer(self.text)
+        return tuple(
+            Token(word, start, end, any(a < start < b for a, b in quotes))
+            for word, (start, end) in zip(self.words, spans, strict=True)
         )
 
     @cached_property
