@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.errors import FeedError
 from bot.fetch import Fetcher, FetchPolicy
@@ -67,7 +68,7 @@ async def enrich_borderline(
     db: Database,
     settings: Settings,
     *,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utcnow,
 ) -> int:
     """Fetch and store the full text of borderline items; returns how many got a text."""
     with db.session() as session:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,7 +24,9 @@ EXIT_USAGE = 2
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    from bot.clock import utcnow
+
+    return utcnow()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -244,22 +246,20 @@ def _feeds(args: argparse.Namespace, db: Database) -> int:
         print(feeds_table(service.list_feeds(db), _now()))
         return EXIT_OK
     if action == "remove":
-        removed = service.remove_feed(db, args.ref)
-        if removed is None:
-            print(f"claimwatch: error: no feed with URL or ID {args.ref!r}", file=sys.stderr)
-            return EXIT_ERROR
-        print(f"Removed: {removed}")
-        return EXIT_OK
+        return _done("Removed", service.remove_feed(db, args.ref), args.ref)
     if action == "enable":
-        enabled = service.enable_feed(db, args.ref, now=_now())
-        if enabled is None:
-            print(f"claimwatch: error: no feed with URL or ID {args.ref!r}", file=sys.stderr)
-            return EXIT_ERROR
-        print(f"Enabled: {enabled}")
-        return EXIT_OK
+        return _done("Enabled", service.enable_feed(db, args.ref, now=_now()), args.ref)
     if action == "import":
         return _import(args.file, db)
     sys.stdout.write(service.export_opml(db, now=_now()))
+    return EXIT_OK
+
+
+def _done(verb: str, url: str | None, ref: str) -> int:
+    if url is None:
+        print(f"claimwatch: error: no feed with URL or ID {ref!r}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"{verb}: {url}")
     return EXIT_OK
 
 

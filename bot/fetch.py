@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from bot.clock import utcnow
 from bot.errors import (
     BlockedAddressError,
     FeedFetchError,
@@ -50,10 +51,6 @@ class FetchPolicy:
     max_redirects: int = 5
     concurrency: int = 50
     per_host: int = 4
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _megabytes(size: int) -> str:
@@ -121,7 +118,7 @@ class Fetcher:
         guard: AddressGuard,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         """`transport` replaces the guarded aiohttp transport (benchmarks only: the
         internal-address guard then covers IP-literal hosts, not host names)."""

@@ -12,8 +12,9 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.matcher import MATCHER_VERSION, MatchInput, MatchResult, match
 from storage.db import Database
@@ -52,7 +53,7 @@ def match_pending(
     *,
     workers: int = 0,
     progress: Callable[[int], None] | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utcnow,
 ) -> MatchReport:
     """Judge every pending item; returns what was found. Raises StorageError."""
     matched = allegations = denials = official = 0

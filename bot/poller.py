@@ -19,8 +19,9 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.errors import FeedError, FeedParseError
 from bot.fetch import Fetcher, FetchPolicy
@@ -42,10 +43,6 @@ from storage.items import ItemRepository
 BATCH = 50  # feeds per write transaction
 
 Outcome = tuple[FeedState, FetchedFeed | FeedError, ParsedFeed | str | None]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +77,7 @@ class Poller:
 
     db: Database
     settings: Settings
-    clock: Callable[[], datetime] = _utcnow
+    clock: Callable[[], datetime] = utcnow
     jitter: Callable[[], float] = random.random
     fetcher_factory: Callable[[], Fetcher] | None = None
     _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -12,8 +12,9 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
 
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.errors import StorageError
 from bot.matching import MatchReport, judge_new
@@ -21,10 +22,6 @@ from bot.poller import Poller, PollReport
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Runner:
@@ -83,7 +80,7 @@ class Runner:
             self.tick,
             "interval",
             seconds=self.settings.poll_tick,
-            next_run_time=_utcnow(),
+            next_run_time=utcnow(),
             max_instances=1,
             coalesce=True,
             misfire_grace_time=None,

@@ -95,19 +95,13 @@ def _object_after(sentence: Sentence, char: int, stops: tuple[str, ...]) -> str:
 def speaker(sentence: Sentence) -> str:
     """Who is speaking in a sentence: trailing ('…, the ministry said'), leading ('X said …'),
     'according to X', or a headline prefix ('Kremlin: …')."""
+    patterns: tuple[re.Pattern[str], ...] = (_TRAILING_SPEAKER, _ACCORDING, _SPEAKER_FIRST)
     if sentence.field == "title":
-        prefix = _TITLE_PREFIX.match(sentence.text)
-        if prefix:
-            return _clean(prefix.group(1))
-    trailing = _TRAILING_SPEAKER.search(sentence.text)
-    if trailing:
-        return _clean(trailing.group(1))
-    according = _ACCORDING.search(sentence.text)
-    if according:
-        return _clean(according.group(1))
-    first = _SPEAKER_FIRST.search(sentence.text)
-    if first:
-        return _clean(first.group(1))
+        patterns = (_TITLE_PREFIX, *patterns)
+    for pattern in patterns:
+        found = pattern.search(sentence.text)
+        if found:
+            return _clean(found.group(1))
     return ""
 
 
