@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     matcher.add_argument("--jsonl", required=True, metavar="IN", help="input file (- for stdin)")
     matcher.add_argument("--out", metavar="OUT", help="output file (default: stdout)")
     commands.add_parser("rematch", help="judge every stored item again (after an upgrade)")
+    summary = commands.add_parser(
+        "summary", help="flagged articles of a period that match a query (the /summary command)"
+    )
+    summary.add_argument("--since", default="24h", help="how far back, e.g. 24h or 7d")
+    summary.add_argument(
+        "query", nargs="*", help='terms, "phrases", OR, -exclusions, label:, actor:, lang:, feed:'
+    )
     evaluate = commands.add_parser(
         "eval", help="precision, recall and F1 of the matcher on a labelled JSON-lines file"
     )
@@ -124,6 +131,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _poll(settings, db, include_not_due=args.all)
         if args.command == "rematch":
             return _rematch(settings, db)
+        if args.command == "summary":
+            return _summary(db, args.since, " ".join(args.query))
         return _feeds(args, db)
     finally:
         db.dispose()
@@ -164,6 +173,29 @@ def _poll(settings: Settings, db: Database, *, include_not_due: bool) -> int:
     report = asyncio.run(Poller(db, settings).poll(include_not_due=include_not_due))
     print(describe_report(db, report))
     print(describe_matches(db, asyncio.run(judge_new(db, settings))))
+    return EXIT_OK
+
+
+def _summary(db: Database, since: str, text: str) -> int:
+    from datetime import timedelta
+
+    from bot.config import parse_duration
+    from bot.errors import ConfigError
+    from bot.query import candidate, parse
+    from bot.report import MAX_LISTED_ITEMS, flagged_lines
+    from storage.matches import MatchRepository
+
+    try:
+        window = parse_duration(since)
+    except ValueError as exc:
+        raise ConfigError(f"--since: {exc}") from None
+    query = parse(text)
+    with db.session() as session:
+        items = MatchRepository(session).flagged_since(_now() - timedelta(seconds=window))
+    chosen = [item for item in items if query.matches(candidate(item))]
+    print(f"{len(chosen)} flagged in the last {since} matching {query.describe()}.")
+    for line in flagged_lines(chosen[:MAX_LISTED_ITEMS], total=len(chosen)):
+        print(line)
     return EXIT_OK
 
 

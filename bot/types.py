@@ -138,3 +138,7 @@ class FlaggedItem:
     accused: str
     denier: str
     claim: str
+    summary: str = ""
+    language: str = "en"
+    first_seen_at: datetime | None = None
+    feeds: tuple[str, ...] = ()  # titles and URLs of the feeds that carried it

@@ -112,16 +112,34 @@ class MatchRepository:
         """The flagged ones among `item_ids`, in the order given."""
         if not item_ids:
             return []
-        rows = self.session.execute(
-            select(MatchRow, Item.title, Item.url)
+        found = {f.item_id: f for f in self._flagged(MatchRow.item_id.in_(list(item_ids)))}
+        return [found[i] for i in item_ids if i in found]
+
+    def flagged_since(self, since: datetime, limit: int = 1000) -> list[FlaggedItem]:
+        """Flagged items first seen since `since`, newest first."""
+        return self._flagged(Item.first_seen_at >= since, limit=limit)
+
+    def _flagged(self, condition: Any, limit: int | None = None) -> list[FlaggedItem]:
+        query = (
+            select(MatchRow, Item.title, Item.url, Item.summary, Item.first_seen_at)
             .join(Item, Item.id == MatchRow.item_id)
-            .where(
-                MatchRow.item_id.in_(list(item_ids)),
-                or_(MatchRow.allegation.is_(True), MatchRow.denial.is_(True)),
-            )
+            .where(condition, or_(MatchRow.allegation.is_(True), MatchRow.denial.is_(True)))
+            .order_by(Item.first_seen_at.desc(), Item.id.desc())
         )
-        found = {
-            row.item_id: FlaggedItem(
+        if limit is not None:
+            query = query.limit(limit)
+        rows = list(self.session.execute(query))
+        feeds: dict[int, list[str]] = {}
+        ids = [row.item_id for row, *_ in rows]
+        if ids:
+            for item_id, title, url in self.session.execute(
+                select(ItemSource.item_id, Feed.title, Feed.url)
+                .join(Feed, Feed.id == ItemSource.feed_id)
+                .where(ItemSource.item_id.in_(ids))
+            ):
+                feeds.setdefault(item_id, []).extend(x for x in (title, url) if x)
+        return [
+            FlaggedItem(
                 item_id=row.item_id,
                 title=title,
                 url=url,
@@ -132,10 +150,13 @@ class MatchRepository:
                 accused=row.accused,
                 denier=row.denier,
                 claim=row.claim,
+                summary=summary,
+                language=row.language,
+                first_seen_at=first_seen,
+                feeds=tuple(feeds.get(row.item_id, ())),
             )
-            for row, title, url in rows
-        }
-        return [found[i] for i in item_ids if i in found]
+            for row, title, url, summary, first_seen in rows
+        ]
 
 
 def _row(item_id: int, result: MatchResult, version: int, now: datetime) -> dict[str, Any]:

@@ -71,3 +71,37 @@ async def test_unflagged_items_are_judged_once(
     first = match_pending(db)
     assert first.matched == 1 and first.flagged_item_ids == ()
     assert match_pending(db).matched == 0
+
+
+async def test_summary_command_filters_flagged_items(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    body = shared_path("corpus", "seed-article.txt").read_text()
+    url = feed_server.add("/kp.xml", body=article_feed("Embassy rejects White House claims", body))
+    with db.session() as session:
+        FeedRepository(session).add(url, now=datetime.now(UTC))
+    await Poller(db, make_settings(db_url)).poll(include_not_due=True)
+    match_pending(db)
+
+    claimwatch = str(Path(sys.executable).with_name("claimwatch"))
+
+    def summary(*query: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [claimwatch, "summary", "--since", "7d", *query],
+            env={"DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    hit = summary("label:official", "actor:embassy", '"other-worldly lies" OR executions')
+    assert hit.returncode == 0, hit.stderr
+    assert hit.stdout.startswith("1 flagged in the last 7d")
+    assert "Embassy rejects White House claims" in hit.stdout
+    assert summary("football").stdout.startswith("0 flagged")
+    bad = summary('"unclosed')
+    assert bad.returncode == 1 and "not closed" in bad.stderr and "Traceback" not in bad.stderr
