@@ -32,11 +32,21 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+ROLES = ("accuser", "accused", "denier")
+
+
+def role_agrees(gold: str, predicted: str) -> bool:
+    """Partial match: the two share a content word ("Russian embassy" ~ "the embassy")."""
+    words = {w for w in gold.lower().replace("/", " ").split() if len(w) > 2}
+    return bool(words & {w for w in predicted.lower().split() if len(w) > 2})
+
+
 @dataclass
 class Report:
     counts: dict[tuple[str, str], Counts] = field(default_factory=dict)  # (kind, label)
     errors: list[tuple[str, str, int, int, tuple[str, ...]]] = field(default_factory=list)
     items: int = 0
+    roles: dict[str, list[int]] = field(default_factory=dict)  # role -> [agreed, judged]
 
     def add(self, kind: str, label: str, gold: int, predicted: int) -> None:
         for key in ((kind, label), ("all", label)):
@@ -71,6 +81,13 @@ def evaluate(rows: Iterable[Mapping[str, Any]]) -> Report:
             "denial": int(result.denial),
             "official_denial": int(result.official_denial),
         }
+        found = {"accuser": result.accuser, "accused": result.accused, "denier": result.denier}
+        for role in ROLES:
+            gold_role = str(row.get(role) or "")
+            if gold_role and found[role]:  # judged where both name someone
+                tally = report.roles.setdefault(role, [0, 0])
+                tally[0] += role_agrees(gold_role, found[role])
+                tally[1] += 1
         for label in LABELS:
             gold = int(row.get(label) or 0)
             report.add(kind, label, gold, predicted[label])
@@ -96,6 +113,12 @@ def render(report: Report) -> str:
                 f"{kind:10} {label:16} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f}  "
                 f"{c.tp}/{c.fp}/{c.fn}"
             )
+    lines.append("")
+    for role, (agreed, judged) in sorted(report.roles.items()):
+        share = agreed / judged if judged else 0.0
+        lines.append(
+            f"{role:10} agrees with the label (a shared word) in {agreed}/{judged} = {share:.2f}"
+        )
     lines.append("")
     lines.append(f"misclassified ({len(report.errors)}):")
     for item_id, label, gold, _predicted, reasons in report.errors:
