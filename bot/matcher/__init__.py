@@ -16,7 +16,14 @@ from bot.matcher import lexicon as lx
 from bot.matcher import multilingual
 from bot.matcher.english import Cue, allegation_cues, could_match, denial_cues
 from bot.matcher.model import Evidence, MatchInput, MatchResult
-from bot.matcher.roles import accuser_and_accused, claim_of, denier_of, is_official, speaker
+from bot.matcher.roles import (
+    accuser_and_accused,
+    claim_of,
+    denier_of,
+    is_official,
+    plausible_actor,
+    speaker,
+)
 from bot.matcher.segment import MAX_FIELD, Sentence, sentences
 
 __all__ = ["MATCHER_VERSION", "Evidence", "MatchInput", "MatchResult", "match"]
@@ -95,9 +102,10 @@ def match(item: MatchInput) -> MatchResult:
 
     accuser = accused = denier = claim = ""
     if is_allegation and best_allegations:
-        for cue in best_allegations:
-            accuser, accused = accuser_and_accused(cue)
-            if accuser or accused:
+        for cue in _title_first(best_allegations):
+            found = [plausible_actor(a) for a in accuser_and_accused(cue)]
+            if any(found):
+                accuser, accused = found
                 claim = claim_of(cue)
                 break
     denial_reason = ""
@@ -149,6 +157,11 @@ def _denied_allegations(denials: list[Cue]) -> list[Cue]:
                 Cue("allegation", cue.sentence, cue.index, "denied-wrongdoing", 0.7, cue.char_start)
             )
     return implied
+
+
+def _title_first(cues: list[Cue]) -> list[Cue]:
+    """For roles: a headline's subject-verb-object is cleaner than body prose."""
+    return sorted(cues, key=lambda c: c.sentence.field != "title")
 
 
 def _earlier(parts: list[Sentence], sentence: Sentence) -> list[Sentence]:

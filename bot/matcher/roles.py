@@ -320,3 +320,36 @@ def is_official(denier: str, context: str = "", reason: str = "") -> bool:
     if person:
         return office
     return True  # a single capitalised name: a state, a company, an organisation
+
+
+_NOT_ACTOR_START = frozenset(
+    "to will would could should may might face faces faced facing sought be being been is are "
+    "was were has have had do does did not no never also over for with from by of in on at "
+    "related stemming part".split()
+)
+
+
+def plausible_actor(phrase: str) -> str:
+    """`phrase` when it can name a party ('Belarus Bank', 'the police', 'critics'), else ''.
+
+    Rejects verb phrases and fragments the surface rules sometimes return ('will', 'sought',
+    'to be involved', 'price fixing')."""
+    words = phrase.split()
+    if not words or words[0].lower() in _NOT_ACTOR_START:
+        return ""
+    lowered = {w.lower().strip(",.;:'\"") for w in words}
+    named = any(w[:1].isupper() or w[:1].isdigit() for w in words)
+    party = bool(lowered & (lx.INSTITUTIONS | lx.PRIVATE_MARKERS | _PARTY_NOUNS))
+    if lowered & lx.WRONGDOING and not named:
+        return ""
+    return phrase if named or party else ""
+
+
+_PARTY_NOUNS = frozenset(
+    "critics activists rebels militants insurgents residents witnesses villagers protesters "
+    "opposition prosecutors investigators lawyers lawyer attorney attorneys executives "
+    "employees workers soldiers soldier officer officers agent agents hackers spammers teacher "
+    "doctor doctors nurse priest leader leaders group groups people person defendant "
+    "defendants suspect suspects victim victims family families campaigners journalists "
+    "reporters analysts experts scientists researchers owner owners driver chauffeur".split()
+)
