@@ -15,6 +15,10 @@ from bot.config import Settings, load_settings
 from storage.db import Database
 from tests.feedserver import FeedServer
 
+# python-telegram-bot 22 warns unless code opts in to its next major version's
+# timedelta-valued retry_after; claimwatch opts in (the adapter will do the same).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 PG_URL = os.environ.get("CLAIMWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
