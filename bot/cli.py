@@ -71,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
     matcher.add_argument("--jsonl", required=True, metavar="IN", help="input file (- for stdin)")
     matcher.add_argument("--out", metavar="OUT", help="output file (default: stdout)")
     commands.add_parser("rematch", help="judge every stored item again (after an upgrade)")
+    subscribe = commands.add_parser(
+        "subscribe", help="alert a target (console, telegram:CHAT, slack:CHANNEL) on a query"
+    )
+    subscribe.add_argument(
+        "target", help="console, telegram:@channel or telegram:CHAT_ID, slack:C…"
+    )
+    subscribe.add_argument("query", nargs="*", help="the query (no terms: everything flagged)")
+    commands.add_parser("subscriptions", help="list subscriptions")
+    unsubscribe = commands.add_parser("unsubscribe", help="remove a subscription by ID")
+    unsubscribe.add_argument("id", type=int)
     summary = commands.add_parser(
         "summary", help="flagged articles of a period that match a query (the /summary command)"
     )
@@ -133,6 +143,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _rematch(settings, db)
         if args.command == "summary":
             return _summary(db, args.since, " ".join(args.query))
+        if args.command in ("subscribe", "subscriptions", "unsubscribe"):
+            from bot import subscribecli
+
+            return subscribecli.run(args, db, _now())
         return _feeds(args, db)
     finally:
         db.dispose()
@@ -146,9 +160,16 @@ def _run(settings: Settings, db: Database) -> int:
     from bot.runner import Runner
 
     log = logging.getLogger("claimwatch")
+    from bot.delivery import seed_console_subscription
+
     added = seed_default_feeds(db, now=_now())
     if added:
         log.info("first start: added %d default feeds (see `claimwatch feeds list`)", added)
+    if seed_console_subscription(db, now=_now()):
+        log.info(
+            "first start: alerts for everything flagged are printed here (`claimwatch "
+            "subscriptions` to change)"
+        )
 
     def on_report(report: PollReport) -> None:
         if report.results:
@@ -157,7 +178,13 @@ def _run(settings: Settings, db: Database) -> int:
     def on_matched(report: MatchReport) -> None:
         log.info("%s", describe_matches(db, report).replace("\n", "\n    "))
 
-    asyncio.run(Runner(db, settings, on_report=on_report, on_matched=on_matched).run())
+    def write_alert(text: str) -> None:
+        print(text, flush=True)
+
+    runner = Runner(
+        db, settings, on_report=on_report, on_matched=on_matched, write_alert=write_alert
+    )
+    asyncio.run(runner.run())
     return EXIT_OK
 
 
@@ -172,7 +199,11 @@ def _poll(settings: Settings, db: Database, *, include_not_due: bool) -> int:
 
     report = asyncio.run(Poller(db, settings).poll(include_not_due=include_not_due))
     print(describe_report(db, report))
-    print(describe_matches(db, asyncio.run(judge_new(db, settings))))
+    from bot.delivery import queue_alerts
+
+    matched = asyncio.run(judge_new(db, settings))
+    print(describe_matches(db, matched))
+    queue_alerts(db, matched.flagged_item_ids)
     return EXIT_OK
 
 

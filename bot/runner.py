@@ -16,6 +16,7 @@ from datetime import UTC
 
 from bot.clock import utcnow
 from bot.config import Settings
+from bot.delivery import deliver_console, queue_alerts
 from bot.errors import StorageError
 from bot.matching import MatchReport, judge_new
 from bot.poller import Poller, PollReport
@@ -33,12 +34,14 @@ class Runner:
         on_report: Callable[[PollReport], None] | None = None,
         on_matched: Callable[[MatchReport], None] | None = None,
         poller: Poller | None = None,
+        write_alert: Callable[[str], None] = print,
     ) -> None:
         self.db = db
         self.settings = settings
         self.poller = poller or Poller(db, settings)
         self.on_report = on_report
         self.on_matched = on_matched
+        self.write_alert = write_alert
         self._stop = asyncio.Event()
         self._polls: set[asyncio.Task[PollReport]] = set()
 
@@ -65,6 +68,11 @@ class Runner:
             return
         if self.on_matched is not None and matched.matched:
             self.on_matched(matched)
+        try:
+            await asyncio.to_thread(queue_alerts, self.db, matched.flagged_item_ids)
+            await asyncio.to_thread(deliver_console, self.db, self.write_alert)
+        except StorageError as exc:
+            log.error("alerts not delivered yet: %s", exc)
 
     def stop(self) -> None:
         self._stop.set()

@@ -142,3 +142,19 @@ class FlaggedItem:
     language: str = "en"
     first_seen_at: datetime | None = None
     feeds: tuple[str, ...] = ()  # titles and URLs of the feeds that carried it
+    published_at: datetime | None = None
+    first_poll: bool = False  # first seen on the first successful poll of its feed
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionInfo:
+    """What a chat asked for. `chat` is platform-specific; `query` uses bot.query."""
+
+    id: int
+    platform: str  # console | telegram | slack
+    chat: str
+    thread: str
+    query: str
+    mode: str  # instant | digest
+    paused: bool
+    created_at: datetime

@@ -121,7 +121,14 @@ class MatchRepository:
 
     def _flagged(self, condition: Any, limit: int | None = None) -> list[FlaggedItem]:
         query = (
-            select(MatchRow, Item.title, Item.url, Item.summary, Item.first_seen_at)
+            select(
+                MatchRow,
+                Item.title,
+                Item.url,
+                Item.summary,
+                Item.first_seen_at,
+                Item.published_at,
+            )
             .join(Item, Item.id == MatchRow.item_id)
             .where(condition, or_(MatchRow.allegation.is_(True), MatchRow.denial.is_(True)))
             .order_by(Item.first_seen_at.desc(), Item.id.desc())
@@ -130,14 +137,20 @@ class MatchRepository:
             query = query.limit(limit)
         rows = list(self.session.execute(query))
         feeds: dict[int, list[str]] = {}
+        first_polls: dict[int, datetime] = {}
         ids = [row.item_id for row, *_ in rows]
         if ids:
-            for item_id, title, url in self.session.execute(
-                select(ItemSource.item_id, Feed.title, Feed.url)
+            for item_id, title, url, first_success in self.session.execute(
+                select(ItemSource.item_id, Feed.title, Feed.url, Feed.first_success_at)
                 .join(Feed, Feed.id == ItemSource.feed_id)
                 .where(ItemSource.item_id.in_(ids))
             ):
                 feeds.setdefault(item_id, []).extend(x for x in (title, url) if x)
+                if first_success is not None:
+                    earliest = first_polls.get(item_id)
+                    first_polls[item_id] = (
+                        min(earliest, first_success) if earliest else first_success
+                    )
         return [
             FlaggedItem(
                 item_id=row.item_id,
@@ -154,8 +167,10 @@ class MatchRepository:
                 language=row.language,
                 first_seen_at=first_seen,
                 feeds=tuple(feeds.get(row.item_id, ())),
+                published_at=published,
+                first_poll=row.item_id in first_polls and first_seen <= first_polls[row.item_id],
             )
-            for row, title, url, summary, first_seen in rows
+            for row, title, url, summary, first_seen, published in rows
         ]
 
 

@@ -154,3 +154,40 @@ class MatchRow(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     evidence: Mapped[str] = mapped_column(Text, default="[]")  # JSON, as `claimwatch match`
     matched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Subscription(Base):
+    """A chat (Telegram chat or topic, Slack channel, or the console) and what it wants."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))  # console | telegram | slack
+    chat: Mapped[str] = mapped_column(String(200))  # chat id, @channel, channel id
+    thread: Mapped[str] = mapped_column(String(64), default="")  # forum topic / Slack thread
+    query: Mapped[str] = mapped_column(Text, default="")
+    mode: Mapped[str] = mapped_column(String(16), default="instant")  # instant | digest
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxEntry(Base):
+    """One message to deliver, exactly once: (subscription, item, kind) is unique."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "item_id", "kind", name="uq_outbox_delivery"),
+        Index("ix_outbox_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16), default="alert")
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | dropped
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,64 @@
+"""`claimwatch subscribe | subscriptions | unsubscribe` (thin: parse, call storage, print)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timedelta
+
+from bot.errors import ClaimwatchError
+from bot.query import candidate, parse
+from storage.db import Database
+from storage.matches import MatchRepository
+from storage.subscriptions import SubscriptionRepository
+
+PLATFORMS = ("console", "telegram", "slack")
+
+
+def target(value: str) -> tuple[str, str]:
+    """'console' | 'telegram:@channel' | 'telegram:-1001' | 'slack:C123' -> (platform, chat)."""
+    platform, _, chat = value.partition(":")
+    platform = platform.strip().lower()
+    if platform not in PLATFORMS:
+        raise ClaimwatchError(
+            f"unknown target {value!r}: use console, telegram:@channel or slack:CHANNEL"
+        )
+    if platform == "console":
+        return platform, "stdout"
+    chat = chat.strip()
+    if not chat or len(chat) > 200 or any(ch.isspace() for ch in chat):
+        raise ClaimwatchError(f"{platform}: needs a chat, e.g. {platform}:@newsroom")
+    return platform, chat
+
+
+def run(args: argparse.Namespace, db: Database, now: datetime) -> int:
+    if args.command == "subscribe":
+        platform, chat = target(args.target)
+        query = parse(" ".join(args.query))
+        with db.session() as session:
+            info = SubscriptionRepository(session).add(
+                platform, chat, query.source, now=now, by="cli"
+            )
+            recent = MatchRepository(session).flagged_since(now - timedelta(hours=24))
+        matching = sum(1 for item in recent if query.matches(candidate(item)))
+        print(
+            f"Subscribed #{info.id} ({platform}:{chat}) to {query.describe()}; "
+            f"{matching} flagged in the last 24h match (see `claimwatch summary`)."
+        )
+        return 0
+    if args.command == "unsubscribe":
+        with db.session() as session:
+            removed = SubscriptionRepository(session).remove(args.id)
+        if not removed:
+            print(f"claimwatch: error: no subscription #{args.id}", file=sys.stderr)
+            return 1
+        print(f"Unsubscribed #{args.id}")
+        return 0
+    with db.session() as session:
+        subscriptions = SubscriptionRepository(session).find()
+    if not subscriptions:
+        print('No subscriptions. Add one: claimwatch subscribe console "russia denial"')
+    for s in subscriptions:
+        state = " (paused)" if s.paused else ""
+        print(f"#{s.id} {s.platform}:{s.chat} {s.mode}{state}: {s.query or 'everything flagged'}")
+    return 0
