@@ -8,6 +8,7 @@ silently (they still show up in `summary`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.query import QueryError, candidate, parse
@@ -44,21 +45,54 @@ def plan(
     return pairs
 
 
-def label_of(item: FlaggedItem) -> str:
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """What an alert says, whatever the platform (handlers only render and send it)."""
+
+    label: str  # Allegation | Denial | Disputed
+    official: bool
+    title: str
+    url: str | None
+    accuser: str
+    accused: str
+    denier: str
+    quote: str
+    claim: str
+    sources: tuple[str, ...]
+    why: str  # the subscription's query
+
+
+def alert_for(item: FlaggedItem, query: str = "") -> Alert:
     if item.allegation and item.denial:
-        return "Disputed"
-    return "Denial" if item.denial else "Allegation"
+        label = "Disputed"
+    else:
+        label = "Denial" if item.denial else "Allegation"
+    titles = tuple(s for s in item.feeds if not s.startswith(("http://", "https://")))
+    return Alert(
+        label=label,
+        official=item.official_denial,
+        title=item.title or "(no title)",
+        url=item.url,
+        accuser=item.accuser,
+        accused=item.accused,
+        denier=item.denier,
+        quote=item.quote,
+        claim=item.claim,
+        sources=titles or item.feeds[:1],
+        why=query or "everything flagged",
+    )
 
 
 def console_text(item: FlaggedItem) -> str:
     """A plain-text alert: label, headline, who alleged and who denied, the link."""
-    lines = [f"[{label_of(item)}{' (official)' if item.official_denial else ''}] {item.title}"]
-    if item.accuser or item.accused:
-        lines.append(f"  {item.accuser or '?'} -> {item.accused or '?'}")
-    if item.denier:
-        lines.append(f"  denied by {item.denier}")
-    if item.claim:
-        lines.append(f"  claim: {item.claim}")
-    if item.url:
-        lines.append(f"  {item.url}")
+    alert = alert_for(item)
+    lines = [f"[{alert.label}{' (official)' if alert.official else ''}] {alert.title}"]
+    if alert.accuser or alert.accused:
+        lines.append(f"  {alert.accuser or '?'} -> {alert.accused or '?'}")
+    if alert.denier:
+        lines.append(f"  denied by {alert.denier}")
+    if alert.claim:
+        lines.append(f"  claim: {alert.claim}")
+    if alert.url:
+        lines.append(f"  {alert.url}")
     return "\n".join(lines)

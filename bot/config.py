@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import __version__
@@ -108,6 +108,9 @@ class Settings(BaseSettings):
 
     feed_max_failures: int = Field(default=20, ge=1)
     feed_backoff_max: float = 24 * 3600
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
 
     log_level: str = "INFO"
 

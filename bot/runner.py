@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from datetime import UTC
+from typing import Any
 
 from bot.clock import utcnow
 from bot.config import Settings
@@ -42,6 +44,7 @@ class Runner:
         self.on_report = on_report
         self.on_matched = on_matched
         self.write_alert = write_alert
+        self.senders: list[Callable[[], Awaitable[int]]] = []
         self._stop = asyncio.Event()
         self._polls: set[asyncio.Task[PollReport]] = set()
 
@@ -71,6 +74,8 @@ class Runner:
         try:
             await asyncio.to_thread(queue_alerts, self.db, matched.flagged_item_ids)
             await asyncio.to_thread(deliver_console, self.db, self.write_alert)
+            for deliver in self.senders:
+                await deliver()
         except StorageError as exc:
             log.error("alerts not delivered yet: %s", exc)
 
@@ -94,16 +99,40 @@ class Runner:
             misfire_grace_time=None,
             id="poll",
         )
-        scheduler.start()
-        log.info("claimwatch is running; press Ctrl+C to stop")
+        async with AsyncExitStack() as stack:
+            await self._start_telegram(stack)
+            scheduler.start()
+            log.info("claimwatch is running; press Ctrl+C to stop")
+            try:
+                await self._stop.wait()
+            finally:
+                await self._shutdown(scheduler, loop)
+
+    async def _start_telegram(self, stack: AsyncExitStack) -> None:
+        token = self.settings.telegram_bot_token
+        if token is None or not token.get_secret_value():
+            return
+        from telegram import Bot
+        from telegram.error import TelegramError
+
+        from handlers.telegram.sender import TelegramSender
+
         try:
-            await self._stop.wait()
-        finally:
-            scheduler.shutdown(wait=False)
-            for task in list(self._polls):
-                task.cancel()
-            if self._polls:
-                await asyncio.gather(*self._polls, return_exceptions=True)
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(sig)
-            log.info("claimwatch stopped")
+            bot = await stack.enter_async_context(
+                Bot(token.get_secret_value(), base_url=self.settings.telegram_api_base_url)
+            )
+        except TelegramError as exc:  # one line, and never the token
+            log.error("Telegram unavailable (%s); its alerts wait in the outbox", exc.message)
+            return
+        self.senders.append(TelegramSender(bot, self.db).deliver_due)
+        log.info("Telegram: delivering alerts as @%s", bot.username)
+
+    async def _shutdown(self, scheduler: Any, loop: asyncio.AbstractEventLoop) -> None:
+        scheduler.shutdown(wait=False)
+        for task in list(self._polls):
+            task.cancel()
+        if self._polls:
+            await asyncio.gather(*self._polls, return_exceptions=True)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        log.info("claimwatch stopped")

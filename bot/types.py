@@ -144,6 +144,7 @@ class FlaggedItem:
     feeds: tuple[str, ...] = ()  # titles and URLs of the feeds that carried it
     published_at: datetime | None = None
     first_poll: bool = False  # first seen on the first successful poll of its feed
+    quote: str = ""  # the denial's evidence sentence (else the allegation's)
 
 
 @dataclass(frozen=True, slots=True)

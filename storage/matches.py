@@ -169,9 +169,20 @@ class MatchRepository:
                 feeds=tuple(feeds.get(row.item_id, ())),
                 published_at=published,
                 first_poll=row.item_id in first_polls and first_seen <= first_polls[row.item_id],
+                quote=_quote(row.evidence),
             )
             for row, title, url, summary, first_seen, published in rows
         ]
+
+
+def _quote(evidence_json: str) -> str:
+    """The sentence that shows the denial (else the allegation), for alerts."""
+    try:
+        evidence = json.loads(evidence_json or "[]")
+    except json.JSONDecodeError:
+        return ""
+    ranked = sorted(evidence, key=lambda e: e.get("label") != "denial")
+    return str(ranked[0].get("text", ""))[:400] if ranked else ""
 
 
 def _row(item_id: int, result: MatchResult, version: int, now: datetime) -> dict[str, Any]:

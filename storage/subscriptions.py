@@ -70,6 +70,21 @@ class SubscriptionRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
+    def pause_chat(self, platform: str, chat: str) -> None:
+        self.session.execute(
+            update(Subscription)
+            .where(Subscription.platform == platform, Subscription.chat == chat)
+            .values(paused=True)
+        )
+
+    def move_chat(self, platform: str, old: str, new: str) -> None:
+        """A Telegram group became a supergroup with a new id: follow it."""
+        self.session.execute(
+            update(Subscription)
+            .where(Subscription.platform == platform, Subscription.chat == old)
+            .values(chat=new)
+        )
+
     def count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(Subscription)) or 0)
 
@@ -139,6 +154,13 @@ class OutboxRepository:
             update(OutboxEntry)
             .where(OutboxEntry.id == entry_id)
             .values(due_at=when, last_error=error[:500], attempts=OutboxEntry.attempts + 1)
+        )
+
+    def drop(self, entry_id: int, error: str, now: datetime) -> None:
+        self.session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry_id)
+            .values(status="dropped", last_error=error[:500], sent_at=now)
         )
 
     def sent_count(self) -> int:

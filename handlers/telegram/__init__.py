@@ -1,0 +1,1 @@
+"""Telegram: rendering (HTML, Telegram's limits) and transport (python-telegram-bot)."""

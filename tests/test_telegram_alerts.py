@@ -1,0 +1,123 @@
+"""Telegram delivery end to end: a local feed serves the seed article, the poller stores it,
+the matcher flags it, and a chat subscribed to "russia" receives exactly one alert through the
+real python-telegram-bot client and the Bot API stand-in (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from telegram import Bot
+
+from bot.delivery import queue_alerts
+from bot.matching import match_pending
+from bot.poller import Poller
+from handlers.telegram.sender import TelegramSender
+from storage.db import Database
+from storage.feeds import FeedRepository
+from storage.subscriptions import OutboxRepository, SubscriptionRepository
+from tests.conftest import make_settings, shared_path
+from tests.feedserver import FeedServer
+from tests.telegram_standin import BotAPIStandIn
+
+TOKEN = "123456:TEST-token"
+HOSTILE_TITLE = "Russian embassy calls <b>White House</b> claims & </a> 'other-worldly lies'"
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotAPIStandIn]:
+    server = await BotAPIStandIn(TOKEN).start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+def rss(*entries: tuple[str, str, str]) -> bytes:
+    items = "".join(
+        f"<item><title>{html.escape(t)}</title><link>https://kyivpost.example/{g}</link>"
+        f"<guid>{g}</guid><description>{html.escape(body)}</description></item>"
+        for g, t, body in entries
+    )
+    return f"<rss version='2.0'><channel><title>Kyiv Post</title>{items}</channel></rss>".encode()
+
+
+async def flag_seed_article(db: Database, db_url: str, feed_server: FeedServer, chat: int) -> None:
+    settings = make_settings(db_url)
+    weather = ("1", "Weather", "Sunny.")
+    url = feed_server.add("/kp.xml", body=rss(weather))
+    with db.session() as session:
+        FeedRepository(session).add(url, now=datetime.now(UTC))
+        SubscriptionRepository(session).add("telegram", str(chat), "russia", now=datetime.now(UTC))
+    await Poller(db, settings).poll(include_not_due=True)
+    lines = shared_path("corpus", "seed-article.txt").read_text().splitlines()
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in lines)
+    # Escaped twice: once for XML, once because feed titles are HTML; what is stored is the
+    # literal text "<b>claims</b> & </a>", which must reach the chat as text.
+    feed_server.routes["/kp.xml"].body = rss(weather, ("2", html.escape(HOSTILE_TITLE), body))
+    await Poller(db, settings).poll(include_not_due=True)
+    queue_alerts(db, match_pending(db).flagged_item_ids)
+
+
+async def test_one_alert_with_quote_sources_and_buttons(
+    db: Database, db_url: str, feed_server: FeedServer, standin: BotAPIStandIn
+) -> None:
+    standin.add_chat(42)
+    await flag_seed_article(db, db_url, feed_server, 42)
+    async with Bot(TOKEN, base_url=standin.base_url) as bot:
+        sender = TelegramSender(bot, db, per_chat_interval=0)
+        assert await sender.deliver_due() == 1
+        assert await sender.deliver_due() == 0
+    (message,) = standin.sent(42)
+    text = message["text"]
+    assert HOSTILE_TITLE in text  # arrived as text: escaped, not interpreted
+    assert "White House" in text and "Russian embassy" in text
+    assert "other-worldly lies" in text
+    assert "Kyiv Post" in text
+    buttons = message["reply_markup"]["inline_keyboard"][0]
+    assert buttons[0]["text"] == "Mute this story" and buttons[1]["url"].startswith("https://")
+    restarted = Database.open(db_url)  # a restart sends nothing again
+    try:
+        async with Bot(TOKEN, base_url=standin.base_url) as bot:
+            assert await TelegramSender(bot, restarted, per_chat_interval=0).deliver_due() == 0
+    finally:
+        restarted.dispose()
+
+
+async def test_rate_limits_blocks_and_migrations(
+    db: Database, db_url: str, feed_server: FeedServer, standin: BotAPIStandIn
+) -> None:
+    standin.add_chat(42)
+    standin.add_chat(-1001, "supergroup", title="newsroom")
+    await flag_seed_article(db, db_url, feed_server, 42)
+    async with Bot(TOKEN, base_url=standin.base_url) as bot:
+        sender = TelegramSender(bot, db, per_chat_interval=0)
+        standin.fail_next(42, "429", 30)
+        assert await sender.deliver_due() == 0  # waits retry_after, nothing lost
+        with db.session() as session:
+            assert OutboxRepository(session).due("telegram", datetime.now(UTC)) == []
+        standin.fail_next(42, "migrate", -1001)
+        later = TelegramSender(
+            bot, db, per_chat_interval=0, clock=lambda: datetime(2100, 1, 1, tzinfo=UTC)
+        )
+        assert await later.deliver_due() == 0  # the subscription follows the new chat
+        assert await later.deliver_due() == 1
+        assert len(standin.sent(-1001)) == 1
+        with db.session() as session:
+            (subscription,) = SubscriptionRepository(session).find()
+            assert subscription.chat == "-1001"
+
+
+async def test_blocked_chat_pauses_its_subscriptions(
+    db: Database, db_url: str, feed_server: FeedServer, standin: BotAPIStandIn
+) -> None:
+    standin.add_chat(42)
+    await flag_seed_article(db, db_url, feed_server, 42)
+    standin.fail_next(42, "403")
+    async with Bot(TOKEN, base_url=standin.base_url) as bot:
+        assert await TelegramSender(bot, db, per_chat_interval=0).deliver_due() == 0
+    with db.session() as session:
+        (subscription,) = SubscriptionRepository(session).find()
+        assert subscription.paused
