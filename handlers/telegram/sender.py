@@ -34,11 +34,12 @@ def _seconds(value: object) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)  # type: ignore[arg-type]
 
 
-def buttons(item: FlaggedItem) -> InlineKeyboardMarkup:
-    row = [InlineKeyboardButton("Mute this story", callback_data=f"mute:{item.item_id}")]
+def buttons(item: FlaggedItem) -> InlineKeyboardMarkup | None:
+    """"Open" links the article. ("Mute this story" comes with the command handlers: a
+    button nothing answers would be worse than none.)"""
     if item.url and item.url.startswith(("http://", "https://")):
-        row.append(InlineKeyboardButton("Open", url=item.url))
-    return InlineKeyboardMarkup([row])
+        return InlineKeyboardMarkup([[InlineKeyboardButton("Open", url=item.url)]])
+    return None
 
 
 class TelegramSender:
