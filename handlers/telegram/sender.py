@@ -35,8 +35,8 @@ def _seconds(value: object) -> float:
 
 
 def buttons(item: FlaggedItem) -> InlineKeyboardMarkup | None:
-    """"Open" links the article. ("Mute this story" comes with the command handlers: a
-    button nothing answers would be worse than none.)"""
+    """An 'Open' button linking the article. ('Mute this story' comes with the command
+    handlers: a button nothing answers would be worse than none.)"""
     if item.url and item.url.startswith(("http://", "https://")):
         return InlineKeyboardMarkup([[InlineKeyboardButton("Open", url=item.url)]])
     return None
