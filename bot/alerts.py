@@ -61,6 +61,11 @@ class Alert:
     sources: tuple[str, ...]
     why: str  # the subscription's query
 
+    @property
+    def heading(self) -> str:
+        """'Disputed (official)', 'Denial', 'Allegation' …"""
+        return f"{self.label}{' (official)' if self.official else ''}"
+
 
 def alert_for(item: FlaggedItem, query: str = "") -> Alert:
     if item.allegation and item.denial:
@@ -86,7 +91,7 @@ def alert_for(item: FlaggedItem, query: str = "") -> Alert:
 def console_text(item: FlaggedItem) -> str:
     """A plain-text alert: label, headline, who alleged and who denied, the link."""
     alert = alert_for(item)
-    lines = [f"[{alert.label}{' (official)' if alert.official else ''}] {alert.title}"]
+    lines = [f"[{alert.heading}] {alert.title}"]
     if alert.accuser or alert.accused:
         lines.append(f"  {alert.accuser or '?'} -> {alert.accused or '?'}")
     if alert.denier:

@@ -104,14 +104,12 @@ def poll_summary(
 
 def flagged_lines(items: Sequence[FlaggedItem], *, total: int) -> list[str]:
     """One line per flagged item: label, title, who alleged and who denied."""
+    from bot.alerts import alert_for
+
     lines = []
     for item in items:
-        if item.denial:
-            label = "Official denial" if item.official_denial else "Denial"
-            if item.allegation:
-                label += " + allegation"
-        else:
-            label = "Allegation"
+        alert = alert_for(item)
+        label = alert.heading
         who = []
         if item.accuser or item.accused:
             who.append(f"{item.accuser or '?'} -> {item.accused or '?'}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,9 @@ import pytest
 from bot.config import Settings, load_settings
 from storage.db import Database
 from tests.feedserver import FeedServer
+from tests.telegram_standin import BotAPIStandIn
+
+TELEGRAM_TOKEN = "123456:TEST-token"
 
 # python-telegram-bot 22 warns unless code opts in to its next major version's
 # timedelta-valued retry_after; claimwatch opts in (the adapter will do the same).
@@ -105,6 +108,16 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return load_settings(env_file=None, **values)
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotAPIStandIn]:
+    """A Telegram Bot API stand-in on 127.0.0.1 (token TELEGRAM_TOKEN)."""
+    server = await BotAPIStandIn(TELEGRAM_TOKEN).start()
+    try:
+        yield server
+    finally:
+        await server.stop()
 
 
 @pytest.fixture

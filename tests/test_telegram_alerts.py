@@ -5,10 +5,8 @@ real python-telegram-bot client and the Bot API stand-in (SQLite and PostgreSQL)
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from telegram import Bot
 
 from bot.delivery import queue_alerts
@@ -18,21 +16,12 @@ from handlers.telegram.sender import TelegramSender
 from storage.db import Database
 from storage.feeds import FeedRepository
 from storage.subscriptions import OutboxRepository, SubscriptionRepository
+from tests.conftest import TELEGRAM_TOKEN as TOKEN
 from tests.conftest import make_settings, shared_path
 from tests.feedserver import FeedServer
 from tests.telegram_standin import BotAPIStandIn
 
-TOKEN = "123456:TEST-token"
 HOSTILE_TITLE = "Russian embassy calls <b>White House</b> claims & </a> 'other-worldly lies'"
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[BotAPIStandIn]:
-    server = await BotAPIStandIn(TOKEN).start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 def rss(*entries: tuple[str, str, str]) -> bytes:

@@ -11,18 +11,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 
+from tests.conftest import TELEGRAM_TOKEN as TOKEN
 from tests.telegram_standin import BotAPIStandIn
-
-TOKEN = "123456:TEST-token"
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[BotAPIStandIn]:
-    server = await BotAPIStandIn(TOKEN).start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 @pytest.fixture

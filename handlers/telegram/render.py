@@ -25,7 +25,7 @@ def _cut(text: str, units: int) -> str:
 
 
 def alert_html(alert: Alert) -> str:
-    label = f"{alert.label}{' (official)' if alert.official else ''}"
+    label = alert.heading
     headline = escape(_cut(alert.title, 300))
     if alert.url and alert.url.startswith(("http://", "https://")):
         headline = f'<a href="{html.escape(alert.url, quote=True)}">{headline}</a>'
