@@ -212,18 +212,16 @@ def _summary(db: Database, since: str, text: str) -> int:
 
     from bot.config import parse_duration
     from bot.errors import ConfigError
-    from bot.query import candidate, parse
+    from bot.query import parse
     from bot.report import MAX_LISTED_ITEMS, flagged_lines
-    from storage.matches import MatchRepository
+    from bot.subscriptions import flagged_matching
 
     try:
         window = parse_duration(since)
     except ValueError as exc:
         raise ConfigError(f"--since: {exc}") from None
     query = parse(text)
-    with db.session() as session:
-        items = MatchRepository(session).flagged_since(_now() - timedelta(seconds=window))
-    chosen = [item for item in items if query.matches(candidate(item))]
+    chosen = flagged_matching(db, query, _now() - timedelta(seconds=window))
     print(f"{len(chosen)} flagged in the last {since} matching {query.describe()}.")
     for line in flagged_lines(chosen[:MAX_LISTED_ITEMS], total=len(chosen)):
         print(line)

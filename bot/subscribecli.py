@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.errors import ClaimwatchError
-from bot.query import candidate, parse
+from bot.subscriptions import subscribe
 from storage.db import Database
-from storage.matches import MatchRepository
 from storage.subscriptions import SubscriptionRepository
 
 PLATFORMS = ("console", "telegram", "slack")
@@ -34,16 +33,10 @@ def target(value: str) -> tuple[str, str]:
 def run(args: argparse.Namespace, db: Database, now: datetime) -> int:
     if args.command == "subscribe":
         platform, chat = target(args.target)
-        query = parse(" ".join(args.query))
-        with db.session() as session:
-            info = SubscriptionRepository(session).add(
-                platform, chat, query.source, now=now, by="cli"
-            )
-            recent = MatchRepository(session).flagged_since(now - timedelta(hours=24))
-        matching = sum(1 for item in recent if query.matches(candidate(item)))
+        made = subscribe(db, platform, chat, " ".join(args.query), now=now, by="cli")
         print(
-            f"Subscribed #{info.id} ({platform}:{chat}) to {query.describe()}; "
-            f"{matching} flagged in the last 24h match (see `claimwatch summary`)."
+            f"Subscribed #{made.subscription.id} ({platform}:{chat}) to {made.query.describe()}; "
+            f"{made.recent_matches} flagged in the last 24h match (see `claimwatch summary`)."
         )
         return 0
     if args.command == "unsubscribe":

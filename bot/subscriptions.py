@@ -1,0 +1,64 @@
+"""Subscription services shared by the CLI and the chat adapters (one place for the rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.query import Query, candidate, parse
+from bot.types import FlaggedItem, SubscriptionInfo
+from storage.db import Database
+from storage.matches import MatchRepository
+from storage.subscriptions import SubscriptionRepository
+
+PREVIEW_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed:
+    subscription: SubscriptionInfo
+    query: Query
+    recent_matches: int  # flagged in the last 24 h that the query matches
+
+
+def flagged_matching(db: Database, query: Query, since: datetime) -> list[FlaggedItem]:
+    with db.session() as session:
+        items = MatchRepository(session).flagged_since(since)
+    return [item for item in items if query.matches(candidate(item))]
+
+
+def subscribe(
+    db: Database,
+    platform: str,
+    chat: str,
+    text: str,
+    *,
+    now: datetime,
+    thread: str = "",
+    by: str = "",
+) -> Subscribed:
+    """Add a subscription. Raises QueryError for a query that cannot be understood."""
+    query = parse(text)
+    with db.session() as session:
+        info = SubscriptionRepository(session).add(
+            platform, chat, query.source, now=now, thread=thread, by=by
+        )
+    recent = len(flagged_matching(db, query, now - PREVIEW_WINDOW))
+    return Subscribed(info, query, recent)
+
+
+def subscriptions_of(
+    db: Database, platform: str, chat: str, thread: str | None = None
+) -> list[SubscriptionInfo]:
+    with db.session() as session:
+        found = SubscriptionRepository(session).find(platform, chat)
+    return [s for s in found if thread is None or s.thread == thread]
+
+
+def unsubscribe(db: Database, platform: str, chat: str, ref: str, thread: str = "") -> int:
+    """Remove one subscription of this chat by id, or all of them ('all'); returns how many."""
+    mine = subscriptions_of(db, platform, chat, thread)
+    chosen = mine if ref.strip().lower() == "all" else [s for s in mine if str(s.id) == ref.strip()]
+    with db.session() as session:
+        repository = SubscriptionRepository(session)
+        return sum(1 for s in chosen if repository.remove(s.id))
