@@ -112,20 +112,22 @@ class Runner:
         token = self.settings.telegram_bot_token
         if token is None or not token.get_secret_value():
             return
-        from telegram import Bot
         from telegram.error import TelegramError
 
-        from handlers.telegram.sender import TelegramSender
+        from handlers.telegram.app import start_telegram
 
         try:
-            bot = await stack.enter_async_context(
-                Bot(token.get_secret_value(), base_url=self.settings.telegram_api_base_url)
+            sender = await start_telegram(
+                stack,
+                self.db,
+                token=token.get_secret_value(),
+                base_url=self.settings.telegram_api_base_url,
             )
         except TelegramError as exc:  # one line, and never the token
             log.error("Telegram unavailable (%s); its alerts wait in the outbox", exc.message)
             return
-        self.senders.append(TelegramSender(bot, self.db).deliver_due)
-        log.info("Telegram: delivering alerts as @%s", bot.username)
+        self.senders.append(sender.deliver_due)
+        log.info("Telegram: commands and alerts as @%s", sender.bot.username)
 
     async def _shutdown(self, scheduler: Any, loop: asyncio.AbstractEventLoop) -> None:
         scheduler.shutdown(wait=False)

@@ -24,11 +24,17 @@ def _cut(text: str, units: int) -> str:
     return text
 
 
+def link(url: str | None, text: str) -> str:
+    """Escaped text, linked when the URL is http(s)."""
+    shown = escape(_cut(text, 300))
+    if url and url.startswith(("http://", "https://")):
+        return f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
+    return shown
+
+
 def alert_html(alert: Alert) -> str:
     label = alert.heading
-    headline = escape(_cut(alert.title, 300))
-    if alert.url and alert.url.startswith(("http://", "https://")):
-        headline = f'<a href="{html.escape(alert.url, quote=True)}">{headline}</a>'
+    headline = link(alert.url, alert.title)
     lines = [f"{_ICONS.get(alert.label, '')} <b>{escape(label)}</b>", headline]
     if alert.accuser or alert.accused:
         lines.append(f"{escape(alert.accuser or '?')} → {escape(alert.accused or '?')}")
@@ -43,3 +49,30 @@ def alert_html(alert: Alert) -> str:
     if utf16_units(text) > MAX_UNITS:  # only a pathological quote or title gets here
         text = "\n".join(lines[:3] + lines[-1:])
     return text
+
+
+def split_blocks(blocks: list[str], limit: int = MAX_UNITS) -> list[str]:
+    """Join blocks with newlines into messages under `limit` UTF-16 units, breaking only
+    between blocks (a story never straddles two messages); a single block longer than the
+    limit is cut at a line end, else hard."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        while utf16_units(block) > limit:
+            head = _cut(block, limit)
+            cut = head.rfind("\n")
+            head = head[:cut] if cut > 0 else head
+            if current:
+                messages.append(current)
+                current = ""
+            messages.append(head)
+            block = block[len(head) :].lstrip("\n")
+        candidate = f"{current}\n{block}" if current else block
+        if utf16_units(candidate) > limit:
+            messages.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return messages

@@ -1,0 +1,186 @@
+"""Telegram commands: parse the command, call one service in bot/, render the reply.
+
+/start, /help, /subscribe [query], /unsubscribe <id|all>, /list, /summary [24h|7d] [query].
+In groups and supergroups only the chat's administrators change subscriptions; in a channel
+the post comes from the channel itself (its admins); in a forum supergroup a subscription
+belongs to the topic it was made in.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import BotCommand, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.alerts import alert_for
+from bot.clock import utcnow
+from bot.config import parse_duration
+from bot.query import QueryError, parse
+from bot.subscriptions import flagged_matching, subscribe, subscriptions_of, unsubscribe
+from handlers.telegram.render import escape, link, split_blocks
+from storage.db import Database
+
+COMMANDS = [
+    BotCommand("start", "What this bot does and how to begin"),
+    BotCommand("help", "Commands and the query language"),
+    BotCommand("subscribe", "Alerts for new allegations and denials matching a query"),
+    BotCommand("unsubscribe", "Stop a subscription: /unsubscribe <id|all>"),
+    BotCommand("list", "This chat's subscriptions"),
+    BotCommand("summary", "Flagged stories of the last 24h or 7d: /summary 7d russia"),
+]
+HELP = (
+    "<b>claimwatch</b> watches news feeds for <b>allegations</b> and <b>official denials</b> "
+    "and tells this chat.\n\n"
+    "/subscribe <i>query</i> — alerts for new stories that match (no query: everything)\n"
+    "/list — this chat's subscriptions\n"
+    "/unsubscribe <i>id</i> or <i>all</i>\n"
+    "/summary [24h|7d] <i>query</i> — what was flagged\n\n"
+    'Query: words, "quoted phrases", <code>kremlin OR moscow</code>, <code>-sport</code>, '
+    "<code>label:denial</code> (allegation, denial, official, disputed), "
+    "<code>actor:russia</code>, <code>lang:ru</code>, <code>feed:kyiv</code>."
+)
+
+
+def _where(update: Update) -> tuple[str, str]:
+    message = update.effective_message
+    chat = update.effective_chat
+    assert message is not None and chat is not None
+    thread = str(message.message_thread_id) if message.is_topic_message else ""
+    return str(chat.id), thread
+
+
+def _args(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The arguments as typed; the query parser refuses over-long ones with a clear line."""
+    return " ".join(context.args or [])
+
+
+async def _reply(update: Update, text: str) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    for part in split_blocks([text]):
+        await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+
+
+async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Private chats and channels yes; in groups only administrators."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return False
+    if chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
+        return True
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+class TelegramCommands:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def install(self, application: Application) -> None:  # type: ignore[type-arg]
+        for name, handler in (
+            ("start", self.help),
+            ("help", self.help),
+            ("subscribe", self.subscribe),
+            ("unsubscribe", self.unsubscribe),
+            ("list", self.list),
+            ("summary", self.summary),
+        ):
+            application.add_handler(CommandHandler(name, handler))
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await _reply(update, HELP)
+
+    async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await _may_change(update, context):
+            await _reply(update, "Only this group's administrators can change its subscriptions.")
+            return
+        chat, thread = _where(update)
+        user = update.effective_user
+        try:
+            made = subscribe(
+                self.db,
+                "telegram",
+                chat,
+                _args(context),
+                now=utcnow(),
+                thread=thread,
+                by=str(user.id) if user else "",
+            )
+        except QueryError as exc:
+            await _reply(update, f"That query doesn't work: {escape(str(exc))}")
+            return
+        await _reply(
+            update,
+            f"Subscribed <b>#{made.subscription.id}</b> to {escape(made.query.describe())}.\n"
+            f"{made.recent_matches} flagged in the last 24 hours match — /summary to see them.",
+        )
+
+    async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await _may_change(update, context):
+            await _reply(update, "Only this group's administrators can change its subscriptions.")
+            return
+        ref = _args(context).strip()
+        if not ref:
+            await _reply(
+                update, "Which one? /unsubscribe <i>id</i> (see /list) or /unsubscribe all"
+            )
+            return
+        chat, thread = _where(update)
+        removed = unsubscribe(self.db, "telegram", chat, ref, thread)
+        await _reply(
+            update,
+            f"Removed {removed} subscription{'s' if removed != 1 else ''}."
+            if removed
+            else f"No subscription {escape(ref)} here — see /list.",
+        )
+
+    async def list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat, thread = _where(update)
+        found = subscriptions_of(self.db, "telegram", chat, thread)
+        if not found:
+            await _reply(update, "No subscriptions here yet. Try /subscribe russia denial")
+            return
+        lines = [
+            f"<b>#{s.id}</b> {escape(s.query or 'everything flagged')}"
+            + (" (paused)" if s.paused else "")
+            for s in found
+        ]
+        await _reply(update, "\n".join(lines))
+
+    async def summary(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        words = _args(context).split()
+        window = "24h"
+        if words and words[0].lower() in ("24h", "7d", "1d", "48h", "3d"):
+            window = words.pop(0).lower()
+        try:
+            query = parse(" ".join(words))
+        except QueryError as exc:
+            await _reply(update, f"That query doesn't work: {escape(str(exc))}")
+            return
+        since = utcnow() - timedelta(seconds=parse_duration(window))
+        items = flagged_matching(self.db, query, since)
+        if not items:
+            await _reply(
+                update, f"Nothing flagged in the last {window} matches {escape(query.describe())}."
+            )
+            return
+        blocks = [f"<b>{len(items)} flagged in the last {window}</b> ({escape(query.describe())})"]
+        for item in items[:50]:
+            alert = alert_for(item)
+            title = link(alert.url, alert.title)
+            who = f" — denied by {escape(alert.denier)}" if alert.denier else ""
+            blocks.append(f"• <b>{escape(alert.heading)}</b> {title}{who}")
+        message = update.effective_message
+        if message is None:
+            return
+        for part in split_blocks(blocks):
+            await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+
+
+async def register_menu(application: Application) -> None:  # type: ignore[type-arg]
+    await application.bot.set_my_commands(COMMANDS)

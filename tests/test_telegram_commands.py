@@ -1,0 +1,101 @@
+"""Telegram commands driven as a user would: messages into the Bot API stand-in, the real
+python-telegram-bot Application answering by long polling (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from typing import Any
+
+import pytest
+
+from handlers.telegram.app import start_telegram
+from handlers.telegram.render import split_blocks, utf16_units
+from storage.db import Database
+from storage.subscriptions import SubscriptionRepository
+from tests.conftest import TELEGRAM_TOKEN
+from tests.telegram_standin import BotAPIStandIn
+
+
+@pytest.fixture
+async def telegram(db: Database, standin: BotAPIStandIn) -> AsyncIterator[BotAPIStandIn]:
+    async with AsyncExitStack() as stack:
+        await start_telegram(
+            stack, db, token=TELEGRAM_TOKEN, base_url=standin.base_url, poll_timeout=1
+        )
+        yield standin
+
+
+async def replies(standin: BotAPIStandIn, chat: int, count: int) -> list[dict[str, Any]]:
+    for _ in range(100):
+        sent = standin.sent(chat)
+        if len(sent) >= count:
+            return sent
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"expected {count} replies in chat {chat}, got {standin.sent(chat)}")
+
+
+async def test_menu_help_subscribe_list_unsubscribe(db: Database, telegram: BotAPIStandIn) -> None:
+    assert [c["command"] for c in telegram.commands][:3] == ["start", "help", "subscribe"]
+    telegram.add_chat(42)
+    telegram.user_sends(42, "/start")
+    (hello,) = await replies(telegram, 42, 1)
+    assert "allegations" in hello["text"] and "/subscribe" in hello["text"]
+
+    telegram.user_sends(42, '/subscribe russia "other-worldly lies" -sport')
+    made = (await replies(telegram, 42, 2))[-1]["text"]
+    assert made.startswith('Subscribed #1 to russia "other-worldly lies" -sport.')
+    assert "0 flagged in the last 24 hours match" in made
+    with db.session() as session:
+        (subscription,) = SubscriptionRepository(session).find("telegram", "42")
+    assert subscription.query == 'russia "other-worldly lies" -sport'
+
+    telegram.user_sends(42, "/list")
+    assert "#1" in (await replies(telegram, 42, 3))[-1]["text"]
+    telegram.user_sends(42, "/unsubscribe 7")
+    assert "No subscription 7" in (await replies(telegram, 42, 4))[-1]["text"]
+    telegram.user_sends(42, "/unsubscribe all")
+    assert (await replies(telegram, 42, 5))[-1]["text"] == "Removed 1 subscription."
+
+
+async def test_groups_topics_and_bad_input(db: Database, telegram: BotAPIStandIn) -> None:
+    telegram.add_chat(-100, "supergroup", title="newsroom", is_forum=True, admins={5})
+    telegram.user_sends(-100, "/subscribe russia", user_id=6, thread_id=9)
+    refused = (await replies(telegram, -100, 1))[-1]
+    assert "administrators" in refused["text"]
+    assert refused.get("message_thread_id") == 9  # the answer stays in the topic
+
+    telegram.user_sends(-100, "/subscribe actor:kremlin", user_id=5, thread_id=9)
+    await replies(telegram, -100, 2)
+    with db.session() as session:
+        (subscription,) = SubscriptionRepository(session).find("telegram", "-100")
+    assert subscription.thread == "9"
+
+    for text, fragment in (
+        ('/subscribe "unclosed', "not closed"),
+        ("/subscribe colour:red", "unknown filter"),
+        ("/summary 7d label:rumour", "not one of"),
+        ("/subscribe " + "ж" * 5000, "longer than"),
+    ):
+        telegram.user_sends(-100, text, user_id=5, thread_id=9)
+        answer = (await replies(telegram, -100, len(telegram.sent(-100)) + 1))[-1]["text"]
+        assert fragment in answer, answer
+    telegram.user_sends(-100, "/summary 7d <b>&</a>", user_id=5, thread_id=9)
+    answer = (await replies(telegram, -100, len(telegram.sent(-100)) + 1))[-1]["text"]
+    assert "<b>&</a>" in answer  # echoed back as text, escaped on the way
+
+
+@pytest.mark.parametrize("size", [1, 10, 400])
+def test_split_blocks_keeps_blocks_whole_and_under_the_limit(size: int) -> None:
+    blocks = [f"<b>{i}</b> " + "😀" * size for i in range(60)]
+    messages = split_blocks(blocks)
+    assert all(utf16_units(m) <= 4096 for m in messages)
+    assert "\n".join(messages).split("\n") == blocks  # nothing lost, nothing cut
+
+
+def test_split_blocks_cuts_an_oversized_block_at_line_ends() -> None:
+    block = "\n".join(["line " + "x" * 90] * 100)  # ~9,500 units
+    messages = split_blocks([block])
+    assert len(messages) == 3 and all(utf16_units(m) <= 4096 for m in messages)
+    assert "\n".join(messages) == block
