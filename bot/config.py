@@ -111,6 +111,7 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
 
     log_level: str = "INFO"
 
@@ -138,6 +139,19 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"{part!r} is not a CIDR such as 127.0.0.1/32") from None
         return tuple(networks)
+
+    @field_validator("telegram_admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: Any) -> tuple[int, ...]:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+        elif isinstance(value, list | tuple):
+            parts = [str(p) for p in value]
+        else:
+            raise ValueError("expected comma-separated Telegram user ids such as 123,456")
+        if not all(p.lstrip("-").isdigit() for p in parts):
+            raise ValueError("expected comma-separated Telegram user ids such as 123,456")
+        return tuple(int(p) for p in parts)
 
     @field_validator(
         "poll_interval",

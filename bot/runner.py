@@ -122,6 +122,7 @@ class Runner:
                 self.db,
                 token=token.get_secret_value(),
                 base_url=self.settings.telegram_api_base_url,
+                admin_ids=self.settings.telegram_admin_ids,
             )
         except TelegramError as exc:  # one line, and never the token
             log.error("Telegram unavailable (%s); its alerts wait in the outbox", exc.message)

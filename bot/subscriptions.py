@@ -55,6 +55,11 @@ def subscriptions_of(
     return [s for s in found if thread is None or s.thread == thread]
 
 
+def pause(db: Database, platform: str, chat: str, *, paused: bool) -> int:
+    with db.session() as session:
+        return SubscriptionRepository(session).pause_chat(platform, chat, paused=paused)
+
+
 def unsubscribe(db: Database, platform: str, chat: str, ref: str, thread: str = "") -> int:
     """Remove one subscription of this chat by id, or all of them ('all'); returns how many."""
     mine = subscriptions_of(db, platform, chat, thread)

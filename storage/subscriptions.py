@@ -70,12 +70,14 @@ class SubscriptionRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
-    def pause_chat(self, platform: str, chat: str) -> None:
-        self.session.execute(
+    def pause_chat(self, platform: str, chat: str, *, paused: bool = True) -> int:
+        """Pause (or resume) every subscription of a chat; returns how many."""
+        result = self.session.execute(
             update(Subscription)
             .where(Subscription.platform == platform, Subscription.chat == chat)
-            .values(paused=True)
+            .values(paused=paused)
         )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def move_chat(self, platform: str, old: str, new: str) -> None:
         """A Telegram group became a supergroup with a new id: follow it."""

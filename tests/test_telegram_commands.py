@@ -22,7 +22,12 @@ from tests.telegram_standin import BotAPIStandIn
 async def telegram(db: Database, standin: BotAPIStandIn) -> AsyncIterator[BotAPIStandIn]:
     async with AsyncExitStack() as stack:
         await start_telegram(
-            stack, db, token=TELEGRAM_TOKEN, base_url=standin.base_url, poll_timeout=1
+            stack,
+            db,
+            token=TELEGRAM_TOKEN,
+            base_url=standin.base_url,
+            admin_ids=(99,),
+            poll_timeout=1,
         )
         yield standin
 
@@ -99,3 +104,31 @@ def test_split_blocks_cuts_an_oversized_block_at_line_ends() -> None:
     messages = split_blocks([block])
     assert len(messages) == 3 and all(utf16_units(m) <= 4096 for m in messages)
     assert "\n".join(messages) == block
+
+
+async def test_pause_resume_feeds_and_admin_only_feed_changes(
+    db: Database, telegram: BotAPIStandIn
+) -> None:
+    telegram.add_chat(42)
+    telegram.add_chat(99)
+    steps = [
+        (42, "/subscribe russia", "Subscribed #1"),
+        (42, "/pause", "Paused 1 subscription."),
+        (42, "/resume", "Resumed 1 subscription."),
+        (42, "/addfeed https://example.org/rss", "Only claimwatch's administrators"),
+        (99, "/addfeed ftp://example.org/rss", "Not added: only http and https"),
+        (99, "/addfeed https://example.org/<b>&rss", "Added"),
+        (99, "/addfeed https://example.org/<b>&rss", "Already monitored"),
+        (42, "/feeds", "https://example.org/<b>&rss"),
+        (42, "/removefeed 1", "Only claimwatch's administrators"),
+        (99, "/removefeed 1", "Removed https://example.org/<b>&rss."),
+        (99, "/feeds", "No feeds yet."),
+    ]
+    for chat, text, expected in steps:
+        before = len(telegram.sent(chat))
+        telegram.user_sends(chat, text)
+        answer = (await replies(telegram, chat, before + 1))[-1]["text"]
+        assert expected in answer, (text, answer)
+    with db.session() as session:
+        (subscription,) = SubscriptionRepository(session).find("telegram", "42")
+    assert not subscription.paused

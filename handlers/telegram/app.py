@@ -17,6 +17,7 @@ async def start_telegram(
     *,
     token: str,
     base_url: str,
+    admin_ids: tuple[int, ...] = (),
     poll_timeout: float = 10.0,
 ) -> TelegramSender:
     """Start the command handlers (long polling) and return the alert sender.
@@ -25,7 +26,7 @@ async def start_telegram(
     Bot API refuses the token or cannot be reached.
     """
     application: Application = ApplicationBuilder().token(token).base_url(base_url).build()  # type: ignore[type-arg]
-    TelegramCommands(db).install(application)
+    TelegramCommands(db, admin_ids).install(application)
     await application.initialize()
     stack.push_async_callback(application.shutdown)
     await application.start()

@@ -18,7 +18,7 @@ from bot.alerts import alert_for
 from bot.clock import utcnow
 from bot.config import parse_duration
 from bot.query import QueryError, parse
-from bot.subscriptions import flagged_matching, subscribe, subscriptions_of, unsubscribe
+from bot.subscriptions import flagged_matching, pause, subscribe, subscriptions_of, unsubscribe
 from handlers.telegram.render import escape, link, split_blocks
 from storage.db import Database
 
@@ -29,6 +29,9 @@ COMMANDS = [
     BotCommand("unsubscribe", "Stop a subscription: /unsubscribe <id|all>"),
     BotCommand("list", "This chat's subscriptions"),
     BotCommand("summary", "Flagged stories of the last 24h or 7d: /summary 7d russia"),
+    BotCommand("pause", "Pause this chat's alerts"),
+    BotCommand("resume", "Resume this chat's alerts"),
+    BotCommand("feeds", "The monitored feeds and their health"),
 ]
 HELP = (
     "<b>claimwatch</b> watches news feeds for <b>allegations</b> and <b>official denials</b> "
@@ -36,7 +39,8 @@ HELP = (
     "/subscribe <i>query</i> — alerts for new stories that match (no query: everything)\n"
     "/list — this chat's subscriptions\n"
     "/unsubscribe <i>id</i> or <i>all</i>\n"
-    "/summary [24h|7d] <i>query</i> — what was flagged\n\n"
+    "/summary [24h|7d] <i>query</i> — what was flagged\n"
+    "/pause, /resume — this chat's alerts; /feeds — the monitored feeds\n\n"
     'Query: words, "quoted phrases", <code>kremlin OR moscow</code>, <code>-sport</code>, '
     "<code>label:denial</code> (allegation, denial, official, disputed), "
     "<code>actor:russia</code>, <code>lang:ru</code>, <code>feed:kyiv</code>."
@@ -78,8 +82,9 @@ async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
 
 
 class TelegramCommands:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, admin_ids: tuple[int, ...] = ()) -> None:
         self.db = db
+        self.admin_ids = frozenset(admin_ids)
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         for name, handler in (
@@ -89,6 +94,11 @@ class TelegramCommands:
             ("unsubscribe", self.unsubscribe),
             ("list", self.list),
             ("summary", self.summary),
+            ("pause", self.pause),
+            ("resume", self.resume),
+            ("feeds", self.feeds),
+            ("addfeed", self.addfeed),
+            ("removefeed", self.removefeed),
         ):
             application.add_handler(CommandHandler(name, handler))
 
@@ -180,6 +190,74 @@ class TelegramCommands:
             return
         for part in split_blocks(blocks):
             await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+
+    async def _pause(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, paused: bool
+    ) -> None:
+        if not await _may_change(update, context):
+            await _reply(update, "Only this group's administrators can change its subscriptions.")
+            return
+        chat, _thread = _where(update)
+        changed = pause(self.db, "telegram", chat, paused=paused)
+        verb = "Paused" if paused else "Resumed"
+        await _reply(update, f"{verb} {changed} subscription{'s' if changed != 1 else ''}.")
+
+    async def pause(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._pause(update, context, True)
+
+    async def resume(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._pause(update, context, False)
+
+    async def feeds(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        from bot.feeds import list_feeds
+        from bot.report import ago
+
+        now = utcnow()
+        blocks = []
+        for feed in list_feeds(self.db):
+            state = "disabled" if feed.disabled else f"ok {ago(feed.last_success_at, now)}"
+            error = f" — {escape(feed.last_error)}" if feed.last_error else ""
+            blocks.append(
+                f"<b>{feed.id}</b> {escape(feed.title or feed.url)} ({state}, "
+                f"{feed.item_count} items){error}"
+            )
+        if not blocks:
+            blocks = ["No feeds yet."]
+        message = update.effective_message
+        if message is not None:
+            for part in split_blocks(blocks):
+                await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+
+    def _is_admin(self, update: Update) -> bool:
+        user = update.effective_user
+        return user is not None and user.id in self.admin_ids
+
+    async def addfeed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        from bot.errors import InvalidFeedURLError
+        from bot.feeds import add_feed
+
+        if not self._is_admin(update):
+            await _reply(update, "Only claimwatch's administrators can add feeds.")
+            return
+        try:
+            created = add_feed(self.db, _args(context), now=utcnow())
+        except InvalidFeedURLError as exc:
+            await _reply(update, f"Not added: {escape(str(exc))}")
+            return
+        await _reply(
+            update, "Added: it is polled at the next tick." if created else "Already monitored."
+        )
+
+    async def removefeed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        from bot.feeds import remove_feed
+
+        if not self._is_admin(update):
+            await _reply(update, "Only claimwatch's administrators can remove feeds.")
+            return
+        removed = remove_feed(self.db, _args(context))
+        await _reply(
+            update, f"Removed {escape(removed)}." if removed else "No such feed — see /feeds."
+        )
 
 
 async def register_menu(application: Application) -> None:  # type: ignore[type-arg]
