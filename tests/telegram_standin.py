@@ -154,8 +154,11 @@ class BotAPIStandIn:
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
             ]
-        key = "channel_post" if chat.type == "channel" else "message"
-        return self._push({key: message})
+        if chat.type == "channel":  # channel posts come from the channel, not from a user
+            message.pop("from")
+            message["sender_chat"] = chat.as_json()
+            return self._push({"channel_post": message})
+        return self._push({"message": message})
 
     def press_button(
         self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None
@@ -176,7 +179,9 @@ class BotAPIStandIn:
 
     def sent(self, chat_id: int) -> list[dict[str, Any]]:
         """Messages the bot sent to a chat, oldest first."""
-        return [m for m in self.messages.get(chat_id, []) if m["from"]["id"] == self.bot_id]
+        return [
+            m for m in self.messages.get(chat_id, []) if m.get("from", {}).get("id") == self.bot_id
+        ]
 
     def fail_next(self, chat_id: int, kind: str, value: int = 0) -> None:
         """The next call about `chat_id` fails: '429' (retry_after=value), '403', 'migrate'."""

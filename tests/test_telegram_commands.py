@@ -132,3 +132,13 @@ async def test_pause_resume_feeds_and_admin_only_feed_changes(
     with db.session() as session:
         (subscription,) = SubscriptionRepository(session).find("telegram", "42")
     assert not subscription.paused
+
+
+async def test_a_channel_subscribes_itself(db: Database, telegram: BotAPIStandIn) -> None:
+    telegram.add_chat(-200, "channel", title="alerts")
+    telegram.user_sends(-200, "/subscribe label:official")
+    answer = (await replies(telegram, -200, 1))[-1]["text"]
+    assert answer.startswith("Subscribed #1 to label:official")
+    with db.session() as session:
+        (subscription,) = SubscriptionRepository(session).find("telegram", "-200")
+    assert subscription.query == "label:official"

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.alerts import alert_for
 from bot.clock import utcnow
@@ -100,7 +100,14 @@ class TelegramCommands:
             ("addfeed", self.addfeed),
             ("removefeed", self.removefeed),
         ):
-            application.add_handler(CommandHandler(name, handler))
+            # Channels send their commands as channel posts.
+            application.add_handler(
+                CommandHandler(
+                    name,
+                    handler,
+                    filters=filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST,
+                )
+            )
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, HELP)
