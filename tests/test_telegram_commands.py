@@ -142,3 +142,13 @@ async def test_a_channel_subscribes_itself(db: Database, telegram: BotAPIStandIn
     with db.session() as session:
         (subscription,) = SubscriptionRepository(session).find("telegram", "-200")
     assert subscription.query == "label:official"
+
+
+def test_pacing_is_telegrams() -> None:
+    from handlers.telegram.app import rate_limiter
+
+    limiter = rate_limiter()
+    assert limiter._base_limiter is not None
+    assert (limiter._base_limiter.max_rate, limiter._base_limiter.time_period) == (25, 1)
+    assert (limiter._group_max_rate, limiter._group_time_period) == (20, 60)
+    assert limiter._max_retries == 0

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from handlers.telegram.commands import TelegramCommands, register_menu
 from handlers.telegram.sender import TelegramSender
 from storage.db import Database
+
+OVERALL_PER_SECOND = 25  # below Telegram's ~30/s bulk limit
+GROUP_PER_MINUTE = 20  # Telegram's limit per group
+
+
+def rate_limiter() -> AIORateLimiter:
+    """Telegram's pacing, by python-telegram-bot's limiter (aiolimiter): at most 25 messages a
+    second overall and 20 a minute per group. A 429 still comes back to the sender, which
+    waits its retry_after (max_retries=0); the sender adds one message a second per chat."""
+    return AIORateLimiter(
+        overall_max_rate=OVERALL_PER_SECOND,
+        overall_time_period=1,
+        group_max_rate=GROUP_PER_MINUTE,
+        group_time_period=60,
+        max_retries=0,
+    )
 
 
 async def start_telegram(
@@ -25,7 +41,9 @@ async def start_telegram(
     Everything started is stopped by `stack`. Raises telegram.error.TelegramError when the
     Bot API refuses the token or cannot be reached.
     """
-    application: Application = ApplicationBuilder().token(token).base_url(base_url).build()  # type: ignore[type-arg]
+    application: Application = (  # type: ignore[type-arg]
+        ApplicationBuilder().token(token).base_url(base_url).rate_limiter(rate_limiter()).build()
+    )
     TelegramCommands(db, admin_ids).install(application)
     await application.initialize()
     stack.push_async_callback(application.shutdown)
