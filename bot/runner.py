@@ -128,6 +128,7 @@ class Runner:
             log.error("Telegram unavailable (%s); its alerts wait in the outbox", exc.message)
             return
         self.senders.append(sender.deliver_due)
+        self.senders.append(sender.deliver_digests)
         log.info("Telegram: commands and alerts as @%s", sender.bot.username)
 
     async def _shutdown(self, scheduler: Any, loop: asyncio.AbstractEventLoop) -> None:

@@ -60,6 +60,13 @@ def pause(db: Database, platform: str, chat: str, *, paused: bool) -> int:
         return SubscriptionRepository(session).pause_chat(platform, chat, paused=paused)
 
 
+def set_mode(
+    db: Database, platform: str, chat: str, thread: str, mode: str, digest: str | None = None
+) -> int:
+    with db.session() as session:
+        return SubscriptionRepository(session).set_mode(platform, chat, thread, mode, digest)
+
+
 def unsubscribe(db: Database, platform: str, chat: str, ref: str, thread: str = "") -> int:
     """Remove one subscription of this chat by id, or all of them ('all'); returns how many."""
     mine = subscriptions_of(db, platform, chat, thread)

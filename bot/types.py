@@ -159,3 +159,5 @@ class SubscriptionInfo:
     mode: str  # instant | digest
     paused: bool
     created_at: datetime
+    digest: str = ""  # schedule, see bot.digests
+    last_digest_at: datetime | None = None

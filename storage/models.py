@@ -167,6 +167,8 @@ class Subscription(Base):
     thread: Mapped[str] = mapped_column(String(64), default="")  # forum topic / Slack thread
     query: Mapped[str] = mapped_column(Text, default="")
     mode: Mapped[str] = mapped_column(String(16), default="instant")  # instant | digest
+    digest: Mapped[str] = mapped_column(String(100), default="")  # bot.digests schedule
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

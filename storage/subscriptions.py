@@ -32,6 +32,8 @@ def _info(row: Subscription) -> SubscriptionInfo:
         mode=row.mode,
         paused=row.paused,
         created_at=row.created_at,
+        digest=row.digest,
+        last_digest_at=row.last_digest_at,
     )
 
 
@@ -48,6 +50,7 @@ class SubscriptionRepository:
             thread=thread,
             query=query,
             mode="instant",
+            digest="",
             paused=False,
             created_by=by,
             created_at=now,
@@ -85,6 +88,31 @@ class SubscriptionRepository:
             update(Subscription)
             .where(Subscription.platform == platform, Subscription.chat == old)
             .values(chat=new)
+        )
+
+    def set_mode(
+        self, platform: str, chat: str, thread: str, mode: str, digest: str | None = None
+    ) -> int:
+        """Switch a chat's (or topic's) subscriptions to instant or digest delivery."""
+        values: dict[str, object] = {"mode": mode}
+        if digest is not None:
+            values["digest"] = digest
+        result = self.session.execute(
+            update(Subscription)
+            .where(
+                Subscription.platform == platform,
+                Subscription.chat == chat,
+                Subscription.thread == thread,
+            )
+            .values(**values)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def digest_done(self, subscription_id: int, now: datetime) -> None:
+        self.session.execute(
+            update(Subscription)
+            .where(Subscription.id == subscription_id)
+            .values(last_digest_at=now)
         )
 
     def count(self) -> int:

@@ -110,3 +110,36 @@ async def test_blocked_chat_pauses_its_subscriptions(
     with db.session() as session:
         (subscription,) = SubscriptionRepository(session).find()
         assert subscription.paused
+
+
+async def test_digest_subscriptions_get_the_story_in_the_digest_not_instantly(
+    db: Database, db_url: str, feed_server: FeedServer, standin: BotAPIStandIn
+) -> None:
+    from datetime import timedelta
+
+    settings = make_settings(db_url)
+    standin.add_chat(42)
+    weather = ("1", "Weather", "Sunny.")
+    url = feed_server.add("/kp.xml", body=rss(weather))
+    made_at = datetime.now(UTC) - timedelta(minutes=1)
+    with db.session() as session:
+        FeedRepository(session).add(url, now=made_at)
+        subscriptions = SubscriptionRepository(session)
+        subscriptions.add("telegram", "42", "russia", now=made_at)
+        subscriptions.set_mode("telegram", "42", "", "digest", "daily 08:00 UTC")
+    await Poller(db, settings).poll(include_not_due=True)
+    lines = shared_path("corpus", "seed-article.txt").read_text().splitlines()
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in lines)
+    feed_server.routes["/kp.xml"].body = rss(weather, ("2", html.escape(HOSTILE_TITLE), body))
+    await Poller(db, settings).poll(include_not_due=True)
+    queue_alerts(db, match_pending(db).flagged_item_ids)
+
+    tomorrow = (made_at + timedelta(days=1)).replace(hour=8, minute=1)
+    async with Bot(TOKEN, base_url=standin.base_url) as bot:
+        sender = TelegramSender(bot, db, clock=lambda: tomorrow, per_chat_interval=0)
+        assert await sender.deliver_due() == 0  # no instant alert for a digest subscription
+        assert await sender.deliver_digests() == 1
+        assert await sender.deliver_digests() == 0
+    (digest,) = standin.sent(42)
+    assert digest["text"].startswith("Digest (daily at 08:00 UTC): 1 flagged story for russia")
+    assert HOSTILE_TITLE in digest["text"] and "Russian embassy" in digest["text"]

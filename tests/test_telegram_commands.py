@@ -152,3 +152,23 @@ def test_pacing_is_telegrams() -> None:
     assert (limiter._base_limiter.max_rate, limiter._base_limiter.time_period) == (25, 1)
     assert (limiter._group_max_rate, limiter._group_time_period) == (20, 60)
     assert limiter._max_retries == 0
+
+
+async def test_mode_and_digest_commands(db: Database, telegram: BotAPIStandIn) -> None:
+    telegram.add_chat(42)
+    steps = [
+        ("/subscribe russia", "Subscribed #1"),
+        ("/mode sometimes", "Use /mode instant or /mode digest"),
+        ("/mode digest", "1 subscription now digest (daily at 08:00 UTC; change with /digest)."),
+        ("/digest weekly fri 18:30 Europe/Kyiv", "Digest weekly on fri at 18:30 Europe/Kyiv"),
+        ("/digest daily 31:00", "That schedule doesn't work: the time must look like 08:00"),
+        ("/mode instant", "1 subscription now instant."),
+    ]
+    for text, expected in steps:
+        before = len(telegram.sent(42))
+        telegram.user_sends(42, text)
+        answer = (await replies(telegram, 42, before + 1))[-1]["text"]
+        assert expected in answer, (text, answer)
+    with db.session() as session:
+        (subscription,) = SubscriptionRepository(session).find("telegram", "42")
+    assert (subscription.mode, subscription.digest) == ("instant", "weekly fri 18:30 Europe/Kyiv")

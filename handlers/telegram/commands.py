@@ -17,8 +17,16 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.alerts import alert_for
 from bot.clock import utcnow
 from bot.config import parse_duration
+from bot.digests import Schedule, ScheduleError, parse_schedule
 from bot.query import QueryError, parse
-from bot.subscriptions import flagged_matching, pause, subscribe, subscriptions_of, unsubscribe
+from bot.subscriptions import (
+    flagged_matching,
+    pause,
+    set_mode,
+    subscribe,
+    subscriptions_of,
+    unsubscribe,
+)
 from handlers.telegram.render import escape, link, split_blocks
 from storage.db import Database
 
@@ -29,10 +37,13 @@ COMMANDS = [
     BotCommand("unsubscribe", "Stop a subscription: /unsubscribe <id|all>"),
     BotCommand("list", "This chat's subscriptions"),
     BotCommand("summary", "Flagged stories of the last 24h or 7d: /summary 7d russia"),
+    BotCommand("mode", "instant alerts or a digest: /mode digest"),
+    BotCommand("digest", "When the digest comes: /digest daily 08:00 Europe/Kyiv"),
     BotCommand("pause", "Pause this chat's alerts"),
     BotCommand("resume", "Resume this chat's alerts"),
     BotCommand("feeds", "The monitored feeds and their health"),
 ]
+DEFAULT_DIGEST = Schedule(weekday=None, hour=8, minute=0, timezone="UTC")
 HELP = (
     "<b>claimwatch</b> watches news feeds for <b>allegations</b> and <b>official denials</b> "
     "and tells this chat.\n\n"
@@ -40,6 +51,7 @@ HELP = (
     "/list — this chat's subscriptions\n"
     "/unsubscribe <i>id</i> or <i>all</i>\n"
     "/summary [24h|7d] <i>query</i> — what was flagged\n"
+    "/mode instant|digest; /digest daily 08:00 [timezone] or weekly mon 09:00 [timezone]\n"
     "/pause, /resume — this chat's alerts; /feeds — the monitored feeds\n\n"
     'Query: words, "quoted phrases", <code>kremlin OR moscow</code>, <code>-sport</code>, '
     "<code>label:denial</code> (allegation, denial, official, disputed), "
@@ -94,6 +106,8 @@ class TelegramCommands:
             ("unsubscribe", self.unsubscribe),
             ("list", self.list),
             ("summary", self.summary),
+            ("mode", self.mode),
+            ("digest", self.digest),
             ("pause", self.pause),
             ("resume", self.resume),
             ("feeds", self.feeds),
@@ -197,6 +211,40 @@ class TelegramCommands:
             return
         for part in split_blocks(blocks):
             await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+
+    async def mode(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await _may_change(update, context):
+            await _reply(update, "Only this group's administrators can change its subscriptions.")
+            return
+        choice = _args(context).strip().lower()
+        if choice not in ("instant", "digest"):
+            await _reply(update, "Use /mode instant or /mode digest")
+            return
+        chat, thread = _where(update)
+        schedule = None
+        existing = subscriptions_of(self.db, "telegram", chat, thread)
+        if choice == "digest" and not any(s.digest for s in existing):
+            schedule = DEFAULT_DIGEST.encode()
+        changed = set_mode(self.db, "telegram", chat, thread, choice, schedule)
+        when = f" ({escape(DEFAULT_DIGEST.describe())}; change with /digest)" if schedule else ""
+        plural = "s" if changed != 1 else ""
+        await _reply(update, f"{changed} subscription{plural} now {choice}{when}.")
+
+    async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await _may_change(update, context):
+            await _reply(update, "Only this group's administrators can change its subscriptions.")
+            return
+        try:
+            schedule = parse_schedule(_args(context))
+        except ScheduleError as exc:
+            await _reply(update, f"That schedule doesn't work: {escape(str(exc))}")
+            return
+        chat, thread = _where(update)
+        changed = set_mode(self.db, "telegram", chat, thread, "digest", schedule.encode())
+        plural = "s" if changed != 1 else ""
+        await _reply(
+            update, f"Digest {escape(schedule.describe())} for {changed} subscription{plural}."
+        )
 
     async def _pause(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, paused: bool

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from bot.alerts import Alert
+from bot.alerts import Alert, alert_for
+from bot.types import FlaggedItem
 
 MAX_UNITS = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH, in UTF-16 code units
 _ICONS = {"Allegation": "⚠️", "Denial": "🛑", "Disputed": "⚖️"}
@@ -76,3 +77,22 @@ def split_blocks(blocks: list[str], limit: int = MAX_UNITS) -> list[str]:
     if current:
         messages.append(current)
     return messages
+
+
+def digest_messages(items: list[FlaggedItem], query: str, when: str) -> list[str]:
+    """A digest as messages: one block per story, split only between stories."""
+    stories = "story" if len(items) == 1 else "stories"
+    blocks = [
+        f"<b>Digest</b> ({escape(when)}): {len(items)} flagged {stories} "
+        f"for {escape(query or 'everything')}"
+    ]
+    for item in items:
+        alert = alert_for(item, query)
+        who = []
+        if alert.accuser or alert.accused:
+            who.append(f"{escape(alert.accuser or '?')} → {escape(alert.accused or '?')}")
+        if alert.denier:
+            who.append(f"denied by {escape(alert.denier)}")
+        detail = f"\n   {'; '.join(who)}" if who else ""
+        blocks.append(f"• <b>{escape(alert.heading)}</b> {link(alert.url, alert.title)}{detail}")
+    return split_blocks(blocks)

@@ -20,8 +20,11 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.alerts import alert_for
 from bot.clock import utcnow
+from bot.digests import ScheduleError, digest_items, due, parse_schedule
+from bot.query import parse
+from bot.subscriptions import flagged_matching
 from bot.types import FlaggedItem, SubscriptionInfo
-from handlers.telegram.render import alert_html
+from handlers.telegram.render import alert_html, digest_messages
 from storage.db import Database
 from storage.subscriptions import OutboxRepository, SubscriptionRepository
 
@@ -72,6 +75,53 @@ class TelegramSender:
             elif outcome == "hold":
                 held.add(subscription.chat)
         return delivered
+
+    async def deliver_digests(self) -> int:
+        """Send every digest whose time has come; returns how many messages went out."""
+        now = self.clock()
+        sent = 0
+        for subscription in await asyncio.to_thread(self._digest_subscriptions):
+            if subscription.paused or subscription.mode != "digest" or not subscription.digest:
+                continue
+            try:
+                schedule = parse_schedule(subscription.digest)
+            except ScheduleError:
+                continue
+            last = subscription.last_digest_at or subscription.created_at
+            if not due(schedule, last, now):
+                continue
+            items = await asyncio.to_thread(self._digest_items, subscription, last)
+            messages = (
+                digest_messages(items, subscription.query, schedule.describe()) if items else []
+            )
+            try:
+                for text in messages:
+                    await self._pace(subscription.chat)
+                    await self.bot.send_message(
+                        chat_id=subscription.chat,
+                        text=text,
+                        parse_mode=ParseMode.HTML,
+                        message_thread_id=int(subscription.thread) if subscription.thread else None,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    )
+                    sent += 1
+            except Forbidden:
+                self._pause(subscription.chat)
+                continue
+            except (RetryAfter, NetworkError) as exc:  # the digest goes out at the next tick
+                log.warning("digest for chat %s delayed: %s", subscription.chat, exc.message)
+                continue
+            with self.db.session() as session:
+                SubscriptionRepository(session).digest_done(subscription.id, now)
+        return sent
+
+    def _digest_subscriptions(self) -> list[SubscriptionInfo]:
+        with self.db.session() as session:
+            return SubscriptionRepository(session).find("telegram")
+
+    def _digest_items(self, subscription: SubscriptionInfo, since: datetime) -> list[FlaggedItem]:
+        matching = flagged_matching(self.db, parse(subscription.query), since)
+        return digest_items(matching, since)
 
     def _due(self, now: datetime) -> list[tuple[int, SubscriptionInfo, FlaggedItem]]:
         with self.db.session() as session:
