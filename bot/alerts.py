@@ -25,7 +25,9 @@ def is_backfill(item: FlaggedItem, window: timedelta = NEW_ITEM_WINDOW) -> bool:
 
 
 def plan(
-    subscriptions: Sequence[SubscriptionInfo], items: Sequence[FlaggedItem]
+    subscriptions: Sequence[SubscriptionInfo],
+    items: Sequence[FlaggedItem],
+    window: timedelta = NEW_ITEM_WINDOW,
 ) -> list[tuple[int, int]]:
     """(subscription id, item id) for every instant alert to queue."""
     pairs = []
@@ -38,7 +40,7 @@ def plan(
             continue  # stored queries were validated; an older grammar is skipped, not fatal
         for item in items:
             seen = item.first_seen_at
-            if seen is None or seen <= subscription.created_at or is_backfill(item):
+            if seen is None or seen <= subscription.created_at or is_backfill(item, window):
                 continue
             if query.matches(candidate(item)):
                 pairs.append((subscription.id, item.item_id))

@@ -203,7 +203,10 @@ def _poll(settings: Settings, db: Database, *, include_not_due: bool) -> int:
 
     matched = asyncio.run(judge_new(db, settings))
     print(describe_matches(db, matched))
-    queue_alerts(db, matched.flagged_item_ids)
+    from datetime import timedelta
+
+    window = timedelta(seconds=settings.new_item_window)
+    queue_alerts(db, matched.flagged_item_ids, window=window)
     return EXIT_OK
 
 

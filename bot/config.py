@@ -102,6 +102,7 @@ class Settings(BaseSettings):
 
     parse_workers: int = Field(default=2, ge=0, le=64)
 
+    new_item_window: float = 3600.0
     article_fetch: bool = True
     article_max_bytes: int = 2 * 1024 * 1024
     article_timeout: float = 15.0
@@ -163,6 +164,7 @@ class Settings(BaseSettings):
         "fetch_total_timeout",
         "feed_backoff_max",
         "article_timeout",
+        "new_item_window",
         mode="before",
     )
     @classmethod

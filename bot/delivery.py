@@ -11,9 +11,9 @@ console line, never lose an alert; an alert already marked sent is never sent ag
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from bot.alerts import console_text, plan
+from bot.alerts import NEW_ITEM_WINDOW, console_text, plan
 from bot.clock import utcnow
 from storage.db import Database
 from storage.matches import MatchRepository
@@ -23,14 +23,20 @@ from storage.subscriptions import OutboxRepository, SubscriptionRepository
 _CONSOLE_SEEDED = "console_subscription_seeded"
 
 
-def queue_alerts(db: Database, item_ids: Sequence[int], *, now: datetime | None = None) -> int:
+def queue_alerts(
+    db: Database,
+    item_ids: Sequence[int],
+    *,
+    now: datetime | None = None,
+    window: timedelta = NEW_ITEM_WINDOW,
+) -> int:
     """Queue instant alerts for these (newly judged) items; returns how many were planned."""
     if not item_ids:
         return 0
     with db.session() as session:
         subscriptions = SubscriptionRepository(session).find()
         items = MatchRepository(session).flagged(list(item_ids))
-        pairs = plan(subscriptions, items)
+        pairs = plan(subscriptions, items, window)
         OutboxRepository(session).enqueue(pairs, now or utcnow())
     return len(pairs)
 

@@ -13,7 +13,8 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
-from datetime import UTC
+from datetime import UTC, timedelta
+from functools import partial
 from typing import Any
 
 from bot.clock import utcnow
@@ -72,7 +73,10 @@ class Runner:
         if self.on_matched is not None and matched.matched:
             self.on_matched(matched)
         try:
-            await asyncio.to_thread(queue_alerts, self.db, matched.flagged_item_ids)
+            window = timedelta(seconds=self.settings.new_item_window)
+            await asyncio.to_thread(
+                partial(queue_alerts, window=window), self.db, matched.flagged_item_ids
+            )
             await asyncio.to_thread(deliver_console, self.db, self.write_alert)
             for deliver in self.senders:
                 await deliver()
