@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.alerts import is_backfill
+from bot.alerts import NEW_ITEM_WINDOW, is_backfill
 from bot.errors import ClaimwatchError
 from bot.types import FlaggedItem
 
@@ -96,12 +96,14 @@ def _rank(item: FlaggedItem) -> int:
     return _RANK["denial"] if item.denial else _RANK["allegation"]
 
 
-def digest_items(items: list[FlaggedItem], since: datetime) -> list[FlaggedItem]:
+def digest_items(
+    items: list[FlaggedItem], since: datetime, window: timedelta = NEW_ITEM_WINDOW
+) -> list[FlaggedItem]:
     """The stories of a digest: first seen after `since`, no first-poll backfill, ordered."""
     chosen = [
         i
         for i in items
-        if i.first_seen_at is not None and i.first_seen_at > since and not is_backfill(i)
+        if i.first_seen_at is not None and i.first_seen_at > since and not is_backfill(i, window)
     ]
     newest_first = sorted(chosen, key=lambda i: i.first_seen_at or since, reverse=True)
     return sorted(newest_first, key=_rank)

@@ -127,6 +127,7 @@ class Runner:
                 token=token.get_secret_value(),
                 base_url=self.settings.telegram_api_base_url,
                 admin_ids=self.settings.telegram_admin_ids,
+                new_item_window=timedelta(seconds=self.settings.new_item_window),
             )
         except TelegramError as exc:  # one line, and never the token
             log.error("Telegram unavailable (%s); its alerts wait in the outbox", exc.message)

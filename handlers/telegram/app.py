@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
+from datetime import timedelta
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from bot.alerts import NEW_ITEM_WINDOW
 from handlers.telegram.commands import TelegramCommands, register_menu
 from handlers.telegram.sender import TelegramSender
 from storage.db import Database
@@ -35,6 +37,7 @@ async def start_telegram(
     base_url: str,
     admin_ids: tuple[int, ...] = (),
     poll_timeout: float = 10.0,
+    new_item_window: timedelta = NEW_ITEM_WINDOW,
 ) -> TelegramSender:
     """Start the command handlers (long polling) and return the alert sender.
 
@@ -53,4 +56,4 @@ async def start_telegram(
     assert application.updater is not None
     await application.updater.start_polling(poll_interval=0.0, timeout=int(poll_timeout))
     stack.push_async_callback(application.updater.stop)
-    return TelegramSender(application.bot, db)
+    return TelegramSender(application.bot, db, new_item_window=new_item_window)

@@ -18,7 +18,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPrevie
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.alerts import alert_for
+from bot.alerts import NEW_ITEM_WINDOW, alert_for
 from bot.clock import utcnow
 from bot.digests import ScheduleError, digest_items, due, parse_schedule
 from bot.query import parse
@@ -53,11 +53,13 @@ class TelegramSender:
         *,
         clock: Callable[[], datetime] = utcnow,
         per_chat_interval: float = PER_CHAT_INTERVAL,
+        new_item_window: timedelta = NEW_ITEM_WINDOW,
     ) -> None:
         self.bot = bot
         self.db = db
         self.clock = clock
         self.per_chat_interval = per_chat_interval
+        self.new_item_window = new_item_window
         self._last_sent: dict[str, float] = {}
 
     async def deliver_due(self) -> int:
@@ -121,7 +123,7 @@ class TelegramSender:
 
     def _digest_items(self, subscription: SubscriptionInfo, since: datetime) -> list[FlaggedItem]:
         matching = flagged_matching(self.db, parse(subscription.query), since)
-        return digest_items(matching, since)
+        return digest_items(matching, since, self.new_item_window)
 
     def _due(self, now: datetime) -> list[tuple[int, SubscriptionInfo, FlaggedItem]]:
         with self.db.session() as session:
