@@ -19,6 +19,7 @@ from bot.errors import ConfigError
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$", re.IGNORECASE)
@@ -113,6 +114,9 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    telegram_webhook_url: str = ""
+    telegram_webhook_listen: str = "127.0.0.1:8443"
+    telegram_webhook_secret: SecretStr | None = None
 
     log_level: str = "INFO"
 
@@ -201,6 +205,15 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Set
         name = str(error["loc"][0]).upper() if error["loc"] else "settings"
         message = str(error["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"{name}: {message}") from None
+    if settings.telegram_webhook_url:
+        secret = settings.telegram_webhook_secret
+        if secret is None or not _WEBHOOK_SECRET.match(secret.get_secret_value()):
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_SECRET: a webhook needs a secret of 1-256 letters, digits, _ or -"
+            )
+        host, _, port = settings.telegram_webhook_listen.rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigError("TELEGRAM_WEBHOOK_LISTEN: expected host:port such as 127.0.0.1:8443")
     if settings.poll_min_interval > settings.poll_max_interval:
         raise ConfigError("POLL_MIN_INTERVAL: must not be longer than POLL_MAX_INTERVAL")
     return settings

@@ -118,7 +118,17 @@ class Runner:
             return
         from telegram.error import TelegramError
 
-        from handlers.telegram.app import start_telegram
+        from handlers.telegram.app import Webhook, start_telegram
+
+        webhook = None
+        if self.settings.telegram_webhook_url and self.settings.telegram_webhook_secret:
+            host, _, port = self.settings.telegram_webhook_listen.rpartition(":")
+            webhook = Webhook(
+                url=self.settings.telegram_webhook_url,
+                host=host,
+                port=int(port),
+                secret=self.settings.telegram_webhook_secret.get_secret_value(),
+            )
 
         try:
             sender = await start_telegram(
@@ -128,6 +138,7 @@ class Runner:
                 base_url=self.settings.telegram_api_base_url,
                 admin_ids=self.settings.telegram_admin_ids,
                 new_item_window=timedelta(seconds=self.settings.new_item_window),
+                webhook=webhook,
             )
         except TelegramError as exc:  # one line, and never the token
             log.error("Telegram unavailable (%s); its alerts wait in the outbox", exc.message)

@@ -160,6 +160,30 @@ class BotAPIStandIn:
             return self._push({"channel_post": message})
         return self._push({"message": message})
 
+    async def post_to_webhook(
+        self, chat_id: int, text: str, *, secret: str | None = None, user_id: int | None = None
+    ) -> int:
+        """Deliver a user's message the way Telegram calls a webhook: POST the update to the
+        registered URL with the secret header (`secret` overrides it). Returns the status."""
+        from aiohttp import ClientSession
+
+        chat = self.chats[chat_id]
+        message = self._message(chat, text, from_id=user_id if user_id is not None else chat_id)
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+            ]
+        self._update_id += 1
+        update = {"update_id": self._update_id, "message": message}
+        token = self.webhook.get("secret") if secret is None else secret
+        headers = {"X-Telegram-Bot-Api-Secret-Token": token} if token else {}
+        async with (
+            ClientSession() as session,
+            session.post(self.webhook["url"], json=update, headers=headers) as response,
+        ):
+            return response.status
+
     def press_button(
         self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None
     ) -> dict[str, Any]:

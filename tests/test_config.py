@@ -88,3 +88,25 @@ def test_env_example_documents_every_setting() -> None:
         if line and not line.startswith("#") and "=" in line
     }
     assert documented == {name.upper() for name in Settings.model_fields}
+
+
+def test_a_webhook_needs_a_proper_secret() -> None:
+    url = "https://bot.example.org/hook"
+    with pytest.raises(ConfigError, match="^TELEGRAM_WEBHOOK_SECRET: "):
+        load_settings(env_file=None, telegram_webhook_url=url)
+    with pytest.raises(ConfigError, match="^TELEGRAM_WEBHOOK_SECRET: "):
+        load_settings(env_file=None, telegram_webhook_url=url, telegram_webhook_secret="a b")
+    with pytest.raises(ConfigError, match="^TELEGRAM_WEBHOOK_LISTEN: "):
+        load_settings(
+            env_file=None,
+            telegram_webhook_url=url,
+            telegram_webhook_secret="ok_1",
+            telegram_webhook_listen="nowhere",
+        )
+    settings = load_settings(
+        env_file=None,
+        telegram_webhook_url=url,
+        telegram_webhook_secret="Zq9SecretValue",
+        telegram_bot_token="123:Zq9TokenValue",
+    )
+    assert "Zq9" not in repr(settings)  # secrets never show up in logs or reprs

@@ -172,3 +172,29 @@ async def test_mode_and_digest_commands(db: Database, telegram: BotAPIStandIn) -
     with db.session() as session:
         (subscription,) = SubscriptionRepository(session).find("telegram", "42")
     assert (subscription.mode, subscription.digest) == ("instant", "weekly fri 18:30 Europe/Kyiv")
+
+
+async def test_webhook_mode_checks_the_secret(db: Database, standin: BotAPIStandIn) -> None:
+    import socket
+
+    from handlers.telegram.app import Webhook
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    webhook = Webhook(
+        url=f"http://127.0.0.1:{port}/hook", host="127.0.0.1", port=port, secret="s3cret_token"
+    )
+    standin.add_chat(42)
+    async with AsyncExitStack() as stack:
+        await start_telegram(
+            stack, db, token=TELEGRAM_TOKEN, base_url=standin.base_url, webhook=webhook
+        )
+        assert standin.webhook == {"url": webhook.url, "secret": "s3cret_token"}
+        assert await standin.post_to_webhook(42, "/help", secret="wrong") == 403
+        assert await standin.post_to_webhook(42, "/help", secret="") == 403
+        await asyncio.sleep(0.3)
+        assert standin.sent(42) == []  # refused requests do nothing
+        assert await standin.post_to_webhook(42, "/help") == 200
+        (answer,) = await replies(standin, 42, 1)
+        assert "/subscribe" in answer["text"]

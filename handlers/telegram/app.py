@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
@@ -11,6 +13,22 @@ from bot.alerts import NEW_ITEM_WINDOW
 from handlers.telegram.commands import TelegramCommands, register_menu
 from handlers.telegram.sender import TelegramSender
 from storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Receive updates by webhook instead of long polling. Telegram sends `secret` in the
+    X-Telegram-Bot-Api-Secret-Token header; requests without it are refused (403)."""
+
+    url: str  # the public HTTPS URL Telegram calls
+    host: str  # where the local server listens (behind a TLS-terminating proxy)
+    port: int
+    secret: str
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path.lstrip("/")
+
 
 OVERALL_PER_SECOND = 25  # below Telegram's ~30/s bulk limit
 GROUP_PER_MINUTE = 20  # Telegram's limit per group
@@ -38,6 +56,7 @@ async def start_telegram(
     admin_ids: tuple[int, ...] = (),
     poll_timeout: float = 10.0,
     new_item_window: timedelta = NEW_ITEM_WINDOW,
+    webhook: Webhook | None = None,
 ) -> TelegramSender:
     """Start the command handlers (long polling) and return the alert sender.
 
@@ -54,6 +73,15 @@ async def start_telegram(
     stack.push_async_callback(application.stop)
     await register_menu(application)
     assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=int(poll_timeout))
+    if webhook is None:
+        await application.updater.start_polling(poll_interval=0.0, timeout=int(poll_timeout))
+    else:
+        await application.updater.start_webhook(
+            listen=webhook.host,
+            port=webhook.port,
+            url_path=webhook.path,
+            webhook_url=webhook.url,
+            secret_token=webhook.secret,
+        )
     stack.push_async_callback(application.updater.stop)
     return TelegramSender(application.bot, db, new_item_window=new_item_window)
