@@ -92,11 +92,11 @@ def test_env_example_documents_every_setting() -> None:
 
 def test_a_webhook_needs_a_proper_secret() -> None:
     url = "https://bot.example.org/hook"
-    with pytest.raises(ConfigError, match="^TELEGRAM_WEBHOOK_SECRET: "):
+    with pytest.raises(ConfigError, match=r"^TELEGRAM_WEBHOOK_SECRET: "):
         load_settings(env_file=None, telegram_webhook_url=url)
-    with pytest.raises(ConfigError, match="^TELEGRAM_WEBHOOK_SECRET: "):
+    with pytest.raises(ConfigError, match=r"^TELEGRAM_WEBHOOK_SECRET: "):
         load_settings(env_file=None, telegram_webhook_url=url, telegram_webhook_secret="a b")
-    with pytest.raises(ConfigError, match="^TELEGRAM_WEBHOOK_LISTEN: "):
+    with pytest.raises(ConfigError, match=r"^TELEGRAM_WEBHOOK_LISTEN: "):
         load_settings(
             env_file=None,
             telegram_webhook_url=url,
