@@ -18,7 +18,7 @@ from bot.clock import utcnow
 from storage.db import Database
 from storage.matches import MatchRepository
 from storage.models import Meta
-from storage.subscriptions import OutboxRepository, SubscriptionRepository
+from storage.subscriptions import MuteRepository, OutboxRepository, SubscriptionRepository
 
 _CONSOLE_SEEDED = "console_subscription_seeded"
 
@@ -30,13 +30,23 @@ def queue_alerts(
     now: datetime | None = None,
     window: timedelta = NEW_ITEM_WINDOW,
 ) -> int:
-    """Queue instant alerts for these (newly judged) items; returns how many were planned."""
+    """Queue instant alerts for these (newly judged) items, except stories a chat muted;
+    returns how many were queued."""
     if not item_ids:
         return 0
     with db.session() as session:
         subscriptions = SubscriptionRepository(session).find()
+        by_id = {s.id: s for s in subscriptions}
         items = MatchRepository(session).flagged(list(item_ids))
-        pairs = plan(subscriptions, items, window)
+        muted: set[tuple[str, str, int]] = set()
+        for platform in {s.platform for s in subscriptions}:
+            chats = [s.chat for s in subscriptions if s.platform == platform]
+            muted |= {(platform, c, i) for c, i in MuteRepository(session).muted(platform, chats)}
+        pairs = [
+            (sid, iid)
+            for sid, iid in plan(subscriptions, items, window)
+            if (by_id[sid].platform, by_id[sid].chat, iid) not in muted
+        ]
         OutboxRepository(session).enqueue(pairs, now or utcnow())
     return len(pairs)
 

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from bot.types import FlaggedItem, SubscriptionInfo
 from storage.items import insert_ignore
 from storage.matches import MatchRepository
-from storage.models import OutboxEntry, Subscription
+from storage.models import Mute, OutboxEntry, Subscription
 
 OUTBOX = cast(Table, OutboxEntry.__table__)
+MUTES = cast(Table, Mute.__table__)
 
 
 def _info(row: Subscription) -> SubscriptionInfo:
@@ -117,6 +118,29 @@ class SubscriptionRepository:
 
     def count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(Subscription)) or 0)
+
+
+class MuteRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def mute(self, platform: str, chat: str, item_id: int, now: datetime) -> None:
+        insert_ignore(
+            self.session,
+            MUTES,
+            [{"platform": platform, "chat": chat, "item_id": item_id, "created_at": now}],
+        )
+
+    def muted(self, platform: str, chats: Sequence[str]) -> set[tuple[str, int]]:
+        """(chat, item id) pairs muted among `chats`."""
+        if not chats:
+            return set()
+        rows = self.session.execute(
+            select(Mute.chat, Mute.item_id).where(
+                Mute.platform == platform, Mute.chat.in_(list(chats))
+            )
+        )
+        return {(chat, item_id) for chat, item_id in rows}
 
 
 class OutboxRepository:

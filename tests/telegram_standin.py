@@ -127,6 +127,7 @@ class BotAPIStandIn:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.failures: dict[int, list[Failure]] = {}
         self.webhook: dict[str, Any] = {}
+        self.answers: list[str] = []  # texts of answered callback queries
         self._update_id = 0
         self._message_ids: dict[int, int] = {}
         self._new_update = asyncio.Event()
@@ -390,7 +391,16 @@ class BotAPIStandIn:
         raise ValueError("message to edit not found")
 
     async def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:
+        self.answers.append(str(params.get("text", "")))
         return True
+
+    async def _api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params["chat_id"])
+        for message in self.messages.get(chat.id, []):
+            if message["message_id"] == params.get("message_id"):
+                message["reply_markup"] = params.get("reply_markup") or {"inline_keyboard": []}
+                return message
+        raise ValueError("message to edit not found")
 
     async def _api_setmycommands(self, params: dict[str, Any]) -> bool:
         self.commands = list(params.get("commands") or [])

@@ -65,8 +65,9 @@ async def test_one_alert_with_quote_sources_and_buttons(
     assert "White House" in text and "Russian embassy" in text
     assert "other-worldly lies" in text
     assert "Kyiv Post" in text
-    (button,) = message["reply_markup"]["inline_keyboard"][0]
-    assert button["text"] == "Open" and button["url"] == "https://kyivpost.example/2"
+    mute, open_ = message["reply_markup"]["inline_keyboard"][0]
+    assert mute["text"] == "Mute this story" and mute["callback_data"].startswith("mute:")
+    assert open_["text"] == "Open" and open_["url"] == "https://kyivpost.example/2"
     restarted = Database.open(db_url)  # a restart sends nothing again
     try:
         async with Bot(TOKEN, base_url=standin.base_url) as bot:
@@ -143,3 +144,45 @@ async def test_digest_subscriptions_get_the_story_in_the_digest_not_instantly(
     (digest,) = standin.sent(42)
     assert digest["text"].startswith("Digest (daily at 08:00 UTC): 1 flagged story for russia")
     assert HOSTILE_TITLE in digest["text"] and "Russian embassy" in digest["text"]
+
+
+async def test_mute_this_story(
+    db: Database, db_url: str, feed_server: FeedServer, standin: BotAPIStandIn
+) -> None:
+    import asyncio
+    from contextlib import AsyncExitStack
+
+    from handlers.telegram.app import start_telegram
+    from storage.models import Mute
+
+    standin.add_chat(42)
+    await flag_seed_article(db, db_url, feed_server, 42)
+    async with AsyncExitStack() as stack:
+        sender = await start_telegram(
+            stack, db, token=TOKEN, base_url=standin.base_url, poll_timeout=1
+        )
+        sender.per_chat_interval = 0
+        assert await sender.deliver_due() == 1
+        (alert,) = standin.sent(42)
+        standin.press_button(
+            42, alert["message_id"], alert["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        )
+        for _ in range(100):
+            if standin.answers:
+                break
+            await asyncio.sleep(0.05)
+        assert standin.answers == ["Muted: no more alerts about this story here."]
+        for _ in range(40):  # the Mute button disappears, Open stays
+            buttons = standin.sent(42)[0]["reply_markup"]["inline_keyboard"]
+            if [b["text"] for row in buttons for b in row] == ["Open"]:
+                break
+            await asyncio.sleep(0.05)
+        assert [b["text"] for row in buttons for b in row] == ["Open"]
+    with db.session() as session:
+        (mute,) = session.query(Mute).all()
+        item_id = mute.item_id
+        # another subscription in the same chat would match the story: it stays quiet
+        SubscriptionRepository(session).add(
+            "telegram", "42", "embassy", now=datetime(2000, 1, 1, tzinfo=UTC)
+        )
+    assert queue_alerts(db, [item_id]) == 0

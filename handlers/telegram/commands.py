@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.ext import Application, CommandHandler, ContextTypes, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    filters,
+)
 
 from bot.alerts import alert_for
 from bot.clock import utcnow
@@ -29,6 +35,7 @@ from bot.subscriptions import (
 )
 from handlers.telegram.render import escape, link, split_blocks
 from storage.db import Database
+from storage.subscriptions import MuteRepository
 
 COMMANDS = [
     BotCommand("start", "What this bot does and how to begin"),
@@ -122,6 +129,7 @@ class TelegramCommands:
                     filters=filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST,
                 )
             )
+        application.add_handler(CallbackQueryHandler(self.mute, pattern=r"^mute:\d+$"))
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, HELP)
@@ -313,6 +321,24 @@ class TelegramCommands:
         await _reply(
             update, f"Removed {escape(removed)}." if removed else "No such feed — see /feeds."
         )
+
+    async def mute(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The 'Mute this story' button: no more alerts about this story in this chat."""
+        query = update.callback_query
+        if query is None or query.data is None or not isinstance(query.message, Message):
+            return
+        item_id = int(query.data.split(":", 1)[1])
+        chat = str(query.message.chat.id)
+        with self.db.session() as session:
+            MuteRepository(session).mute("telegram", chat, item_id, utcnow())
+        await query.answer("Muted: no more alerts about this story here.")
+        keyboard = query.message.reply_markup
+        if keyboard is not None:
+            kept = [
+                [b for b in row if not str(b.callback_data or "").startswith("mute:")]
+                for row in keyboard.inline_keyboard
+            ]
+            await query.edit_message_reply_markup(InlineKeyboardMarkup([r for r in kept if r]))
 
 
 async def register_menu(application: Application) -> None:  # type: ignore[type-arg]

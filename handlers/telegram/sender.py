@@ -26,7 +26,7 @@ from bot.subscriptions import flagged_matching
 from bot.types import FlaggedItem, SubscriptionInfo
 from handlers.telegram.render import alert_html, digest_messages
 from storage.db import Database
-from storage.subscriptions import OutboxRepository, SubscriptionRepository
+from storage.subscriptions import MuteRepository, OutboxRepository, SubscriptionRepository
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,16 @@ def _seconds(value: object) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)  # type: ignore[arg-type]
 
 
-def buttons(item: FlaggedItem) -> InlineKeyboardMarkup | None:
-    """An 'Open' button linking the article. ('Mute this story' comes with the command
-    handlers: a button nothing answers would be worse than none.)"""
+def buttons(item: FlaggedItem, *, muted: bool = False) -> InlineKeyboardMarkup:
+    """'Mute this story' (answered by the commands' callback handler) and 'Open'."""
+    row = (
+        []
+        if muted
+        else [InlineKeyboardButton("Mute this story", callback_data=f"mute:{item.item_id}")]
+    )
     if item.url and item.url.startswith(("http://", "https://")):
-        return InlineKeyboardMarkup([[InlineKeyboardButton("Open", url=item.url)]])
-    return None
+        row.append(InlineKeyboardButton("Open", url=item.url))
+    return InlineKeyboardMarkup([row] if row else [])
 
 
 class TelegramSender:
@@ -123,7 +127,10 @@ class TelegramSender:
 
     def _digest_items(self, subscription: SubscriptionInfo, since: datetime) -> list[FlaggedItem]:
         matching = flagged_matching(self.db, parse(subscription.query), since)
-        return digest_items(matching, since, self.new_item_window)
+        with self.db.session() as session:
+            muted = MuteRepository(session).muted("telegram", [subscription.chat])
+        unmuted = [i for i in matching if (subscription.chat, i.item_id) not in muted]
+        return digest_items(unmuted, since, self.new_item_window)
 
     def _due(self, now: datetime) -> list[tuple[int, SubscriptionInfo, FlaggedItem]]:
         with self.db.session() as session:
