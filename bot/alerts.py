@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.query import QueryError, candidate, parse
 from bot.types import FlaggedItem, SubscriptionInfo
@@ -62,6 +62,7 @@ class Alert:
     claim: str
     sources: tuple[str, ...]
     why: str  # the subscription's query
+    when: datetime | None = None  # published, else first seen
 
     @property
     def heading(self) -> str:
@@ -87,6 +88,7 @@ def alert_for(item: FlaggedItem, query: str = "") -> Alert:
         claim=item.claim,
         sources=titles or item.feeds[:1],
         why=query or "everything flagged",
+        when=item.published_at or item.first_seen_at,
     )
 
 

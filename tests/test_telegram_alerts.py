@@ -64,7 +64,7 @@ async def test_one_alert_with_quote_sources_and_buttons(
     assert HOSTILE_TITLE in text  # arrived as text: escaped, not interpreted
     assert "White House" in text and "Russian embassy" in text
     assert "other-worldly lies" in text
-    assert "Kyiv Post" in text
+    assert "Kyiv Post · " in text and " UTC" in text  # sources and time
     mute, open_ = message["reply_markup"]["inline_keyboard"][0]
     assert mute["text"] == "Mute this story" and mute["callback_data"].startswith("mute:")
     assert open_["text"] == "Open" and open_["url"] == "https://kyivpost.example/2"

@@ -43,8 +43,10 @@ def alert_html(alert: Alert) -> str:
         lines.append(f"Denied by <b>{escape(alert.denier)}</b>")
     if alert.quote:
         lines.append(f"<blockquote>{escape(_cut(alert.quote, 600))}</blockquote>")
-    if alert.sources:
-        lines.append(f"<i>{escape(', '.join(alert.sources[:5]))}</i>")
+    source = ", ".join(alert.sources[:5])
+    when = alert.when.strftime("%d %b %H:%M UTC") if alert.when else ""
+    if source or when:
+        lines.append(f"<i>{escape(' · '.join(p for p in (source, when) if p))}</i>")
     lines.append(f"Matched: {escape(_cut(alert.why, 200))}")
     text = "\n".join(lines)
     if utf16_units(text) > MAX_UNITS:  # only a pathological quote or title gets here
