@@ -148,3 +148,15 @@ class FeedServer:
                     pass
 
         return Handler
+
+
+def kyiv_post_rss(*entries: tuple[str, str, str]) -> bytes:
+    """An RSS document titled 'Kyiv Post' with (guid, title, HTML body) entries."""
+    import html
+
+    items = "".join(
+        f"<item><title>{html.escape(t)}</title><link>https://kyivpost.example/{g}</link>"
+        f"<guid>{g}</guid><description>{html.escape(body)}</description></item>"
+        for g, t, body in entries
+    )
+    return f"<rss version='2.0'><channel><title>Kyiv Post</title>{items}</channel></rss>".encode()

@@ -20,6 +20,7 @@ from storage.feeds import FeedRepository
 from storage.subscriptions import OutboxRepository, SubscriptionRepository
 from tests.conftest import make_settings, shared_path
 from tests.feedserver import FeedServer
+from tests.feedserver import kyiv_post_rss as rss
 
 NOW = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -82,15 +83,6 @@ def test_first_poll_backfill_is_silent() -> None:
         True,
         False,
     ]
-
-
-def rss(*entries: tuple[str, str, str]) -> bytes:
-    items = "".join(
-        f"<item><title>{html.escape(t)}</title><link>https://kyivpost.example/{g}</link>"
-        f"<guid>{g}</guid><description>{html.escape(body)}</description></item>"
-        for g, t, body in entries
-    )
-    return f"<rss version='2.0'><channel><title>Kyiv Post</title>{items}</channel></rss>".encode()
 
 
 async def test_seed_article_reaches_a_subscriber_exactly_once(

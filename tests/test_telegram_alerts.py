@@ -19,18 +19,10 @@ from storage.subscriptions import OutboxRepository, SubscriptionRepository
 from tests.conftest import TELEGRAM_TOKEN as TOKEN
 from tests.conftest import make_settings, shared_path
 from tests.feedserver import FeedServer
+from tests.feedserver import kyiv_post_rss as rss
 from tests.telegram_standin import BotAPIStandIn
 
 HOSTILE_TITLE = "Russian embassy calls <b>White House</b> claims & </a> 'other-worldly lies'"
-
-
-def rss(*entries: tuple[str, str, str]) -> bytes:
-    items = "".join(
-        f"<item><title>{html.escape(t)}</title><link>https://kyivpost.example/{g}</link>"
-        f"<guid>{g}</guid><description>{html.escape(body)}</description></item>"
-        for g, t, body in entries
-    )
-    return f"<rss version='2.0'><channel><title>Kyiv Post</title>{items}</channel></rss>".encode()
 
 
 async def flag_seed_article(db: Database, db_url: str, feed_server: FeedServer, chat: int) -> None:

@@ -15,18 +15,10 @@ from pathlib import Path
 
 from tests.conftest import TELEGRAM_TOKEN, shared_path
 from tests.feedserver import FeedServer
+from tests.feedserver import kyiv_post_rss as rss
 from tests.telegram_standin import BotAPIStandIn
 
 CLAIMWATCH = str(Path(sys.executable).with_name("claimwatch"))
-
-
-def rss(*entries: tuple[str, str, str]) -> bytes:
-    items = "".join(
-        f"<item><title>{html.escape(t)}</title><link>https://kyivpost.example/{g}</link>"
-        f"<guid>{g}</guid><description>{html.escape(body)}</description></item>"
-        for g, t, body in entries
-    )
-    return f"<rss version='2.0'><channel><title>Kyiv Post</title>{items}</channel></rss>".encode()
 
 
 async def run_for(
