@@ -41,11 +41,9 @@ def _judge(batch: list[tuple[int, str, str]]) -> list[tuple[int, MatchResult]]:
 def _pool(workers: int, pending: int) -> ProcessPoolExecutor | None:
     if workers <= 0 or pending < POOL_MIN_ITEMS:
         return None
-    import multiprocessing
+    from bot.parsepool import worker_pool
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["bot.matcher"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return worker_pool(workers)
 
 
 def match_pending(

@@ -32,15 +32,22 @@ def parse_or_reason(body: bytes, url: str, content_type: str | None) -> ParsedFe
         return f"internal error while reading the feed: {type(exc).__name__}: {exc}"[:300]
 
 
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes forked from a clean fork server (never from the threaded main
+    process). The fork server is one per process and starts once, so it preloads what every
+    pool of claimwatch runs: the parser (polls) and the matcher (the matcher stage)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.parse", "bot.matcher"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
 @contextmanager
 def parse_pool(workers: int, feeds: int) -> Iterator[ProcessPoolExecutor | None]:
     """A pool of `workers` processes for a poll of `feeds` feeds, or None when not worth it."""
     if workers <= 0 or feeds < POOL_MIN_FEEDS:
         yield None
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["bot.parse"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = worker_pool(workers)
     try:
         yield pool
     finally:
