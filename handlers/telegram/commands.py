@@ -79,12 +79,21 @@ def _args(context: ContextTypes.DEFAULT_TYPE) -> str:
     return " ".join(context.args or [])
 
 
-async def _reply(update: Update, text: str) -> None:
+async def _reply(update: Update, *blocks: str) -> None:
+    """Answer in HTML; long answers are split between blocks under Telegram's limit."""
     message = update.effective_message
     if message is None:
         return
-    for part in split_blocks([text]):
+    for part in split_blocks(list(blocks)):
         await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+
+
+async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True (and the user told why) when this user may not change the chat's subscriptions."""
+    if await _may_change(update, context):
+        return False
+    await _reply(update, "Only this group's administrators can change its subscriptions.")
+    return True
 
 
 async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -135,8 +144,7 @@ class TelegramCommands:
         await _reply(update, HELP)
 
     async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await _may_change(update, context):
-            await _reply(update, "Only this group's administrators can change its subscriptions.")
+        if await _refused(update, context):
             return
         chat, thread = _where(update)
         user = update.effective_user
@@ -160,8 +168,7 @@ class TelegramCommands:
         )
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await _may_change(update, context):
-            await _reply(update, "Only this group's administrators can change its subscriptions.")
+        if await _refused(update, context):
             return
         ref = _args(context).strip()
         if not ref:
@@ -214,15 +221,10 @@ class TelegramCommands:
             title = link(alert.url, alert.title)
             who = f" — denied by {escape(alert.denier)}" if alert.denier else ""
             blocks.append(f"• <b>{escape(alert.heading)}</b> {title}{who}")
-        message = update.effective_message
-        if message is None:
-            return
-        for part in split_blocks(blocks):
-            await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+        await _reply(update, *blocks)
 
     async def mode(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await _may_change(update, context):
-            await _reply(update, "Only this group's administrators can change its subscriptions.")
+        if await _refused(update, context):
             return
         choice = _args(context).strip().lower()
         if choice not in ("instant", "digest"):
@@ -239,8 +241,7 @@ class TelegramCommands:
         await _reply(update, f"{changed} subscription{plural} now {choice}{when}.")
 
     async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await _may_change(update, context):
-            await _reply(update, "Only this group's administrators can change its subscriptions.")
+        if await _refused(update, context):
             return
         try:
             schedule = parse_schedule(_args(context))
@@ -257,8 +258,7 @@ class TelegramCommands:
     async def _pause(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, paused: bool
     ) -> None:
-        if not await _may_change(update, context):
-            await _reply(update, "Only this group's administrators can change its subscriptions.")
+        if await _refused(update, context):
             return
         chat, _thread = _where(update)
         changed = pause(self.db, "telegram", chat, paused=paused)
@@ -284,12 +284,7 @@ class TelegramCommands:
                 f"<b>{feed.id}</b> {escape(feed.title or feed.url)} ({state}, "
                 f"{feed.item_count} items){error}"
             )
-        if not blocks:
-            blocks = ["No feeds yet."]
-        message = update.effective_message
-        if message is not None:
-            for part in split_blocks(blocks):
-                await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+        await _reply(update, *(blocks or ["No feeds yet."]))
 
     def _is_admin(self, update: Update) -> bool:
         user = update.effective_user
