@@ -112,6 +112,7 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, Database]:
     import logging
 
     from bot.config import load_settings
+    from bot.redact import install_log_filter
     from storage.db import Database
 
     settings = load_settings(args.env_file)
@@ -120,7 +121,8 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, Database]:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    # httpx logs every request URL at INFO; feed URLs can carry credentials.
+    # Tokens and feed credentials never reach a log line, whichever library writes it.
+    install_log_filter(settings.secret_values())
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return settings, Database.open(settings.resolved_database_url())

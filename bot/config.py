@@ -180,6 +180,16 @@ class Settings(BaseSettings):
     def _size(cls, value: Any) -> int:
         return parse_size(value)
 
+    def secret_values(self) -> list[str]:
+        """The plain values of every secret setting (tokens, signing secrets), for the log
+        filter that keeps them out of every log line."""
+        values = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr) and value.get_secret_value():
+                values.append(value.get_secret_value())
+        return values
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:

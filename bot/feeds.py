@@ -11,6 +11,7 @@ from datetime import datetime
 from importlib import resources
 
 from bot.errors import InvalidFeedURLError
+from bot.netguard import client_host
 from bot.opml import OutlineFeed, parse_opml, render_opml
 from bot.types import FeedInfo
 from bot.urls import validate_feed_url
@@ -29,6 +30,15 @@ class ImportReport:
     invalid: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (url, reason)
 
 
+def usable_feed_url(url: str) -> str:
+    """A feed URL a user gave, checked for shape and for whether the HTTP client can request
+    it at all (hosts such as "0177.0.0.2" or "①②⑦.0.0.1" cannot be). Raises
+    InvalidFeedURLError."""
+    url = validate_feed_url(url)
+    client_host(url)
+    return url
+
+
 def add_feed(
     db: Database,
     url: str,
@@ -39,7 +49,7 @@ def add_feed(
 ) -> bool:
     """Add a feed (polled at the next tick), or update the options of a known one. Returns
     False when it was already there. Raises InvalidFeedURLError for an unusable URL."""
-    url = validate_feed_url(url)
+    url = usable_feed_url(url)
     with db.session() as session:
         feed, created = FeedRepository(session).add(url, now=now, interval=interval)
         if fetch_articles is not None:
@@ -78,7 +88,7 @@ def import_feeds(
     valid: list[OutlineFeed] = []
     for outline in outlines:
         try:
-            valid.append(OutlineFeed(validate_feed_url(outline.url), outline.title))
+            valid.append(OutlineFeed(usable_feed_url(outline.url), outline.title))
         except InvalidFeedURLError as exc:
             invalid.append((outline.url[:200], str(exc)))
     unique = list({o.url: o for o in valid}.values())

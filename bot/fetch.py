@@ -28,8 +28,10 @@ from bot.errors import (
     FeedFetchError,
     FeedHTTPError,
     FeedTooLargeError,
+    InvalidFeedURLError,
 )
-from bot.netguard import AddressGuard, guarded_resolver
+from bot.netguard import AddressGuard, guarded_resolver, guarded_socket_factory
+from bot.redact import redact_url
 from bot.types import FeedState, FetchedFeed
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -109,6 +111,26 @@ def _describe(exc: httpx.HTTPError, host: str) -> str:
     return f"network error talking to {host}: {detail or type(cause).__name__}"
 
 
+def _redirect_target(url: str, response: httpx.Response) -> str:
+    """The absolute URL a redirect points to, normalised as httpx will request it. Raises
+    FeedHTTPError for a missing or malformed Location, FeedFetchError for a non-HTTP one."""
+    status = response.status_code
+    location = response.headers.get("location", "").strip()
+    if not location:
+        raise FeedHTTPError(url, status, "redirect without a Location header")
+    try:
+        target = httpx.URL(urljoin(url, location))
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise FeedHTTPError(
+            url, status, f"redirect to a malformed URL: {redact_url(location)[:200]}"
+        ) from None
+    if target.scheme not in ("http", "https"):
+        raise FeedFetchError(
+            url, f"redirected to a non-HTTP URL: {redact_url(location)[:200]}", retryable=False
+        )
+    return str(target)
+
+
 class Fetcher:
     """An HTTP client for feeds. Use as `async with Fetcher(policy, guard) as fetcher:`."""
 
@@ -163,6 +185,7 @@ class Fetcher:
                 limit=policy.concurrency,
                 limit_per_host=policy.per_host,
                 resolver=guarded_resolver(guard),
+                socket_factory=guarded_socket_factory(guard),
                 ttl_dns_cache=300,
             )
             return aiohttp.ClientSession(
@@ -194,12 +217,14 @@ class Fetcher:
         permanent_url: str | None = None
         all_permanent = True
         for _hop in range(self.policy.max_redirects + 1):
-            self.guard.check_url(url)
-            host = urlsplit(url).hostname or url
             try:
-                response = await self._client.send(
-                    self._client.build_request("GET", url, headers=headers), stream=True
-                )
+                self.guard.check_url(url)
+                request = self._request(url, headers)
+            except InvalidFeedURLError as exc:
+                raise FeedFetchError(url, str(exc), retryable=False) from None
+            host = request.url.host or url
+            try:
+                response = await self._client.send(request, stream=True)
             except BlockedAddressError as exc:
                 raise BlockedAddressError(url, exc.message) from None
             except httpx.UnsupportedProtocol as exc:
@@ -208,19 +233,9 @@ class Fetcher:
                 raise FeedFetchError(url, _describe(exc, host)) from exc
             try:
                 if response.status_code in _REDIRECTS:
-                    location = response.headers.get("location", "").strip()
-                    if not location:
-                        raise FeedHTTPError(
-                            url, response.status_code, "redirect without a Location header"
-                        )
-                    next_url = urljoin(url, location)
-                    if urlsplit(next_url).scheme not in ("http", "https"):
-                        raise FeedFetchError(
-                            url, f"redirected to a non-HTTP URL: {next_url[:200]}", retryable=False
-                        )
+                    url = _redirect_target(url, response)
                     all_permanent = all_permanent and response.status_code in _PERMANENT
-                    permanent_url = next_url if all_permanent else None
-                    url = next_url
+                    permanent_url = url if all_permanent else None
                     continue
                 return await self._finish(state, url, response, permanent_url)
             finally:
@@ -228,6 +243,22 @@ class Fetcher:
         raise FeedFetchError(
             state.url, f"too many redirects (more than {self.policy.max_redirects})"
         )
+
+    def _request(self, url: str, headers: dict[str, str]) -> httpx.Request:
+        """The GET for one hop. Credentials in the URL travel as a Basic Authorization header
+        only (the transport refuses both at once) and only to the host they were written for.
+        Raises InvalidFeedURLError when httpx cannot use the URL."""
+        assert self._client is not None
+        try:
+            target = httpx.URL(url)
+            hop_headers = dict(headers)
+            if target.userinfo:
+                auth = httpx.BasicAuth(target.username, target.password)
+                hop_headers["Authorization"] = auth._auth_header
+                target = target.copy_with(userinfo=b"")
+            return self._client.build_request("GET", target, headers=hop_headers)
+        except (httpx.InvalidURL, ValueError, TypeError) as exc:
+            raise InvalidFeedURLError(f"the URL cannot be used: {exc}") from None
 
     async def _finish(
         self,

@@ -15,15 +15,17 @@ leaves no half-written rows and the feed is simply polled again.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import utcnow
 from bot.config import Settings
-from bot.errors import FeedError, FeedParseError
+from bot.errors import FeedError, FeedFetchError, FeedParseError, StorageError
 from bot.fetch import Fetcher, FetchPolicy
 from bot.netguard import AddressGuard
 from bot.parsepool import parse_or_reason, parse_pool
@@ -41,6 +43,7 @@ from storage.feeds import FeedRepository
 from storage.items import ItemRepository
 
 BATCH = 50  # feeds per write transaction
+log = logging.getLogger(__name__)
 
 Outcome = tuple[FeedState, FetchedFeed | FeedError, ParsedFeed | str | None]
 
@@ -109,7 +112,12 @@ class Poller:
         return Fetcher(policy, AddressGuard(s.allowed_private_networks), clock=self.clock)
 
     async def poll(self, *, include_not_due: bool = False) -> PollReport:
-        """Poll every due feed (or every enabled feed) once."""
+        """Poll every due feed (or every enabled feed) once.
+
+        Whatever goes wrong with one feed becomes that feed's recorded error: an expected
+        FeedError as it is, anything else logged once with its traceback and recorded as an
+        internal error, so one feed can never stop the others or be due again at once. Only a
+        database that cannot take even a failure record raises (StorageError)."""
         started = time.perf_counter()
         now = self.clock()
         with self.db.session() as session:
@@ -118,48 +126,93 @@ class Poller:
             return PollReport(seconds=time.perf_counter() - started)
         results: list[FeedPollResult] = []
         pending: list[Outcome] = []
-        writes: set[asyncio.Task[None]] = set()
+        semaphore = asyncio.Semaphore(self.settings.poll_concurrency)
+        loop = asyncio.get_running_loop()
 
         async def write(batch: list[Outcome]) -> None:
             async with self._write_lock:
-                results.extend(await asyncio.to_thread(self._store, batch))
+                stored = await asyncio.shield(asyncio.to_thread(self._store_safely, batch))
+                results.extend(stored)
 
-        def flush() -> None:
-            if pending:
-                task = asyncio.create_task(write(list(pending)))
-                writes.add(task)
-                task.add_done_callback(writes.discard)
-                pending.clear()
+        with parse_pool(self.settings.parse_workers, len(feeds)) as start_pool:
+            pool = start_pool
 
-        semaphore = asyncio.Semaphore(self.settings.poll_concurrency)
-        loop = asyncio.get_running_loop()
-        with parse_pool(self.settings.parse_workers, len(feeds)) as pool:
-            async with self.make_fetcher() as fetcher:
-
-                async def one(state: FeedState) -> None:
-                    async with semaphore:
-                        outcome: FetchedFeed | FeedError
-                        try:
-                            outcome = await fetcher.fetch(state)
-                        except FeedError as exc:
-                            outcome = exc
-                    parsed: ParsedFeed | str | None = None
-                    if pool is not None and isinstance(outcome, FetchedFeed) and outcome.body:
-                        parsed = await loop.run_in_executor(
-                            pool, parse_or_reason, outcome.body, outcome.url, outcome.content_type
-                        )
-                    pending.append((state, outcome, parsed))
-                    if len(pending) >= BATCH:
-                        flush()
-
+            async def parse(fetched: FetchedFeed) -> ParsedFeed | str | None:
+                nonlocal pool
+                if pool is None or not fetched.body:
+                    return None  # parsed in the writer thread
                 try:
-                    await asyncio.gather(*(one(state) for state in feeds))
+                    return await loop.run_in_executor(
+                        pool, parse_or_reason, fetched.body, fetched.url, fetched.content_type
+                    )
+                except BrokenProcessPool:
+                    # A worker died (killed, out of memory): this feed is retried next time,
+                    # the rest of this poll parses in the writer thread.
+                    log.error("a parse worker died; parsing the rest of this poll in-process")
+                    pool = None
+                    return "the parser process died while reading this feed"
+
+            async def one(state: FeedState, group: asyncio.TaskGroup) -> None:
+                outcome: FetchedFeed | FeedError
+                parsed: ParsedFeed | str | None = None
+                try:
+                    async with semaphore:
+                        outcome = await fetcher.fetch(state)
+                    if isinstance(outcome, FetchedFeed):
+                        parsed = await parse(outcome)
+                except FeedError as exc:
+                    outcome = exc
+                except Exception as exc:  # noqa: BLE001 - a bug must not stop the other feeds
+                    outcome = _internal_error(state.url, exc)
+                pending.append((state, outcome, parsed))
+                if len(pending) >= BATCH:
+                    flush(group)
+
+            def flush(group: asyncio.TaskGroup) -> None:
+                if pending:
+                    group.create_task(write(list(pending)))
+                    pending.clear()
+
+            async with self.make_fetcher() as fetcher:
+                try:
+                    async with asyncio.TaskGroup() as group:
+                        for state in feeds:
+                            group.create_task(one(state, group))
+                except BaseExceptionGroup as failed:
+                    # one() never raises; only a write that could not even record a failure
+                    # (StorageError) ends the poll.
+                    raise failed.exceptions[0] from None
                 finally:
                     # Whatever was fetched is stored, even when we are being cancelled.
-                    flush()
-                    if writes:
-                        await asyncio.shield(asyncio.gather(*writes))
+                    if pending:
+                        await asyncio.shield(write(list(pending)))
         return PollReport(results=tuple(results), seconds=time.perf_counter() - started)
+
+    def _store_safely(self, batch: Sequence[Outcome]) -> list[FeedPollResult]:
+        """Store a batch in one transaction; if that fails, feed by feed, and a feed whose
+        own write fails gets that failure recorded instead. Raises StorageError only when
+        not even the failure can be recorded (the database is gone)."""
+        try:
+            return self._store(batch)
+        except Exception as exc:
+            if len(batch) == 1 and isinstance(batch[0][1], FeedError) and batch[0][2] is None:
+                raise _as_storage_error(exc) from exc
+            log.warning(
+                "storing %d feeds together failed (%s); storing them one by one",
+                len(batch),
+                _one_line(exc),
+            )
+        results: list[FeedPollResult] = []
+        for state, outcome, parsed in batch:
+            try:
+                results.extend(self._store([(state, outcome, parsed)]))
+            except Exception as exc:  # noqa: BLE001 - recorded on the feed
+                error = _internal_error(state.url, exc, what="storing its items failed")
+                try:
+                    results.extend(self._store([(state, error, None)]))
+                except Exception as again:
+                    raise _as_storage_error(again) from again
+        return results
 
     def _decide(
         self,
@@ -208,3 +261,20 @@ class Poller:
             ]
             feeds.apply([update for _state, update, _parsed in decided])
         return results
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+
+
+def _internal_error(url: str, exc: BaseException, *, what: str = "internal error") -> FeedError:
+    """An unexpected exception while handling one feed, as that feed's error: logged once with
+    its traceback (a bug to report), recorded in one line, retried with back-off."""
+    log.error("feed %s: %s", url, what, exc_info=exc)
+    return FeedFetchError(url, f"{what}: {_one_line(exc)}", retryable=True)
+
+
+def _as_storage_error(exc: BaseException) -> StorageError:
+    if isinstance(exc, StorageError):
+        return exc
+    return StorageError(f"storing poll results failed: {_one_line(exc)}")

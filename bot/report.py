@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from bot.redact import redact_url
 from bot.types import FeedInfo, FlaggedItem
 
 MAX_LISTED_ITEMS = 20
@@ -51,7 +52,7 @@ def feeds_table(feeds: Sequence[FeedInfo], now: datetime) -> str:
         rows.append(
             (
                 str(f.id),
-                _cut(f.title or f.url, 40),
+                _cut(f.title or redact_url(f.url), 40),
                 ago(f.last_success_at, now),
                 str(f.consecutive_failures),
                 str(f.item_count),
@@ -94,9 +95,9 @@ def poll_summary(
         retry = ""
         if next_polls and now and feed in next_polls:
             retry = f" (next try {ago(next_polls[feed], now)})"
-        lines.append(f"  ! {feed}: {message}{retry}")
+        lines.append(f"  ! {redact_url(feed)}: {message}{retry}")
     for feed, title in new_titles[:MAX_LISTED_ITEMS]:
-        lines.append(f"  + [{_cut(feed, 30)}] {_cut(title or '(no title)', 100)}")
+        lines.append(f"  + [{_cut(redact_url(feed), 30)}] {_cut(title or '(no title)', 100)}")
     if len(new_titles) > MAX_LISTED_ITEMS:
         lines.append(f"  … and {len(new_titles) - MAX_LISTED_ITEMS} more")
     return "\n".join(lines)

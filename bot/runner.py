@@ -15,17 +15,18 @@ from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import UTC, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.delivery import deliver_console, queue_alerts
-from bot.errors import StorageError
+from bot.errors import ClaimwatchError
 from bot.matching import MatchReport, judge_new
 from bot.poller import Poller, PollReport
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Runner:
@@ -50,38 +51,47 @@ class Runner:
         self._polls: set[asyncio.Task[PollReport]] = set()
 
     async def tick(self) -> None:
-        """Poll what is due, then judge what is new. Errors are reported in one line; the
-        next tick tries again."""
+        """Poll what is due, judge what is new, queue and deliver alerts. Each stage is
+        isolated: a failure in one is logged (one line for an expected error, a traceback for
+        a bug) and the others still run; the next tick tries again."""
         task = asyncio.create_task(self.poller.poll())
         self._polls.add(task)
         try:
-            report = await task
+            report = await self._stage("poll", lambda: task)
         except asyncio.CancelledError:
-            return
-        except StorageError as exc:
-            log.error("poll skipped: %s", exc)
             return
         finally:
             self._polls.discard(task)
-        if self.on_report is not None:
+        if report is not None and self.on_report is not None:
             self.on_report(report)
-        try:
-            matched = await asyncio.shield(judge_new(self.db, self.settings))
-        except StorageError as exc:
-            log.error("matching skipped: %s", exc)
-            return
-        if self.on_matched is not None and matched.matched:
+        matched = await self._stage(
+            "matching", lambda: asyncio.shield(judge_new(self.db, self.settings))
+        )
+        if matched is not None and self.on_matched is not None and matched.matched:
             self.on_matched(matched)
+        window = timedelta(seconds=self.settings.new_item_window)
+        flagged = matched.flagged_item_ids if matched is not None else []
+        await self._stage(
+            "queueing alerts",
+            lambda: asyncio.to_thread(partial(queue_alerts, window=window), self.db, flagged),
+        )
+        await self._stage(
+            "console delivery",
+            lambda: asyncio.to_thread(deliver_console, self.db, self.write_alert),
+        )
+        for deliver in self.senders:
+            await self._stage("delivery", deliver)
+
+    @staticmethod
+    async def _stage(name: str, step: Callable[[], Awaitable[T]]) -> T | None:
+        """Run one stage of a tick; its failure is logged and reported as None."""
         try:
-            window = timedelta(seconds=self.settings.new_item_window)
-            await asyncio.to_thread(
-                partial(queue_alerts, window=window), self.db, matched.flagged_item_ids
-            )
-            await asyncio.to_thread(deliver_console, self.db, self.write_alert)
-            for deliver in self.senders:
-                await deliver()
-        except StorageError as exc:
-            log.error("alerts not delivered yet: %s", exc)
+            return await step()
+        except ClaimwatchError as exc:
+            log.error("%s skipped: %s", name, exc)
+        except Exception:
+            log.exception("%s failed unexpectedly; the other stages still run", name)
+        return None
 
     def stop(self) -> None:
         self._stop.set()

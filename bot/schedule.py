@@ -17,6 +17,7 @@ from itertools import pairwise
 from statistics import median
 
 from bot.errors import FeedError, FeedHTTPError
+from bot.redact import redact_text
 from bot.types import FeedState, FeedUpdate, FetchedFeed, ParsedFeed
 
 JITTER = 0.1  # ±10 %: spreads feeds added together so they do not stay in lockstep
@@ -100,8 +101,13 @@ def decide_failure(
     jitter: float,
 ) -> FeedUpdate:
     failures = state.consecutive_failures + 1
+    message = redact_text(error.message)  # stored and shown: never a feed's credentials
     base = state.interval or policy.default_interval
-    delay = min(base * 2 ** min(failures - 1, 30), policy.backoff_max)
+    steps = min(failures - 1, 30)
+    # A timeout or a 5xx may pass in minutes; a 404, a parse error or a refused address
+    # needs someone to fix the feed, so those back off four times as steeply.
+    growth = 2.0**steps if error.retryable else 2.0 * 4.0**steps
+    delay = min(base * growth, policy.backoff_max)
     delay = _jittered(max(delay, policy.min_interval), jitter)
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
@@ -110,13 +116,13 @@ def decide_failure(
     if isinstance(error, FeedHTTPError) and error.status == 410:
         disable_reason = "the server says the feed is gone for good (410)"
     elif failures >= policy.max_failures:
-        disable_reason = f"disabled after {failures} failures in a row; last: {error.message}"
+        disable_reason = f"disabled after {failures} failures in a row; last: {message}"
     return FeedUpdate(
         feed_id=state.id,
         polled_at=now,
         next_poll_at=now + timedelta(seconds=delay),
         ok=False,
-        error=error.message,
+        error=message,
         consecutive_failures=failures,
         disable_reason=disable_reason,
     )

@@ -119,7 +119,9 @@ async def test_pause_resume_feeds_and_admin_only_feed_changes(
         (99, "/addfeed ftp://example.org/rss", "Not added: only http and https"),
         (99, "/addfeed https://example.org/<b>&rss", "Added"),
         (99, "/addfeed https://example.org/<b>&rss", "Already monitored"),
-        (42, "/feeds", "https://example.org/<b>&rss"),
+        # Everyone sees names and health; only administrators see the URL.
+        (42, "/feeds", "1 example.org (ok never, 0 items)"),
+        (99, "/feeds", "https://example.org/<b>&rss"),
         (42, "/removefeed 1", "Only claimwatch's administrators"),
         (99, "/removefeed 1", "Removed https://example.org/<b>&rss."),
         (99, "/feeds", "No feeds yet."),
@@ -129,6 +131,8 @@ async def test_pause_resume_feeds_and_admin_only_feed_changes(
         telegram.user_sends(chat, text)
         answer = (await replies(telegram, chat, before + 1))[-1]["text"]
         assert expected in answer, (text, answer)
+        if (chat, text) == (42, "/feeds"):
+            assert "https://" not in answer
     with db.session() as session:
         (subscription,) = SubscriptionRepository(session).find("telegram", "42")
     assert not subscription.paused

@@ -272,17 +272,24 @@ class TelegramCommands:
         await self._pause(update, context, False)
 
     async def feeds(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Feed names and health for everyone; the full URL only for administrators (a feed
+        URL may carry credentials or a key)."""
+        from urllib.parse import urlsplit
+
         from bot.feeds import list_feeds
+        from bot.redact import redact_text
         from bot.report import ago
 
         now = utcnow()
+        admin = self._is_admin(update)
         blocks = []
         for feed in list_feeds(self.db):
             state = "disabled" if feed.disabled else f"ok {ago(feed.last_success_at, now)}"
-            error = f" — {escape(feed.last_error)}" if feed.last_error else ""
+            error = f" — {escape(redact_text(feed.last_error))}" if feed.last_error else ""
+            name = feed.title or urlsplit(feed.url).hostname or f"feed {feed.id}"
+            where = f"\n{escape(feed.url)}" if admin else ""
             blocks.append(
-                f"<b>{feed.id}</b> {escape(feed.title or feed.url)} ({state}, "
-                f"{feed.item_count} items){error}"
+                f"<b>{feed.id}</b> {escape(name)} ({state}, {feed.item_count} items){error}{where}"
             )
         await _reply(update, *(blocks or ["No feeds yet."]))
 
