@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.errors import FeedError
 from bot.fetch import Fetcher, FetchPolicy
 from bot.netguard import AddressGuard
+from bot.offload import blocking
 from bot.text import clean_text
 from bot.types import FeedState
 from storage.db import Database
@@ -71,14 +72,7 @@ async def enrich_borderline(
     clock: Callable[[], datetime] = utcnow,
 ) -> int:
     """Fetch and store the full text of borderline items; returns how many got a text."""
-    with db.session() as session:
-        candidates = MatchRepository(session).borderline(
-            low=BORDERLINE[0],
-            high=BORDERLINE[1],
-            max_summary=SHORT_SUMMARY,
-            default_fetch=settings.article_fetch,
-            limit=MAX_ARTICLES,
-        )
+    candidates = await blocking(_candidates, db, settings)
     if not candidates:
         return 0
     semaphore = asyncio.Semaphore(CONCURRENCY)
@@ -97,13 +91,27 @@ async def enrich_borderline(
             kind = (fetched.content_type or "text/html").lower()
             text = ""
             if "html" in kind or "xml" in kind:
-                text = await asyncio.to_thread(extract_article, html, fetched.url)
+                text = await blocking(extract_article, html, fetched.url)
             results.append((item_id, text))
 
         await asyncio.gather(*(one(item_id, url) for item_id, url in candidates))
-    now = clock()
+    await blocking(_store_articles, db, results, clock())
+    return sum(1 for _, text in results if text)
+
+
+def _candidates(db: Database, settings: Settings) -> list[tuple[int, str]]:
+    with db.session() as session:
+        return MatchRepository(session).borderline(
+            low=BORDERLINE[0],
+            high=BORDERLINE[1],
+            max_summary=SHORT_SUMMARY,
+            default_fetch=settings.article_fetch,
+            limit=MAX_ARTICLES,
+        )
+
+
+def _store_articles(db: Database, results: list[tuple[int, str]], now: datetime) -> None:
     with db.session() as session:
         repository = MatchRepository(session)
         for item_id, text in results:
             repository.store_article(item_id, text or None, now)
-    return sum(1 for _, text in results if text)

@@ -8,7 +8,6 @@ interrupted run simply resumes where it stopped.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ from datetime import datetime
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.matcher import MATCHER_VERSION, MatchInput, MatchResult, match
+from bot.offload import blocking
+from bot.types import FlaggedItem
 from storage.db import Database
 from storage.matches import MatchRepository
 
@@ -89,7 +90,7 @@ def match_pending(
 
 async def match_pending_async(db: Database, *, workers: int = 0) -> MatchReport:
     """match_pending in a worker thread, so the event loop keeps serving."""
-    return await asyncio.to_thread(match_pending, db, workers=workers)
+    return await blocking(match_pending, db, workers=workers)
 
 
 async def judge_new(db: Database, settings: Settings) -> MatchReport:
@@ -104,10 +105,9 @@ async def judge_new(db: Database, settings: Settings) -> MatchReport:
     if not read:
         return first
     second = await match_pending_async(db, workers=settings.parse_workers)
-    with db.session() as session:
-        flagged = MatchRepository(session).flagged(
-            list(dict.fromkeys(first.flagged_item_ids + second.flagged_item_ids))
-        )
+    flagged = await blocking(
+        _flagged, db, list(dict.fromkeys(first.flagged_item_ids + second.flagged_item_ids))
+    )
     return MatchReport(
         matched=first.matched,
         allegations=sum(f.allegation for f in flagged),
@@ -116,6 +116,11 @@ async def judge_new(db: Database, settings: Settings) -> MatchReport:
         flagged_item_ids=tuple(f.item_id for f in flagged),
         articles_read=read,
     )
+
+
+def _flagged(db: Database, item_ids: list[int]) -> list[FlaggedItem]:
+    with db.session() as session:
+        return MatchRepository(session).flagged(item_ids)
 
 
 def rematch(

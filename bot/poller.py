@@ -28,6 +28,7 @@ from bot.config import Settings
 from bot.errors import FeedError, FeedFetchError, FeedParseError, StorageError
 from bot.fetch import Fetcher, FetchPolicy
 from bot.netguard import AddressGuard
+from bot.offload import blocking
 from bot.parsepool import parse_or_reason, parse_pool
 from bot.schedule import PollPolicy, decide_failure, decide_success
 from bot.types import (
@@ -120,8 +121,7 @@ class Poller:
         database that cannot take even a failure record raises (StorageError)."""
         started = time.perf_counter()
         now = self.clock()
-        with self.db.session() as session:
-            feeds = FeedRepository(session).due(now, include_not_due=include_not_due)
+        feeds = await blocking(self._due, now, include_not_due)
         if not feeds:
             return PollReport(seconds=time.perf_counter() - started)
         results: list[FeedPollResult] = []
@@ -131,7 +131,7 @@ class Poller:
 
         async def write(batch: list[Outcome]) -> None:
             async with self._write_lock:
-                stored = await asyncio.shield(asyncio.to_thread(self._store_safely, batch))
+                stored = await asyncio.shield(blocking(self._store_safely, batch))
                 results.extend(stored)
 
         with parse_pool(self.settings.parse_workers, len(feeds)) as start_pool:
@@ -187,6 +187,10 @@ class Poller:
                     if pending:
                         await asyncio.shield(write(list(pending)))
         return PollReport(results=tuple(results), seconds=time.perf_counter() - started)
+
+    def _due(self, now: datetime, include_not_due: bool) -> list[FeedState]:
+        with self.db.session() as session:
+            return FeedRepository(session).due(now, include_not_due=include_not_due)
 
     def _store_safely(self, batch: Sequence[Outcome]) -> list[FeedPollResult]:
         """Store a batch in one transaction; if that fails, feed by feed, and a feed whose

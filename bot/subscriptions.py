@@ -9,7 +9,7 @@ from bot.query import Query, candidate, parse
 from bot.types import FlaggedItem, SubscriptionInfo
 from storage.db import Database
 from storage.matches import MatchRepository
-from storage.subscriptions import SubscriptionRepository
+from storage.subscriptions import MuteRepository, SubscriptionRepository
 
 PREVIEW_WINDOW = timedelta(hours=24)
 
@@ -74,3 +74,9 @@ def unsubscribe(db: Database, platform: str, chat: str, ref: str, thread: str = 
     with db.session() as session:
         repository = SubscriptionRepository(session)
         return sum(1 for s in chosen if repository.remove(s.id))
+
+
+def mute_story(db: Database, platform: str, chat: str, item_id: int, *, now: datetime) -> None:
+    """No more alerts or digest lines about this story in this chat (the Mute button)."""
+    with db.session() as session:
+        MuteRepository(session).mute(platform, chat, item_id, now)

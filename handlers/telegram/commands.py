@@ -8,6 +8,7 @@ belongs to the topic it was made in.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from telegram import BotCommand, InlineKeyboardMarkup, Message, Update
@@ -24,9 +25,12 @@ from bot.alerts import alert_for
 from bot.clock import utcnow
 from bot.config import parse_duration
 from bot.digests import Schedule, ScheduleError, parse_schedule
+from bot.errors import ClaimwatchError, StorageError
+from bot.offload import blocking
 from bot.query import QueryError, parse
 from bot.subscriptions import (
     flagged_matching,
+    mute_story,
     pause,
     set_mode,
     subscribe,
@@ -35,7 +39,8 @@ from bot.subscriptions import (
 )
 from handlers.telegram.render import escape, link, split_blocks
 from storage.db import Database
-from storage.subscriptions import MuteRepository
+
+log = logging.getLogger(__name__)
 
 COMMANDS = [
     BotCommand("start", "What this bot does and how to begin"),
@@ -139,6 +144,21 @@ class TelegramCommands:
                 )
             )
         application.add_handler(CallbackQueryHandler(self.mute, pattern=r"^mute:\d+$"))
+        application.add_error_handler(self.on_error)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command that fails answers one line (and the failure is logged once); the bot
+        goes on serving everyone else."""
+        error = context.error
+        if isinstance(error, ClaimwatchError):
+            log.error("a Telegram command failed: %s", error)
+            reason = "the database failed" if isinstance(error, StorageError) else ""
+        else:
+            log.error("a Telegram command failed unexpectedly", exc_info=error)
+            reason = ""
+        if isinstance(update, Update) and update.effective_message is not None:
+            detail = f" ({reason})" if reason else ""
+            await _reply(update, f"Sorry, that didn't work{detail}. Please try again shortly.")
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, HELP)
@@ -149,7 +169,8 @@ class TelegramCommands:
         chat, thread = _where(update)
         user = update.effective_user
         try:
-            made = subscribe(
+            made = await blocking(
+                subscribe,
                 self.db,
                 "telegram",
                 chat,
@@ -177,7 +198,7 @@ class TelegramCommands:
             )
             return
         chat, thread = _where(update)
-        removed = unsubscribe(self.db, "telegram", chat, ref, thread)
+        removed = await blocking(unsubscribe, self.db, "telegram", chat, ref, thread)
         await _reply(
             update,
             f"Removed {removed} subscription{'s' if removed != 1 else ''}."
@@ -187,7 +208,7 @@ class TelegramCommands:
 
     async def list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat, thread = _where(update)
-        found = subscriptions_of(self.db, "telegram", chat, thread)
+        found = await blocking(subscriptions_of, self.db, "telegram", chat, thread)
         if not found:
             await _reply(update, "No subscriptions here yet. Try /subscribe russia denial")
             return
@@ -209,7 +230,7 @@ class TelegramCommands:
             await _reply(update, f"That query doesn't work: {escape(str(exc))}")
             return
         since = utcnow() - timedelta(seconds=parse_duration(window))
-        items = flagged_matching(self.db, query, since)
+        items = await blocking(flagged_matching, self.db, query, since)
         if not items:
             await _reply(
                 update, f"Nothing flagged in the last {window} matches {escape(query.describe())}."
@@ -232,10 +253,10 @@ class TelegramCommands:
             return
         chat, thread = _where(update)
         schedule = None
-        existing = subscriptions_of(self.db, "telegram", chat, thread)
+        existing = await blocking(subscriptions_of, self.db, "telegram", chat, thread)
         if choice == "digest" and not any(s.digest for s in existing):
             schedule = DEFAULT_DIGEST.encode()
-        changed = set_mode(self.db, "telegram", chat, thread, choice, schedule)
+        changed = await blocking(set_mode, self.db, "telegram", chat, thread, choice, schedule)
         when = f" ({escape(DEFAULT_DIGEST.describe())}; change with /digest)" if schedule else ""
         plural = "s" if changed != 1 else ""
         await _reply(update, f"{changed} subscription{plural} now {choice}{when}.")
@@ -249,7 +270,9 @@ class TelegramCommands:
             await _reply(update, f"That schedule doesn't work: {escape(str(exc))}")
             return
         chat, thread = _where(update)
-        changed = set_mode(self.db, "telegram", chat, thread, "digest", schedule.encode())
+        changed = await blocking(
+            set_mode, self.db, "telegram", chat, thread, "digest", schedule.encode()
+        )
         plural = "s" if changed != 1 else ""
         await _reply(
             update, f"Digest {escape(schedule.describe())} for {changed} subscription{plural}."
@@ -261,7 +284,7 @@ class TelegramCommands:
         if await _refused(update, context):
             return
         chat, _thread = _where(update)
-        changed = pause(self.db, "telegram", chat, paused=paused)
+        changed = await blocking(pause, self.db, "telegram", chat, paused=paused)
         verb = "Paused" if paused else "Resumed"
         await _reply(update, f"{verb} {changed} subscription{'s' if changed != 1 else ''}.")
 
@@ -283,7 +306,7 @@ class TelegramCommands:
         now = utcnow()
         admin = self._is_admin(update)
         blocks = []
-        for feed in list_feeds(self.db):
+        for feed in await blocking(list_feeds, self.db):
             state = "disabled" if feed.disabled else f"ok {ago(feed.last_success_at, now)}"
             error = f" — {escape(redact_text(feed.last_error))}" if feed.last_error else ""
             name = feed.title or urlsplit(feed.url).hostname or f"feed {feed.id}"
@@ -305,7 +328,7 @@ class TelegramCommands:
             await _reply(update, "Only claimwatch's administrators can add feeds.")
             return
         try:
-            created = add_feed(self.db, _args(context), now=utcnow())
+            created = await blocking(add_feed, self.db, _args(context), now=utcnow())
         except InvalidFeedURLError as exc:
             await _reply(update, f"Not added: {escape(str(exc))}")
             return
@@ -319,7 +342,7 @@ class TelegramCommands:
         if not self._is_admin(update):
             await _reply(update, "Only claimwatch's administrators can remove feeds.")
             return
-        removed = remove_feed(self.db, _args(context))
+        removed = await blocking(remove_feed, self.db, _args(context))
         await _reply(
             update, f"Removed {escape(removed)}." if removed else "No such feed — see /feeds."
         )
@@ -331,8 +354,7 @@ class TelegramCommands:
             return
         item_id = int(query.data.split(":", 1)[1])
         chat = str(query.message.chat.id)
-        with self.db.session() as session:
-            MuteRepository(session).mute("telegram", chat, item_id, utcnow())
+        await blocking(mute_story, self.db, "telegram", chat, item_id, now=utcnow())
         await query.answer("Muted: no more alerts about this story here.")
         keyboard = query.message.reply_markup
         if keyboard is not None:
