@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.clock import utcnow
 from bot.config import Settings
-from bot.delivery import deliver_console, queue_alerts
+from bot.delivery import ConsoleNotifier, DeliveryService, queue_alerts, queue_digests
 from bot.errors import StorageError
 from bot.matching import MatchReport, judge_new
 from bot.poller import Poller, PollReport
@@ -45,7 +45,9 @@ class Runner:
         self.on_report = on_report
         self.on_matched = on_matched
         self.write_alert = write_alert
-        self.senders: list[Callable[[], Awaitable[int]]] = []
+        self.senders: list[Callable[[], Awaitable[int]]] = [
+            DeliveryService(db, ConsoleNotifier(write_alert), per_chat_interval=0).deliver_due
+        ]
         self._stop = asyncio.Event()
         self._polls: set[asyncio.Task[PollReport]] = set()
 
@@ -74,10 +76,8 @@ class Runner:
             self.on_matched(matched)
         try:
             window = timedelta(seconds=self.settings.new_item_window)
-            await asyncio.to_thread(
-                partial(queue_alerts, window=window), self.db, matched.flagged_item_ids
-            )
-            await asyncio.to_thread(deliver_console, self.db, self.write_alert)
+            await asyncio.to_thread(partial(queue_alerts, window=window), self.db)
+            await asyncio.to_thread(partial(queue_digests, window=window), self.db)
             for deliver in self.senders:
                 await deliver()
         except StorageError as exc:
@@ -137,14 +137,12 @@ class Runner:
                 token=token.get_secret_value(),
                 base_url=self.settings.telegram_api_base_url,
                 admin_ids=self.settings.telegram_admin_ids,
-                new_item_window=timedelta(seconds=self.settings.new_item_window),
                 webhook=webhook,
             )
         except TelegramError as exc:  # one line, and never the token
             log.error("Telegram unavailable (%s); its alerts wait in the outbox", exc.message)
             return
         self.senders.append(sender.deliver_due)
-        self.senders.append(sender.deliver_digests)
         log.info("Telegram: commands and alerts as @%s", sender.bot.username)
 
     async def _shutdown(self, scheduler: Any, loop: asyncio.AbstractEventLoop) -> None:
