@@ -105,6 +105,7 @@ class Runner:
         )
         async with AsyncExitStack() as stack:
             await self._start_telegram(stack)
+            await self._start_slack(stack)
             scheduler.start()
             log.info("claimwatch is running; press Ctrl+C to stop")
             try:
@@ -144,6 +145,38 @@ class Runner:
             return
         self.senders.append(sender.deliver_due)
         log.info("Telegram: commands and alerts as @%s", sender.bot.username)
+
+    async def _start_slack(self, stack: AsyncExitStack) -> None:
+        settings = self.settings
+        token = settings.slack_bot_token
+        if token is None or not token.get_secret_value():
+            return
+        from aiohttp import ClientError
+        from slack_sdk.errors import SlackApiError
+
+        from handlers.slack.app import start_slack
+        from handlers.slack.notifier import describe_failure
+
+        secret, app_token = settings.slack_signing_secret, settings.slack_app_token
+        try:
+            started = await start_slack(
+                stack,
+                self.db,
+                bot_token=token.get_secret_value(),
+                signing_secret=secret.get_secret_value() if secret else "",
+                app_token=app_token.get_secret_value() if app_token else "",
+                base_url=settings.slack_api_base_url,
+                admin_ids=settings.slack_admin_ids,
+                http_host=settings.http_host,
+                http_port=settings.http_port,
+            )
+        except (SlackApiError, ClientError, OSError, TimeoutError) as exc:  # one line, no token
+            log.error(
+                "Slack unavailable (%s); its alerts wait in the outbox", describe_failure(exc)
+            )
+            return
+        self.senders.append(DeliveryService(self.db, started.notifier).deliver_due)
+        log.info("Slack: commands and alerts as @%s (%s)", started.name, ", ".join(started.modes))
 
     async def _shutdown(self, scheduler: Any, loop: asyncio.AbstractEventLoop) -> None:
         scheduler.shutdown(wait=False)
