@@ -192,6 +192,7 @@ class SlackStandIn:
     async def start(self) -> SlackStandIn:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk GETs some reads
         app.router.add_post("/response/{key}", self._response)
         app.router.add_get("/ws", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -211,10 +212,11 @@ class SlackStandIn:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        params: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
-            params = await request.json()
-        else:
-            params = dict(parse_qsl(await request.text()))
+            params.update(await request.json())
+        elif request.method == "POST":
+            params.update(parse_qsl(await request.text()))
         channel = str(params.get("channel", ""))
         auth = request.headers.get("Authorization", "")
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
