@@ -3,8 +3,13 @@ outbox with the real slack_sdk client against the local Web API stand-in."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -153,7 +158,7 @@ async def test_429_waits_retry_after_through_slack_sdk(db: Database, slack: Slac
 
 
 async def test_not_invited_waits_archived_pauses_other_errors_drop(
-    db: Database, slack: SlackStandIn
+    db: Database, db_url: str, slack: SlackStandIn
 ) -> None:
     slack.add_channel("C0OUT", member=False)
     slack.add_channel("C0GONE").archived = True
@@ -179,6 +184,14 @@ async def test_not_invited_waits_archived_pauses_other_errors_drop(
     assert by_chat["C0GONE"].paused and by_chat["C0GONE"].paused_reason == "slack: channel archived"
     assert by_chat["C0DELETED"].paused_reason.startswith("slack: channel not found")
     assert rows[by_chat["C0ODD"].id] == ("dropped", "refused by Slack: msg_too_long")
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).with_name("claimwatch")),
+        "subscriptions",
+        env={"PATH": os.environ["PATH"], "DATABASE_URL": db_url},
+        stdout=subprocess.PIPE,
+    )
+    listing = (await process.communicate())[0].decode()
+    assert "slack:C0GONE instant (paused: slack: channel archived): everything" in listing
     slack.channels["C0OUT"].member = True  # invited: the alert goes out at its next try
     assert await deliver(db, slack, datetime.now(UTC) + timedelta(minutes=11)) == 1
     assert len(slack.sent("C0OUT")) == 1
