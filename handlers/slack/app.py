@@ -11,8 +11,10 @@ Socket Mode opens a WebSocket with the app-level token; the same listeners answe
 from __future__ import annotations
 
 import logging
+from collections import deque
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -67,6 +69,27 @@ def http_app(app: AsyncApp) -> web.Application:
     return server
 
 
+def _socket_mode_handler(app: AsyncApp, app_token: str, client: AsyncWebClient) -> Any:
+    """Bolt's aiohttp Socket Mode handler that answers an envelope once: Slack delivers one
+    again after a reconnect, and a repeated envelope is only acknowledged."""
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+    from slack_sdk.socket_mode.aiohttp import SocketModeClient
+    from slack_sdk.socket_mode.request import SocketModeRequest
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    seen: deque[str] = deque(maxlen=1000)
+
+    class OncePerEnvelope(AsyncSocketModeHandler):
+        async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+            if req.envelope_id in seen:
+                await client.send_socket_mode_response(SocketModeResponse(req.envelope_id))
+                return
+            seen.append(req.envelope_id)
+            await super().handle(client, req)
+
+    return OncePerEnvelope(app, app_token, web_client=client)
+
+
 async def start_slack(
     stack: AsyncExitStack,
     db: Database,
@@ -101,10 +124,8 @@ async def start_slack(
         await web.TCPSite(runner, http_host, http_port).start()
         modes.append(f"HTTP on {http_host}:{http_port}{EVENTS_PATH}")
     if app_token:
-        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
-        handler = AsyncSocketModeHandler(app, app_token, web_client=client)
-        await handler.connect_async()  # type: ignore[no-untyped-call]
+        handler = _socket_mode_handler(app, app_token, client)
+        await handler.connect_async()
         stack.push_async_callback(handler.close_async)
         modes.append("Socket Mode")
     return SlackStarted(SlackNotifier(client), name, tuple(modes))
