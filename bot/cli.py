@@ -208,7 +208,7 @@ def _poll(settings: Settings, db: Database, *, include_not_due: bool) -> int:
     from datetime import timedelta
 
     window = timedelta(seconds=settings.new_item_window)
-    queue_alerts(db, matched.flagged_item_ids, window=window)
+    queue_alerts(db, window=window)
     return EXIT_OK
 
 

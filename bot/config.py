@@ -19,6 +19,7 @@ from bot.errors import ConfigError
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -118,6 +119,14 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "127.0.0.1:8443"
     telegram_webhook_secret: SecretStr | None = None
 
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_base_url: str = "https://slack.com/api/"
+    slack_admin_ids: Annotated[tuple[str, ...], NoDecode] = ()
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+
     log_level: str = "INFO"
 
     @field_validator("database_url")
@@ -157,6 +166,18 @@ class Settings(BaseSettings):
         if not all(p.lstrip("-").isdigit() for p in parts):
             raise ValueError("expected comma-separated Telegram user ids such as 123,456")
         return tuple(int(p) for p in parts)
+
+    @field_validator("slack_admin_ids", mode="before")
+    @classmethod
+    def _slack_admin_ids(cls, value: Any) -> tuple[str, ...]:
+        parts = (
+            [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            if isinstance(value, str)
+            else [str(p) for p in value]
+        )
+        if not all(_SLACK_USER.match(p) for p in parts):
+            raise ValueError("expected comma-separated Slack user ids such as U012AB3CD,W0456")
+        return tuple(parts)
 
     @field_validator(
         "poll_interval",
@@ -224,6 +245,39 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Set
         host, _, port = settings.telegram_webhook_listen.rpartition(":")
         if not host or not port.isdigit():
             raise ConfigError("TELEGRAM_WEBHOOK_LISTEN: expected host:port such as 127.0.0.1:8443")
+    _check_slack(settings)
     if settings.poll_min_interval > settings.poll_max_interval:
         raise ConfigError("POLL_MIN_INTERVAL: must not be longer than POLL_MAX_INTERVAL")
     return settings
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
+def _check_slack(settings: Settings) -> None:
+    """Slack needs the bot token and at least one way in: HTTP (signing secret) or Socket Mode
+    (app-level token). Raises ConfigError naming the setting; never echoes a secret."""
+    bot, secret, app = (
+        _secret(settings.slack_bot_token),
+        _secret(settings.slack_signing_secret),
+        _secret(settings.slack_app_token),
+    )
+    if not (bot or secret or app):
+        return
+    if not bot:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN: required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (xoxb-...)"
+        )
+    if not bot.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN: expected a bot token starting with xoxb-")
+    if not (secret or app):
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET: set it for HTTP mode, or SLACK_APP_TOKEN for Socket Mode"
+        )
+    if app and not app.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN: expected an app-level token starting with xapp-")
+    if not settings.slack_api_base_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            "SLACK_API_BASE_URL: expected an http(s) URL such as https://slack.com/api/"
+        )

@@ -2,7 +2,12 @@
 
 A schedule is "daily HH:MM" or "weekly <day> HH:MM" in an IANA time zone. A digest holds the
 flagged stories first seen since the previous one, most important first: official denials,
-then disputed stories, denials, allegations; newest first within each.
+then disputed stories, denials, allegations; newest first within each. A digest lists at most
+MAX_STORIES of them and ends with "and N more" past that.
+
+When a digest is due its stories are queued in the outbox (kind `digest`) and the schedule
+advances in the same transaction (bot.delivery.queue_digests); the delivery service then sends
+it part by part, marking each part's stories sent as soon as the platform accepts it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from bot.alerts import NEW_ITEM_WINDOW, is_backfill
 from bot.errors import ClaimwatchError
 from bot.types import FlaggedItem
 
+MAX_STORIES = 100  # listed in one digest; the rest are counted ("and N more")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -96,14 +102,25 @@ def _rank(item: FlaggedItem) -> int:
     return _RANK["denial"] if item.denial else _RANK["allegation"]
 
 
+def digest_order(items: list[FlaggedItem]) -> list[FlaggedItem]:
+    """Most important first (official denials, disputed, denials, allegations), newest first
+    within each."""
+    newest_first = sorted(
+        items, key=lambda i: (i.first_seen_at is not None, i.first_seen_at, i.item_id), reverse=True
+    )
+    return sorted(newest_first, key=_rank)
+
+
 def digest_items(
     items: list[FlaggedItem], since: datetime, window: timedelta = NEW_ITEM_WINDOW
 ) -> list[FlaggedItem]:
     """The stories of a digest: first seen after `since`, no first-poll backfill, ordered."""
-    chosen = [
-        i
-        for i in items
-        if i.first_seen_at is not None and i.first_seen_at > since and not is_backfill(i, window)
-    ]
-    newest_first = sorted(chosen, key=lambda i: i.first_seen_at or since, reverse=True)
-    return sorted(newest_first, key=_rank)
+    return digest_order(
+        [
+            i
+            for i in items
+            if i.first_seen_at is not None
+            and i.first_seen_at > since
+            and not is_backfill(i, window)
+        ]
+    )

@@ -14,14 +14,14 @@ import signal
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import UTC, timedelta
-from functools import partial
 from typing import Any, TypeVar
 
 from bot.clock import utcnow
 from bot.config import Settings
-from bot.delivery import deliver_console, queue_alerts
+from bot.delivery import ConsoleNotifier, DeliveryService, queue_alerts, queue_digests
 from bot.errors import ClaimwatchError
 from bot.matching import MatchReport, judge_new
+from bot.offload import blocking
 from bot.poller import Poller, PollReport
 from storage.db import Database
 
@@ -46,7 +46,9 @@ class Runner:
         self.on_report = on_report
         self.on_matched = on_matched
         self.write_alert = write_alert
-        self.senders: list[Callable[[], Awaitable[int]]] = []
+        self.senders: list[Callable[[], Awaitable[int]]] = [
+            DeliveryService(db, ConsoleNotifier(write_alert), per_chat_interval=0).deliver_due
+        ]
         self._stop = asyncio.Event()
         self._polls: set[asyncio.Task[PollReport]] = set()
 
@@ -69,15 +71,12 @@ class Runner:
         )
         if matched is not None and self.on_matched is not None and matched.matched:
             self.on_matched(matched)
+        # Alerts and digests are queued from database state (verdicts not yet queued, digests
+        # due), so they run even when this tick's poll or matching failed.
         window = timedelta(seconds=self.settings.new_item_window)
-        flagged = matched.flagged_item_ids if matched is not None else []
+        await self._stage("queueing alerts", lambda: blocking(queue_alerts, self.db, window=window))
         await self._stage(
-            "queueing alerts",
-            lambda: asyncio.to_thread(partial(queue_alerts, window=window), self.db, flagged),
-        )
-        await self._stage(
-            "console delivery",
-            lambda: asyncio.to_thread(deliver_console, self.db, self.write_alert),
+            "queueing digests", lambda: blocking(queue_digests, self.db, window=window)
         )
         for deliver in self.senders:
             await self._stage("delivery", deliver)
@@ -115,6 +114,7 @@ class Runner:
         )
         async with AsyncExitStack() as stack:
             await self._start_telegram(stack)
+            await self._start_slack(stack)
             scheduler.start()
             log.info("claimwatch is running; press Ctrl+C to stop")
             try:
@@ -147,15 +147,45 @@ class Runner:
                 token=token.get_secret_value(),
                 base_url=self.settings.telegram_api_base_url,
                 admin_ids=self.settings.telegram_admin_ids,
-                new_item_window=timedelta(seconds=self.settings.new_item_window),
                 webhook=webhook,
             )
         except TelegramError as exc:  # one line, and never the token
             log.error("Telegram unavailable (%s); its alerts wait in the outbox", exc.message)
             return
         self.senders.append(sender.deliver_due)
-        self.senders.append(sender.deliver_digests)
         log.info("Telegram: commands and alerts as @%s", sender.bot.username)
+
+    async def _start_slack(self, stack: AsyncExitStack) -> None:
+        settings = self.settings
+        token = settings.slack_bot_token
+        if token is None or not token.get_secret_value():
+            return
+        from aiohttp import ClientError
+        from slack_sdk.errors import SlackApiError
+
+        from handlers.slack.app import start_slack
+        from handlers.slack.notifier import describe_failure
+
+        secret, app_token = settings.slack_signing_secret, settings.slack_app_token
+        try:
+            started = await start_slack(
+                stack,
+                self.db,
+                bot_token=token.get_secret_value(),
+                signing_secret=secret.get_secret_value() if secret else "",
+                app_token=app_token.get_secret_value() if app_token else "",
+                base_url=settings.slack_api_base_url,
+                admin_ids=settings.slack_admin_ids,
+                http_host=settings.http_host,
+                http_port=settings.http_port,
+            )
+        except (SlackApiError, ClientError, OSError, TimeoutError) as exc:  # one line, no token
+            log.error(
+                "Slack unavailable (%s); its alerts wait in the outbox", describe_failure(exc)
+            )
+            return
+        self.senders.append(DeliveryService(self.db, started.notifier).deliver_due)
+        log.info("Slack: commands and alerts as @%s (%s)", started.name, ", ".join(started.modes))
 
     async def _shutdown(self, scheduler: Any, loop: asyncio.AbstractEventLoop) -> None:
         scheduler.shutdown(wait=False)

@@ -52,6 +52,7 @@ def run(args: argparse.Namespace, db: Database, now: datetime) -> int:
     if not subscriptions:
         print('No subscriptions. Add one: claimwatch subscribe console "russia denial"')
     for s in subscriptions:
-        state = " (paused)" if s.paused else ""
+        state = f" (paused: {s.paused_reason})" if s.paused_reason else ""
+        state = state or (" (paused)" if s.paused else "")
         print(f"#{s.id} {s.platform}:{s.chat} {s.mode}{state}: {s.query or 'everything flagged'}")
     return 0

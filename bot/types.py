@@ -161,3 +161,4 @@ class SubscriptionInfo:
     created_at: datetime
     digest: str = ""  # schedule, see bot.digests
     last_digest_at: datetime | None = None
+    paused_reason: str = ""  # why delivery paused it (archived channel, blocked bot); "" by hand

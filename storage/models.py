@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -154,6 +155,9 @@ class MatchRow(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     evidence: Mapped[str] = mapped_column(Text, default="[]")  # JSON, as `claimwatch match`
     matched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # False until alerts for this verdict are queued (bot.delivery.queue_alerts): a crash
+    # between judging and queueing is caught up from here on restart.
+    alerts_queued: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Subscription(Base):
@@ -170,12 +174,13 @@ class Subscription(Base):
     digest: Mapped[str] = mapped_column(String(100), default="")  # bot.digests schedule
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class OutboxEntry(Base):
-    """One message to deliver, exactly once: (subscription, item, kind) is unique."""
+    """One message to deliver: (subscription, item, kind) is unique, kind is alert or digest."""
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -187,7 +192,8 @@ class OutboxEntry(Base):
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16), default="alert")
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | dropped
+    # pending | sent | dropped (last_error says why: no longer flagged, muted, refused)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,8 +1,12 @@
 """Subscriptions and the outbox (platform-neutral; handlers only render and send).
 
-The outbox makes delivery exactly-once: an alert is a row unique on (subscription, item,
-kind), inserted with insert-or-ignore; a sender claims due rows, delivers, and marks them sent
-in the same transaction that claimed them, so a crash re-sends nothing already marked.
+An outbox row is one story for one subscription, unique on (subscription, item, kind) with
+kind `alert` or `digest`, inserted with insert-or-ignore, so queueing twice never sends twice.
+Delivery is at-least-once: the delivery service marks a row sent in its own short transaction
+right after the platform accepted the message; only a crash in that narrow window (accepted,
+not yet committed) can repeat a message, and nothing is ever lost. Rows that can no longer be
+sent (the story is no longer flagged, the chat muted it, the platform refused it) are marked
+`dropped` with the reason in `last_error`, never left pending.
 """
 
 from __future__ import annotations
@@ -11,13 +15,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Table, and_, delete, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.types import FlaggedItem, SubscriptionInfo
 from storage.items import insert_ignore
 from storage.matches import MatchRepository
-from storage.models import Mute, OutboxEntry, Subscription
+from storage.models import Item, MatchRow, Mute, OutboxEntry, Subscription
 
 OUTBOX = cast(Table, OutboxEntry.__table__)
 MUTES = cast(Table, Mute.__table__)
@@ -35,6 +39,7 @@ def _info(row: Subscription) -> SubscriptionInfo:
         created_at=row.created_at,
         digest=row.digest,
         last_digest_at=row.last_digest_at,
+        paused_reason=row.paused_reason,
     )
 
 
@@ -74,12 +79,12 @@ class SubscriptionRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
-    def pause_chat(self, platform: str, chat: str, *, paused: bool = True) -> int:
-        """Pause (or resume) every subscription of a chat; returns how many."""
+    def pause_chat(self, platform: str, chat: str, *, paused: bool = True, reason: str = "") -> int:
+        """Pause (or resume) every subscription of a chat, saying why; returns how many."""
         result = self.session.execute(
             update(Subscription)
             .where(Subscription.platform == platform, Subscription.chat == chat)
-            .values(paused=paused)
+            .values(paused=paused, paused_reason=reason[:500] if paused else "")
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
@@ -143,12 +148,19 @@ class MuteRepository:
         return {(chat, item_id) for chat, item_id in rows}
 
 
+_FLAGGED = or_(MatchRow.allegation.is_(True), MatchRow.denial.is_(True))
+
+Due = tuple[int, SubscriptionInfo, FlaggedItem]  # (outbox row id, subscription, story)
+
+
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def enqueue(self, pairs: Sequence[tuple[int, int]], now: datetime) -> None:
-        """Queue (subscription, item) alerts; ones already queued or sent are ignored."""
+    def enqueue(
+        self, pairs: Sequence[tuple[int, int]], now: datetime, *, kind: str = "alert"
+    ) -> None:
+        """Queue (subscription, item) messages; ones already queued, sent or dropped are ignored."""
         insert_ignore(
             self.session,
             OUTBOX,
@@ -156,7 +168,7 @@ class OutboxRepository:
                 {
                     "subscription_id": subscription_id,
                     "item_id": item_id,
-                    "kind": "alert",
+                    "kind": kind,
                     "status": "pending",
                     "attempts": 0,
                     "due_at": now,
@@ -166,24 +178,108 @@ class OutboxRepository:
             ],
         )
 
-    def due(
-        self, platform: str, now: datetime, limit: int = 100
-    ) -> list[tuple[int, SubscriptionInfo, FlaggedItem]]:
-        """Pending alerts for one platform whose time has come, oldest first."""
-        rows = list(
-            self.session.execute(
-                select(OutboxEntry.id, OutboxEntry.item_id, Subscription)
-                .join(Subscription, Subscription.id == OutboxEntry.subscription_id)
-                .where(
-                    OutboxEntry.status == "pending",
-                    OutboxEntry.due_at <= now,
-                    Subscription.platform == platform,
-                    Subscription.paused.is_(False),
-                )
-                .order_by(OutboxEntry.id)
+    def unqueued_verdicts(self, limit: int) -> list[int]:
+        """Flagged items whose verdict has not had its alerts queued yet, oldest first.
+
+        Verdicts that flag nothing are marked queued on the way (there is nothing to send)."""
+        self.session.execute(
+            update(MatchRow)
+            .where(MatchRow.alerts_queued.is_(False), not_(_FLAGGED))
+            .values(alerts_queued=True)
+        )
+        return list(
+            self.session.scalars(
+                select(MatchRow.item_id)
+                .where(MatchRow.alerts_queued.is_(False))
+                .order_by(MatchRow.item_id)
                 .limit(limit)
             )
         )
+
+    def mark_queued(self, item_ids: Sequence[int]) -> None:
+        if item_ids:
+            self.session.execute(
+                update(MatchRow)
+                .where(MatchRow.item_id.in_(list(item_ids)))
+                .values(alerts_queued=True)
+            )
+
+    def flagged_first_seen(self, since: datetime, until: datetime) -> list[int]:
+        """Every flagged item first seen in (since, until], newest first (no limit: digests
+        must not be cut silently)."""
+        return list(
+            self.session.scalars(
+                select(MatchRow.item_id)
+                .join(Item, Item.id == MatchRow.item_id)
+                .where(_FLAGGED, Item.first_seen_at > since, Item.first_seen_at <= until)
+                .order_by(Item.first_seen_at.desc(), Item.id.desc())
+            )
+        )
+
+    def count_flagged_since(self, since: datetime) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(MatchRow)
+                .join(Item, Item.id == MatchRow.item_id)
+                .where(_FLAGGED, Item.first_seen_at >= since)
+            )
+            or 0
+        )
+
+    def drop_superseded(self, now: datetime) -> int:
+        """Mark `dropped` (with the reason) every pending row that can no longer be sent: its
+        story was judged again and is no longer flagged, or its chat muted the story.
+        A story waiting to be judged again (no verdict) is left pending. Returns how many."""
+        pending = OutboxEntry.status == "pending"
+        unflagged = select(MatchRow.item_id).where(not_(_FLAGGED))
+        dropped = self.session.execute(
+            update(OutboxEntry)
+            .where(pending, OutboxEntry.item_id.in_(unflagged))
+            .values(status="dropped", last_error="no longer flagged", sent_at=now)
+        )
+        muted = (
+            select(OutboxEntry.id)
+            .join(Subscription, Subscription.id == OutboxEntry.subscription_id)
+            .join(
+                Mute,
+                and_(
+                    Mute.platform == Subscription.platform,
+                    Mute.chat == Subscription.chat,
+                    Mute.item_id == OutboxEntry.item_id,
+                ),
+            )
+            .where(pending)
+        )
+        also = self.session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id.in_(muted))
+            .values(status="dropped", last_error="muted in this chat", sent_at=now)
+        )
+        return int(getattr(dropped, "rowcount", 0) or 0) + int(getattr(also, "rowcount", 0) or 0)
+
+    def due(
+        self, platform: str, now: datetime, limit: int = 100, *, kind: str = "alert"
+    ) -> list[Due]:
+        """Pending rows of one platform and kind whose time has come, oldest first.
+
+        Filtered in SQL (still flagged, chat not paused), so rows that cannot be sent never
+        fill the batch: call drop_superseded first to retire them."""
+        query = (
+            select(OutboxEntry.id, OutboxEntry.item_id, Subscription)
+            .join(Subscription, Subscription.id == OutboxEntry.subscription_id)
+            .join(MatchRow, MatchRow.item_id == OutboxEntry.item_id)
+            .where(
+                OutboxEntry.status == "pending",
+                OutboxEntry.kind == kind,
+                OutboxEntry.due_at <= now,
+                Subscription.platform == platform,
+                Subscription.paused.is_(False),
+                _FLAGGED,
+            )
+            .order_by(OutboxEntry.id)
+        )
+        rows = list(self.session.execute(query if limit <= 0 else query.limit(limit)))
         items = {
             f.item_id: f
             for f in MatchRepository(self.session).flagged(
@@ -196,31 +292,32 @@ class OutboxRepository:
             if item_id in items
         ]
 
-    def mark_sent(self, entry_id: int, now: datetime) -> None:
+    def mark_sent(self, entry_ids: Sequence[int], now: datetime) -> None:
         self.session.execute(
             update(OutboxEntry)
-            .where(OutboxEntry.id == entry_id)
+            .where(OutboxEntry.id.in_(list(entry_ids)))
             .values(status="sent", sent_at=now, attempts=OutboxEntry.attempts + 1)
         )
 
-    def retry_later(self, entry_id: int, error: str, when: datetime) -> None:
+    def retry_later(self, entry_ids: Sequence[int], error: str, when: datetime) -> None:
         self.session.execute(
             update(OutboxEntry)
-            .where(OutboxEntry.id == entry_id)
+            .where(OutboxEntry.id.in_(list(entry_ids)))
             .values(due_at=when, last_error=error[:500], attempts=OutboxEntry.attempts + 1)
         )
 
-    def drop(self, entry_id: int, error: str, now: datetime) -> None:
+    def drop(self, entry_ids: Sequence[int], error: str, now: datetime) -> None:
         self.session.execute(
             update(OutboxEntry)
-            .where(OutboxEntry.id == entry_id)
+            .where(OutboxEntry.id.in_(list(entry_ids)))
             .values(status="dropped", last_error=error[:500], sent_at=now)
         )
 
+    def count(self, status: str = "sent", kind: str | None = None) -> int:
+        query = select(func.count()).select_from(OutboxEntry).where(OutboxEntry.status == status)
+        if kind is not None:
+            query = query.where(OutboxEntry.kind == kind)
+        return int(self.session.scalar(query) or 0)
+
     def sent_count(self) -> int:
-        return int(
-            self.session.scalar(
-                select(func.count()).select_from(OutboxEntry).where(OutboxEntry.status == "sent")
-            )
-            or 0
-        )
+        return self.count("sent")

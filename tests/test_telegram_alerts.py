@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from telegram import Bot
 
-from bot.delivery import queue_alerts
+from bot.delivery import queue_alerts, queue_digests
 from bot.matching import match_pending
 from bot.poller import Poller
 from handlers.telegram.sender import TelegramSender
@@ -39,7 +39,8 @@ async def flag_seed_article(db: Database, db_url: str, feed_server: FeedServer, 
     # literal text "<b>claims</b> & </a>", which must reach the chat as text.
     feed_server.routes["/kp.xml"].body = rss(weather, ("2", html.escape(HOSTILE_TITLE), body))
     await Poller(db, settings).poll(include_not_due=True)
-    queue_alerts(db, match_pending(db).flagged_item_ids)
+    match_pending(db)
+    queue_alerts(db)
 
 
 async def test_one_alert_with_quote_sources_and_buttons(
@@ -80,6 +81,7 @@ async def test_rate_limits_blocks_and_migrations(
         assert await sender.deliver_due() == 0  # waits retry_after, nothing lost
         with db.session() as session:
             assert OutboxRepository(session).due("telegram", datetime.now(UTC)) == []
+        assert standin.sent(42) == []
         standin.fail_next(42, "migrate", -1001)
         later = TelegramSender(
             bot, db, per_chat_interval=0, clock=lambda: datetime(2100, 1, 1, tzinfo=UTC)
@@ -103,6 +105,7 @@ async def test_blocked_chat_pauses_its_subscriptions(
     with db.session() as session:
         (subscription,) = SubscriptionRepository(session).find()
         assert subscription.paused
+        assert subscription.paused_reason.startswith("forbidden: ")
 
 
 async def test_digest_subscriptions_get_the_story_in_the_digest_not_instantly(
@@ -125,14 +128,17 @@ async def test_digest_subscriptions_get_the_story_in_the_digest_not_instantly(
     body = "".join(f"<p>{html.escape(p)}</p>" for p in lines)
     feed_server.routes["/kp.xml"].body = rss(weather, ("2", html.escape(HOSTILE_TITLE), body))
     await Poller(db, settings).poll(include_not_due=True)
-    queue_alerts(db, match_pending(db).flagged_item_ids)
+    match_pending(db)
+    queue_alerts(db)
 
     tomorrow = (made_at + timedelta(days=1)).replace(hour=8, minute=1)
     async with Bot(TOKEN, base_url=standin.base_url) as bot:
         sender = TelegramSender(bot, db, clock=lambda: tomorrow, per_chat_interval=0)
         assert await sender.deliver_due() == 0  # no instant alert for a digest subscription
-        assert await sender.deliver_digests() == 1
-        assert await sender.deliver_digests() == 0
+        assert queue_digests(db, now=tomorrow) == 1
+        assert await sender.deliver_due() == 1
+        assert queue_digests(db, now=tomorrow) == 0
+        assert await sender.deliver_due() == 0
     (digest,) = standin.sent(42)
     assert digest["text"].startswith("Digest (daily at 08:00 UTC): 1 flagged story for russia")
     assert HOSTILE_TITLE in digest["text"] and "Russian embassy" in digest["text"]
@@ -144,8 +150,10 @@ async def test_mute_this_story(
     import asyncio
     from contextlib import AsyncExitStack
 
+    from sqlalchemy import update
+
     from handlers.telegram.app import start_telegram
-    from storage.models import Mute
+    from storage.models import MatchRow, Mute
 
     standin.add_chat(42)
     await flag_seed_article(db, db_url, feed_server, 42)
@@ -177,4 +185,7 @@ async def test_mute_this_story(
         SubscriptionRepository(session).add(
             "telegram", "42", "embassy", now=datetime(2000, 1, 1, tzinfo=UTC)
         )
-    assert queue_alerts(db, [item_id]) == 0
+        session.execute(  # judged again: the mute holds for every subscription of the chat
+            update(MatchRow).where(MatchRow.item_id == item_id).values(alerts_queued=False)
+        )
+    assert queue_alerts(db) == 0

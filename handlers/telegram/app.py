@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
-from bot.alerts import NEW_ITEM_WINDOW
 from handlers.telegram.commands import TelegramCommands, register_menu
 from handlers.telegram.sender import TelegramSender
 from storage.db import Database
@@ -55,7 +53,6 @@ async def start_telegram(
     base_url: str,
     admin_ids: tuple[int, ...] = (),
     poll_timeout: float = 10.0,
-    new_item_window: timedelta = NEW_ITEM_WINDOW,
     webhook: Webhook | None = None,
 ) -> TelegramSender:
     """Start the command handlers (long polling) and return the alert sender.
@@ -84,4 +81,4 @@ async def start_telegram(
             secret_token=webhook.secret,
         )
     stack.push_async_callback(application.updater.stop)
-    return TelegramSender(application.bot, db, new_item_window=new_item_window)
+    return TelegramSender(application.bot, db)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+from typing import TypeVar
 
 from bot.alerts import Alert, alert_for
 from bot.types import FlaggedItem
+
+T = TypeVar("T")
 
 MAX_UNITS = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH, in UTF-16 code units
 _ICONS = {"Allegation": "⚠️", "Denial": "🛑", "Disputed": "⚖️"}
@@ -58,35 +61,48 @@ def split_blocks(blocks: list[str], limit: int = MAX_UNITS) -> list[str]:
     """Join blocks with newlines into messages under `limit` UTF-16 units, breaking only
     between blocks (a story never straddles two messages); a single block longer than the
     limit is cut at a line end, else hard."""
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
+    return [text for text, _ in split_tagged([(b, None) for b in blocks], limit)]
+
+
+def split_tagged(blocks: list[tuple[str, T]], limit: int = MAX_UNITS) -> list[tuple[str, list[T]]]:
+    """split_blocks, keeping each message's tags (the stories it carries)."""
+    messages: list[tuple[str, list[T]]] = []
+    current, tags = "", list[T]()
+    for block, tag in blocks:
         while utf16_units(block) > limit:
             head = _cut(block, limit)
             cut = head.rfind("\n")
             head = head[:cut] if cut > 0 else head
             if current:
-                messages.append(current)
-                current = ""
-            messages.append(head)
+                messages.append((current, tags))
+                current, tags = "", []
+            messages.append((head, []))
             block = block[len(head) :].lstrip("\n")
         candidate = f"{current}\n{block}" if current else block
         if utf16_units(candidate) > limit:
-            messages.append(current)
-            current = block
+            messages.append((current, tags))
+            current, tags = block, [tag]
         else:
             current = candidate
+            tags = [*tags, tag]
     if current:
-        messages.append(current)
+        messages.append((current, tags))
     return messages
 
 
-def digest_messages(items: list[FlaggedItem], query: str, when: str) -> list[str]:
-    """A digest as messages: one block per story, split only between stories."""
-    stories = "story" if len(items) == 1 else "stories"
-    blocks = [
-        f"<b>Digest</b> ({escape(when)}): {len(items)} flagged {stories} "
-        f"for {escape(query or 'everything')}"
+def digest_messages(
+    items: list[FlaggedItem], query: str, when: str, more: int = 0
+) -> list[tuple[str, tuple[int, ...]]]:
+    """A digest as messages, each with the ids of the stories it lists: one block per story,
+    split only between stories; past the listed ones, "and N more"."""
+    total = len(items) + more
+    stories = "story" if total == 1 else "stories"
+    blocks: list[tuple[str, int | None]] = [
+        (
+            f"<b>Digest</b> ({escape(when)}): {total} flagged {stories} "
+            f"for {escape(query or 'everything')}",
+            None,
+        )
     ]
     for item in items:
         alert = alert_for(item, query)
@@ -96,5 +112,12 @@ def digest_messages(items: list[FlaggedItem], query: str, when: str) -> list[str
         if alert.denier:
             who.append(f"denied by {escape(alert.denier)}")
         detail = f"\n   {'; '.join(who)}" if who else ""
-        blocks.append(f"• <b>{escape(alert.heading)}</b> {link(alert.url, alert.title)}{detail}")
-    return split_blocks(blocks)
+        blocks.append(
+            (
+                f"• <b>{escape(alert.heading)}</b> {link(alert.url, alert.title)}{detail}",
+                item.item_id,
+            )
+        )
+    if more:
+        blocks.append((f"… and {more} more — /summary 7d to see them", None))
+    return [(text, tuple(t for t in tags if t is not None)) for text, tags in split_tagged(blocks)]
