@@ -11,10 +11,12 @@ lists vetoed cues ("-deny:negated"), so a wrong call can be traced to the rule t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+from bot.matcher import learned, multilingual
 from bot.matcher import lexicon as lx
-from bot.matcher import multilingual
 from bot.matcher.english import Cue, allegation_cues, could_match, denial_cues
+from bot.matcher.features import hashed_words, item_features
 from bot.matcher.model import Evidence, MatchInput, MatchResult
 from bot.matcher.roles import (
     accuser_and_accused,
@@ -26,11 +28,20 @@ from bot.matcher.roles import (
 )
 from bot.matcher.segment import MAX_FIELD, Sentence, sentences
 
-__all__ = ["MATCHER_VERSION", "Evidence", "MatchInput", "MatchResult", "match"]
+__all__ = [
+    "MATCHER_VERSION",
+    "Analysis",
+    "Evidence",
+    "MatchInput",
+    "MatchResult",
+    "analyse",
+    "decide",
+    "match",
+]
 
 # Bump when the rules change: stored verdicts from older versions are re-made by
 # `claimwatch rematch` (and by the pipeline, as items come up).
-MATCHER_VERSION = 1
+MATCHER_VERSION = 2
 THRESHOLD = 0.5
 MAX_EVIDENCE = 3
 _LEAD_SENTENCES = 3
@@ -79,26 +90,99 @@ def _best(cues: list[Cue]) -> list[Cue]:
     )
 
 
+@dataclass(eq=False)
+class Analysis:
+    """What the rules found in one item, before the classifier decides (see `decide`)."""
+
+    title: str
+    text: str
+    language: str = "en"
+    parts: list[Sentence] = field(default_factory=list)
+    denials: list[Cue] = field(default_factory=list)
+    allegations: list[Cue] = field(default_factory=list)
+    rule_scores: tuple[float, float] = (0.0, 0.0)  # allegation, denial (noisy-or of cues)
+    denier: str = ""
+    denial_reason: str = ""
+    other: MatchResult | None = None  # the verdict for languages the classifier does not cover
+    _features: dict[bool, dict[str, float]] = field(default_factory=dict)
+
+    def features(self, ngrams: bool = False) -> dict[str, float]:
+        """The classifier's input; empty when no cue fired (such an item is never flagged)."""
+        if ngrams not in self._features:
+            found: dict[str, float] = {}
+            if self.denials or self.allegations:
+                found = item_features(
+                    has_title=bool(self.title.strip()),
+                    text_chars=len(self.text),
+                    denials=self.denials,
+                    allegations=self.allegations,
+                    scores=self.rule_scores,
+                    denier=self.denier,
+                    official=self.denier != ""
+                    and is_official(self.denier, f"{self.title}\n{self.text}", self.denial_reason),
+                )
+                if ngrams:
+                    hashed_words({c.sentence for c in self.denials + self.allegations}, found)
+            self._features[ngrams] = found
+        return self._features[ngrams]
+
+
 def match(item: MatchInput) -> MatchResult:
     """Judge one item. Never raises on any string input; reads at most MAX_FIELD characters
     of each field."""
+    return decide(analyse(item), learned.shipped())
+
+
+def analyse(item: MatchInput) -> Analysis:
+    """Run the cue rules over an item (no decision yet)."""
     title = _unjunk((item.title or "")[:MAX_FIELD])
     text = _unjunk((item.text or "")[:MAX_FIELD])
     language = multilingual.detect_language(f"{title} {text}")
     if language != "en":
-        return _match_other(language, title, text)
+        return Analysis(title, text, language, other=_match_other(language, title, text))
     if not could_match(f"{title}\n{text}".lower().replace("’", "'")):
-        return MatchResult(scores=dict.fromkeys(("allegation", "denial", "official_denial"), 0.0))
+        return Analysis(title, text)
     parts = sentences("title", title) + sentences("text", text)
     denials = [c for s in parts for c in denial_cues(s)]
     allegations = [c for s in parts for c in allegation_cues(s)]
     allegations += _denied_allegations(denials)
     denial_score = _noisy_or([c.strength * _weight(c.sentence) for c in denials])
     allegation_score = _noisy_or([c.strength * _weight(c.sentence) for c in allegations])
-    best_denials = _best(denials)
-    best_allegations = _best(allegations)
-    is_denial = denial_score >= THRESHOLD
-    is_allegation = allegation_score >= THRESHOLD
+    denier = denial_reason = ""
+    for cue in _best(denials):
+        denier = denier_of(cue, _earlier(parts, cue.sentence))
+        if denier:
+            denial_reason = cue.reason
+            break
+    return Analysis(
+        title,
+        text,
+        parts=parts,
+        denials=denials,
+        allegations=allegations,
+        rule_scores=(allegation_score, denial_score),
+        denier=denier,
+        denial_reason=denial_reason,
+    )
+
+
+def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
+    """Labels from the classifier over the rule features; roles, claim and evidence from the
+    rules that fired."""
+    if analysis.other is not None:
+        return analysis.other
+    features = analysis.features(model.ngrams)
+    if not features:
+        return MatchResult(scores=dict.fromkeys(("allegation", "denial", "official_denial"), 0.0))
+    labels = model.labels
+    allegation_score = labels["allegation"].probability(features)
+    denial_score = labels["denial"].probability(features)
+    official_score = labels["official_denial"].probability(features)
+    is_allegation = allegation_score >= labels["allegation"].threshold
+    is_denial = denial_score >= labels["denial"].threshold
+    official = is_denial and official_score >= labels["official_denial"].threshold
+    best_denials = _best(analysis.denials)
+    best_allegations = _best(analysis.allegations)
 
     accuser = accused = denier = claim = ""
     if is_allegation and best_allegations:
@@ -108,20 +192,10 @@ def match(item: MatchInput) -> MatchResult:
                 accuser, accused = found
                 claim = claim_of(cue)
                 break
-    denial_reason = ""
     if is_denial and best_denials:
-        for cue in best_denials:
-            denier = denier_of(cue, _earlier(parts, cue.sentence))
-            if denier:
-                denial_reason = cue.reason
-                if not claim:
-                    claim = claim_of(cue)
-                break
+        denier = analysis.denier
         if not claim:
             claim = claim_of(best_denials[0])
-    context = f"{title}\n{text}"
-    official = is_denial and is_official(denier or accused, context, denial_reason)
-    official_score = denial_score if official else min(denial_score, 0.3)
 
     evidence = tuple(_evidence(c) for c in best_allegations[:MAX_EVIDENCE] if is_allegation)
     evidence += tuple(_evidence(c) for c in best_denials[:MAX_EVIDENCE] if is_denial)
@@ -132,7 +206,7 @@ def match(item: MatchInput) -> MatchResult:
         scores={
             "allegation": allegation_score,
             "denial": denial_score,
-            "official_denial": official_score,
+            "official_denial": official_score if is_denial else min(official_score, 0.3),
         },
         accuser=accuser,
         accused=accused,
@@ -140,7 +214,7 @@ def match(item: MatchInput) -> MatchResult:
         claim=claim,
         language="en",
         evidence=evidence,
-        reasons=tuple(dict.fromkeys(c.reason for c in denials + allegations)),
+        reasons=tuple(dict.fromkeys(c.reason for c in analysis.denials + analysis.allegations)),
     )
 
 
