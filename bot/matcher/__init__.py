@@ -19,11 +19,12 @@ from bot.matcher.english import Cue, allegation_cues, could_match, denial_cues
 from bot.matcher.features import hashed_words, item_features
 from bot.matcher.model import Evidence, MatchInput, MatchResult
 from bot.matcher.roles import (
-    accuser_and_accused,
+    allegation_roles,
     claim_of,
     denier_of,
     is_official,
-    plausible_actor,
+    most_specific,
+    plausible_denier,
     speaker,
 )
 from bot.matcher.segment import MAX_FIELD, Sentence, sentences
@@ -107,11 +108,13 @@ class Analysis:
     _features: dict[bool, dict[str, float]] = field(default_factory=dict)
 
     def features(self, ngrams: bool = False) -> dict[str, float]:
-        """The classifier's input; empty when no cue fired (such an item is never flagged)."""
+        """The classifier's input; empty when the lexical gate found no cue word (such an
+        item is never flagged)."""
         if ngrams not in self._features:
             found: dict[str, float] = {}
-            if self.denials or self.allegations:
+            if self.parts:
                 found = item_features(
+                    parts=self.parts,
                     has_title=bool(self.title.strip()),
                     text_chars=len(self.text),
                     denials=self.denials,
@@ -149,11 +152,14 @@ def analyse(item: MatchInput) -> Analysis:
     denial_score = _noisy_or([c.strength * _weight(c.sentence) for c in denials])
     allegation_score = _noisy_or([c.strength * _weight(c.sentence) for c in allegations])
     denier = denial_reason = ""
-    for cue in _best(denials):
-        denier = denier_of(cue, _earlier(parts, cue.sentence))
-        if denier:
-            denial_reason = cue.reason
-            break
+    candidates = []
+    for cue in _body_first(_best(denials)):
+        found = plausible_denier(denier_of(cue, _earlier(parts, cue.sentence)))
+        if found:
+            candidates.append(found)
+            if not denier:
+                denier, denial_reason = found, cue.reason
+    denier = most_specific(denier, candidates, f"{title}\n{text}")
     return Analysis(
         title,
         text,
@@ -186,16 +192,12 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
 
     accuser = accused = denier = claim = ""
     if is_allegation and best_allegations:
-        for cue in _title_first(best_allegations):
-            found = [plausible_actor(a) for a in accuser_and_accused(cue)]
-            if any(found):
-                accuser, accused = found
-                claim = claim_of(cue)
-                break
+        accuser, accused, claim = allegation_roles(_body_first(best_allegations))
     if is_denial and best_denials:
         denier = analysis.denier
         if not claim:
             claim = claim_of(best_denials[0])
+    best_denials = _own_words_first(best_denials)
 
     evidence = tuple(_evidence(c) for c in best_allegations[:MAX_EVIDENCE] if is_allegation)
     evidence += tuple(_evidence(c) for c in best_denials[:MAX_EVIDENCE] if is_denial)
@@ -233,9 +235,17 @@ def _denied_allegations(denials: list[Cue]) -> list[Cue]:
     return implied
 
 
-def _title_first(cues: list[Cue]) -> list[Cue]:
-    """For roles: a headline's subject-verb-object is cleaner than body prose."""
-    return sorted(cues, key=lambda c: c.sentence.field != "title")
+def _body_first(cues: list[Cue]) -> list[Cue]:
+    """For roles: a headline is short and often one side's framing; the sentences of the text
+    that carry a cue name the parties in full ("Kremlin denies …" over a text where the White
+    House accuses and the embassy denies). Stable: strongest first within each field."""
+    return sorted(cues, key=lambda c: c.sentence.field == "title")
+
+
+def _own_words_first(cues: list[Cue]) -> list[Cue]:
+    """Denial evidence: a quoted sentence of the text first (the denier's own words, which an
+    alert quotes), then the rest in strength order."""
+    return sorted(cues, key=lambda c: not (c.sentence.field == "text" and c.sentence.quotes))
 
 
 def _earlier(parts: list[Sentence], sentence: Sentence) -> list[Sentence]:

@@ -219,8 +219,14 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
 def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     words = sentence.words
     token = sentence.tokens[i]
-    window = words[max(0, i - 4) : i]
-    accusing = any(w in _ACCUSE_VERBS for w in words[max(0, i - 8) : i])
+    # "accused him of spreading lies" — within the same clause ("X accuses Y; Z calls it lies"
+    # is an accusation answered by a denial)
+    clause = sentence.text.rfind(";", 0, token.start)
+    first = max(0, i - 8)
+    while first < i and sentence.tokens[first].start < clause:
+        first += 1
+    window = words[max(first, i - 4) : i]
+    accusing = any(w in _ACCUSE_VERBS for w in words[first:i])
     if accusing or any(w in _SPREAD for w in window):
         return Cue("denial", sentence, i, "-evaluative:accusation-of-lying", 0.0)
     if i + 1 < len(words) and words[i + 1] in _NOT_CLAIM_AFTER_EVAL:

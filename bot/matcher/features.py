@@ -81,6 +81,26 @@ def denier_features(denier: str, official: bool, found: dict[str, float]) -> Non
         found["denier:name"] = 1.0
 
 
+# Words that do not make a cue on their own but tell the classifier what kind of story it is:
+# hoax debunks, rumours, who speaks (an institution or a person), court outcomes.
+HINTS = lx._forms(
+    "hoax hoaxes rumour rumours rumor rumors false fake debunked debunk myth satire satirical "
+    "bogus misquoted viral untrue disagreement insisted insists vowed innocence innocent "
+    "spokesman spokeswoman spokesperson statement ministry embassy police company official "
+    "officials government kremlin court judge convicted sentenced acquitted guilty lawyer "
+    "attorney prosecutors investigation lawsuit claims claim reportedly allegedly report "
+    "reports fact checkers snopes photoshopped doctored circulating circulated"
+)
+
+
+def hint_features(parts: Iterable[Sentence], found: dict[str, float]) -> None:
+    for sentence in parts:
+        where = position(sentence)
+        for word in sentence.word_set & HINTS:
+            found[f"w:{word}@{where}"] = 1.0
+            found[f"w:{word}"] = 1.0
+
+
 def hashed_words(sentences: Iterable[Sentence], found: dict[str, float]) -> None:
     """Unigrams and bigrams of the cue-bearing sentences, hashed (crc32: stable across runs)."""
     for sentence in sentences:
@@ -92,6 +112,7 @@ def hashed_words(sentences: Iterable[Sentence], found: dict[str, float]) -> None
 
 def item_features(
     *,
+    parts: list[Sentence],
     has_title: bool,
     text_chars: int,
     denials: list[Cue],
@@ -100,7 +121,7 @@ def item_features(
     denier: str,
     official: bool,
 ) -> dict[str, float]:
-    """All rule features of one English item (call only when some cue fired)."""
+    """All rule features of one English item that passed the lexical gate."""
     found: dict[str, float] = {
         "kind:feed" if has_title else "kind:article": 1.0,
         "score:allegation": scores[0],
@@ -109,6 +130,9 @@ def item_features(
         "n:denial": math.log1p(sum(1 for c in denials if c.strength > 0)),
         "long": 1.0 if text_chars > 1500 else 0.0,
     }
+    if not any(c.strength > 0 for c in denials + allegations):
+        found["nocue"] = 1.0
+    hint_features(parts, found)
     cue_features(denials, found)
     cue_features(allegations, found)
     denier_features(denier, official, found)
