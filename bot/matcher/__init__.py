@@ -104,6 +104,7 @@ class Analysis:
     rule_scores: tuple[float, float] = (0.0, 0.0)  # allegation, denial (noisy-or of cues)
     denier: str = ""
     denial_reason: str = ""
+    private_denier: bool = False  # the denier is a person speaking for themselves
     other: MatchResult | None = None  # the verdict for languages the classifier does not cover
     _features: dict[bool, dict[str, float]] = field(default_factory=dict)
 
@@ -121,8 +122,7 @@ class Analysis:
                     allegations=self.allegations,
                     scores=self.rule_scores,
                     denier=self.denier,
-                    official=self.denier != ""
-                    and is_official(self.denier, f"{self.title}\n{self.text}", self.denial_reason),
+                    official=self.denier != "" and not self.private_denier,
                 )
                 if ngrams:
                     hashed_words({c.sentence for c in self.denials + self.allegations}, found)
@@ -160,6 +160,7 @@ def analyse(item: MatchInput) -> Analysis:
             if not denier:
                 denier, denial_reason = found, cue.reason
     denier = most_specific(denier, candidates, f"{title}\n{text}")
+    private = bool(denier) and not is_official(denier, f"{title}\n{text}", denial_reason)
     return Analysis(
         title,
         text,
@@ -169,6 +170,7 @@ def analyse(item: MatchInput) -> Analysis:
         rule_scores=(allegation_score, denial_score),
         denier=denier,
         denial_reason=denial_reason,
+        private_denier=private,
     )
 
 
@@ -184,9 +186,19 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
     allegation_score = labels["allegation"].probability(features)
     denial_score = labels["denial"].probability(features)
     official_score = labels["official_denial"].probability(features)
-    is_allegation = allegation_score >= labels["allegation"].threshold
+    # Evidence first: no allegation without an allegation cue (a denial of a product rumour
+    # is not an allegation, however often denials come with one).
+    is_allegation = allegation_score >= labels["allegation"].threshold and any(
+        c.strength > 0 for c in analysis.allegations
+    )
     is_denial = denial_score >= labels["denial"].threshold
-    official = is_denial and official_score >= labels["official_denial"].threshold
+    # The classifier learns that most denials are official; a denier the rules see as a
+    # private person (a name with no office, "the singer herself") vetoes it.
+    official = (
+        is_denial
+        and official_score >= labels["official_denial"].threshold
+        and not analysis.private_denier
+    )
     best_denials = _best(analysis.denials)
     best_allegations = _best(analysis.allegations)
 

@@ -196,6 +196,8 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         following = words[j + 1 : j + 5]
         if not any(w in lx.CLAIM_NOUNS for w in following):
             return Cue("denial", sentence, i, "-deny:ditransitive", 0.0)
+    if nxt.endswith("ing") and any(w in lx.CLAIM_NOUNS for w in words[j + 1 : j + 3]):
+        return Cue("denial", sentence, i, "deny+claim", 0.95)  # "denied the dating rumours"
     if nxt.endswith("ing") or nxt in lx.WRONGDOING:
         return Cue("denial", sentence, i, "deny+act", 0.9)
     return Cue("denial", sentence, i, "deny:other-object", 0.7)

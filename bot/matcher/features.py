@@ -136,4 +136,7 @@ def item_features(
     cue_features(denials, found)
     cue_features(allegations, found)
     denier_features(denier, official, found)
+    kind = "feed" if has_title else "article"
+    for name in [n for n in found if n.startswith("denier:")]:
+        found[f"{name}@{kind}"] = 1.0  # a sourceless debunk in an article is the outlet's own
     return found

@@ -47,7 +47,7 @@ class Model:
                 name: {
                     "bias": round(m.bias, 6),
                     "threshold": m.threshold,
-                    "weights": {k: round(v, 6) for k, v in sorted(m.weights.items()) if v},
+                    "weights": {k: round(v, 4) for k, v in sorted(m.weights.items()) if v},
                 }
                 for name, m in self.labels.items()
             },

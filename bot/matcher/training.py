@@ -13,6 +13,7 @@ from bot.errors import ClaimwatchError
 from bot.matcher.learned import LABELS, LabelModel, Model
 
 DEFAULT_C = 1.0
+PRUNE = 0.01  # weights smaller than this are dropped (keeps the shipped file small)
 
 
 def _sklearn() -> tuple[Any, Any]:
@@ -32,6 +33,7 @@ def fit(
     *,
     c: float = DEFAULT_C,
     ngrams: bool = False,
+    thresholds: Mapping[str, float] | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Model:
     """One L2 logistic regression per label over the items that have features (items where no
@@ -53,7 +55,13 @@ def fit(
         classifier = logistic_regression(C=c, solver="liblinear", max_iter=1000)
         classifier.fit(matrix, y)
         weights = {
-            str(name): float(w) for name, w in zip(names, classifier.coef_[0], strict=True) if w
+            str(name): round(float(w), 4)
+            for name, w in zip(names, classifier.coef_[0], strict=True)
+            if abs(w) >= PRUNE
         }
-        labels[label] = LabelModel(bias=float(classifier.intercept_[0]), weights=weights)
+        labels[label] = LabelModel(
+            bias=float(classifier.intercept_[0]),
+            weights=weights,
+            threshold=(thresholds or {}).get(label, 0.5),
+        )
     return Model(labels=labels, ngrams=ngrams, meta={"C": c, **(meta or {})})
