@@ -281,9 +281,10 @@ def _match_other(language: str, title: str, text: str) -> MatchResult:
     if denial_hits:
         sentence, hit = denial_hits[0]
         denier = _speaker_before(sentence.text[: hit.start]) or speaker(sentence)
-    official = bool(denial_hits) and (
-        multilingual.official(language, denier)
-        or multilingual.official(language, denial_hits[0][0].text)
+    # The denier's own words decide ("Блогер назвал ложью обвинения президента" is a blogger);
+    # the whole sentence only when no denier could be found.
+    official = bool(denial_hits) and multilingual.official(
+        language, denier or denial_hits[0][0].text
     )
     evidence = tuple(
         Evidence(label, s.field, s.start, s.end, s.text, h.reason)
