@@ -134,7 +134,13 @@ def cross_validate(
     report = Report()
     for k in range(folds):
         train = [i for i in range(len(rows)) if fold[i] != k]
-        model = fit([features[i] for i in train], [rows[i] for i in train], c=c, ngrams=ngrams)
+        model = fit(
+            [features[i] for i in train],
+            [rows[i] for i in train],
+            c=c,
+            ngrams=ngrams,
+            thresholds={name: m.threshold for name, m in shipped.labels.items()},
+        )
         for i in range(len(rows)):
             if fold[i] == k:
                 report.score(rows[i], decide(analyses[i], model))
