@@ -49,7 +49,7 @@ def out_of_fold(rows: list[dict[str, Any]], analyses: list[Any], c: float, ngram
                 probabilities[i] = {
                     label: model.labels[label].probability(features[i]) for label in LABELS
                 }
-                if not any(c.strength > 0 for c in analyses[i].allegations):  # as `decide`
+                if not analyses[i].strong_allegation:  # as `decide`
                     probabilities[i]["allegation"] = 0.0
                 if analyses[i].private_denier:  # as `decide` does
                     probabilities[i]["official_denial"] = 0.0

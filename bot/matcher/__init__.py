@@ -44,6 +44,7 @@ __all__ = [
 # `claimwatch rematch` (and by the pipeline, as items come up).
 MATCHER_VERSION = 2
 THRESHOLD = 0.5
+STRONG_CUE = 0.5  # below it a cue alone never flags an allegation (it may make it borderline)
 MAX_EVIDENCE = 3
 _LEAD_SENTENCES = 3
 _BODY_WEIGHT = 0.85  # GDELT's lesson: background paragraphs deep in a story are noisier
@@ -105,6 +106,7 @@ class Analysis:
     denier: str = ""
     denial_reason: str = ""
     private_denier: bool = False  # the denier is a person speaking for themselves
+    strong_allegation: bool = False  # an allegation cue of strength >= 0.5 fired
     other: MatchResult | None = None  # the verdict for languages the classifier does not cover
     _features: dict[bool, dict[str, float]] = field(default_factory=dict)
 
@@ -171,6 +173,7 @@ def analyse(item: MatchInput) -> Analysis:
         denier=denier,
         denial_reason=denial_reason,
         private_denier=private,
+        strong_allegation=any(c.strength >= STRONG_CUE for c in allegations),
     )
 
 
@@ -183,14 +186,15 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
     if not features:
         return MatchResult(scores=dict.fromkeys(("allegation", "denial", "official_denial"), 0.0))
     labels = model.labels
+    t_allegation = labels["allegation"].threshold
+    t_official = labels["official_denial"].threshold
     allegation_score = labels["allegation"].probability(features)
     denial_score = labels["denial"].probability(features)
     official_score = labels["official_denial"].probability(features)
-    # Evidence first: no allegation without an allegation cue (a denial of a product rumour
-    # is not an allegation, however often denials come with one).
-    is_allegation = allegation_score >= labels["allegation"].threshold and any(
-        c.strength > 0 for c in analysis.allegations
-    )
+    # Evidence first: no allegation without an allegation cue of some strength (a denial of
+    # a product rumour is not an allegation, however often denials come with one; a bare
+    # "accused" with no wrongdoing named stays borderline, so a summary is read in full).
+    is_allegation = allegation_score >= t_allegation and analysis.strong_allegation
     is_denial = denial_score >= labels["denial"].threshold
     # The classifier learns that most denials are official; a denier the rules see as a
     # private person (a name with no office, "the singer herself") vetoes it.
@@ -218,9 +222,12 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
         denial=is_denial,
         official_denial=official,
         scores={
-            "allegation": allegation_score,
-            "denial": denial_score,
-            "official_denial": official_score if is_denial else min(official_score, 0.3),
+            "allegation": _allegation_score(analysis, allegation_score, t_allegation),
+            "denial": learned.calibrated(denial_score, labels["denial"].threshold),
+            "official_denial": learned.calibrated(
+                official_score if official else min(official_score, 0.3 * t_official),
+                t_official,
+            ),
         },
         accuser=accuser,
         accused=accused,
@@ -230,6 +237,16 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
         evidence=evidence,
         reasons=tuple(dict.fromkeys(c.reason for c in analysis.denials + analysis.allegations)),
     )
+
+
+def _allegation_score(analysis: Analysis, probability: float, threshold: float) -> float:
+    """On the pipeline's scale: a weak-only allegation the classifier would flag stays in the
+    borderline band (0.25-0.5), where the pipeline reads a summary's article in full."""
+    if analysis.strong_allegation:
+        return learned.calibrated(probability, threshold)
+    if probability >= threshold:
+        return 0.45
+    return min(learned.calibrated(probability, threshold), 0.3)
 
 
 def _denied_allegations(denials: list[Cue]) -> list[Cue]:

@@ -31,6 +31,15 @@ class LabelModel:
         return 1.0 / (1.0 + math.exp(-z))
 
 
+def calibrated(probability: float, threshold: float) -> float:
+    """A score on the pipeline's scale, where 0.5 is the label's threshold: the rest of the
+    pipeline (borderline band, stored scores) reads a score >= 0.5 as flagged, whatever
+    threshold cross-validation chose for the label."""
+    if probability < threshold:
+        return 0.5 * probability / threshold
+    return 0.5 + 0.5 * (probability - threshold) / (1.0 - threshold)
+
+
 @dataclass(frozen=True, slots=True)
 class Model:
     """One `LabelModel` per label; `ngrams` says whether hashed words are among the features."""
