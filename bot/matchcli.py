@@ -1,5 +1,8 @@
 """`claimwatch match` and `claimwatch eval`: the matcher from outside, over JSON lines.
 
+`eval` prints the shipped model's fit beside 5-fold cross-validation (needs scikit-learn);
+several files are read as one with `cat dev.jsonl train.jsonl | claimwatch eval -`.
+
 Output of `match`, one object per input line (stable; documented in the README):
 {"id", "allegation", "denial", "official_denial" (0/1), "scores", "accuser", "accused",
  "denier", "claim", "language", "evidence": [{"label", "field", "start", "end", "text",
@@ -16,7 +19,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from bot.errors import ClaimwatchError
-from bot.evaluate import evaluate, render
+from bot.evaluate import cross_validate, evaluate, render
 from bot.matcher import MatchInput, match
 
 
@@ -72,5 +75,11 @@ def run_eval(path: str) -> int:
         rows = [row for _n, row in _rows(reader) if isinstance(row, dict) and "id" in row]
     if not rows:
         raise ClaimwatchError(f"{path} has no labelled items (JSON lines with an id)")
-    print(render(evaluate(rows)))
+    fit = evaluate(rows)
+    try:
+        cv = cross_validate(rows)
+    except ClaimwatchError as exc:  # no scikit-learn: the fit alone, and why
+        print(f"(no cross-validation: {exc})")
+        cv = None
+    print(render(fit, cv))
     return 0

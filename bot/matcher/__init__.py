@@ -11,27 +11,40 @@ lists vetoed cues ("-deny:negated"), so a wrong call can be traced to the rule t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+from bot.matcher import learned, multilingual
 from bot.matcher import lexicon as lx
-from bot.matcher import multilingual
 from bot.matcher.english import Cue, allegation_cues, could_match, denial_cues
+from bot.matcher.features import hashed_words, item_features
 from bot.matcher.model import Evidence, MatchInput, MatchResult
 from bot.matcher.roles import (
-    accuser_and_accused,
+    allegation_roles,
     claim_of,
     denier_of,
     is_official,
-    plausible_actor,
+    most_specific,
+    plausible_denier,
     speaker,
 )
 from bot.matcher.segment import MAX_FIELD, Sentence, sentences
 
-__all__ = ["MATCHER_VERSION", "Evidence", "MatchInput", "MatchResult", "match"]
+__all__ = [
+    "MATCHER_VERSION",
+    "Analysis",
+    "Evidence",
+    "MatchInput",
+    "MatchResult",
+    "analyse",
+    "decide",
+    "match",
+]
 
 # Bump when the rules change: stored verdicts from older versions are re-made by
 # `claimwatch rematch` (and by the pipeline, as items come up).
-MATCHER_VERSION = 1
+MATCHER_VERSION = 2
 THRESHOLD = 0.5
+STRONG_CUE = 0.5  # below it a cue alone never flags an allegation (it may make it borderline)
 MAX_EVIDENCE = 3
 _LEAD_SENTENCES = 3
 _BODY_WEIGHT = 0.85  # GDELT's lesson: background paragraphs deep in a story are noisier
@@ -79,49 +92,128 @@ def _best(cues: list[Cue]) -> list[Cue]:
     )
 
 
+@dataclass(eq=False)
+class Analysis:
+    """What the rules found in one item, before the classifier decides (see `decide`)."""
+
+    title: str
+    text: str
+    language: str = "en"
+    parts: list[Sentence] = field(default_factory=list)
+    denials: list[Cue] = field(default_factory=list)
+    allegations: list[Cue] = field(default_factory=list)
+    rule_scores: tuple[float, float] = (0.0, 0.0)  # allegation, denial (noisy-or of cues)
+    denier: str = ""
+    denial_reason: str = ""
+    private_denier: bool = False  # the denier is a person speaking for themselves
+    strong_allegation: bool = False  # an allegation cue of strength >= 0.5 fired
+    other: MatchResult | None = None  # the verdict for languages the classifier does not cover
+    _features: dict[bool, dict[str, float]] = field(default_factory=dict)
+
+    def features(self, ngrams: bool = False) -> dict[str, float]:
+        """The classifier's input; empty when the lexical gate found no cue word (such an
+        item is never flagged)."""
+        if ngrams not in self._features:
+            found: dict[str, float] = {}
+            if self.parts:
+                found = item_features(
+                    parts=self.parts,
+                    has_title=bool(self.title.strip()),
+                    text_chars=len(self.text),
+                    denials=self.denials,
+                    allegations=self.allegations,
+                    scores=self.rule_scores,
+                    denier=self.denier,
+                    official=self.denier != "" and not self.private_denier,
+                )
+                if ngrams:
+                    hashed_words({c.sentence for c in self.denials + self.allegations}, found)
+            self._features[ngrams] = found
+        return self._features[ngrams]
+
+
 def match(item: MatchInput) -> MatchResult:
     """Judge one item. Never raises on any string input; reads at most MAX_FIELD characters
     of each field."""
+    return decide(analyse(item), learned.shipped())
+
+
+def analyse(item: MatchInput) -> Analysis:
+    """Run the cue rules over an item (no decision yet)."""
     title = _unjunk((item.title or "")[:MAX_FIELD])
     text = _unjunk((item.text or "")[:MAX_FIELD])
     language = multilingual.detect_language(f"{title} {text}")
     if language != "en":
-        return _match_other(language, title, text)
+        return Analysis(title, text, language, other=_match_other(language, title, text))
     if not could_match(f"{title}\n{text}".lower().replace("’", "'")):
-        return MatchResult(scores=dict.fromkeys(("allegation", "denial", "official_denial"), 0.0))
+        return Analysis(title, text)
     parts = sentences("title", title) + sentences("text", text)
     denials = [c for s in parts for c in denial_cues(s)]
     allegations = [c for s in parts for c in allegation_cues(s)]
     allegations += _denied_allegations(denials)
     denial_score = _noisy_or([c.strength * _weight(c.sentence) for c in denials])
     allegation_score = _noisy_or([c.strength * _weight(c.sentence) for c in allegations])
-    best_denials = _best(denials)
-    best_allegations = _best(allegations)
-    is_denial = denial_score >= THRESHOLD
-    is_allegation = allegation_score >= THRESHOLD
+    denier = denial_reason = ""
+    candidates = []
+    for cue in _body_first(_best(denials)):
+        found = plausible_denier(denier_of(cue, _earlier(parts, cue.sentence)))
+        if found:
+            candidates.append(found)
+            if not denier:
+                denier, denial_reason = found, cue.reason
+    denier = most_specific(denier, candidates, f"{title}\n{text}")
+    private = bool(denier) and not is_official(denier, f"{title}\n{text}", denial_reason)
+    return Analysis(
+        title,
+        text,
+        parts=parts,
+        denials=denials,
+        allegations=allegations,
+        rule_scores=(allegation_score, denial_score),
+        denier=denier,
+        denial_reason=denial_reason,
+        private_denier=private,
+        strong_allegation=any(c.strength >= STRONG_CUE for c in allegations),
+    )
+
+
+def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
+    """Labels from the classifier over the rule features; roles, claim and evidence from the
+    rules that fired."""
+    if analysis.other is not None:
+        return analysis.other
+    features = analysis.features(model.ngrams)
+    if not features:
+        return MatchResult(scores=dict.fromkeys(("allegation", "denial", "official_denial"), 0.0))
+    labels = model.labels
+    t_allegation = labels["allegation"].threshold
+    t_official = labels["official_denial"].threshold
+    allegation_score = labels["allegation"].probability(features)
+    denial_score = labels["denial"].probability(features)
+    official_score = labels["official_denial"].probability(features)
+    # Evidence first: no allegation without an allegation cue of some strength (a denial of
+    # a product rumour is not an allegation, however often denials come with one; a bare
+    # "accused" with no wrongdoing named stays borderline, so a summary is read in full).
+    is_allegation = allegation_score >= t_allegation and analysis.strong_allegation
+    is_denial = denial_score >= labels["denial"].threshold
+    # The classifier learns that most denials are official; a denier the rules see as a
+    # private person (a name with no office, "the singer herself") vetoes it.
+    official = (
+        is_denial
+        and official_score >= labels["official_denial"].threshold
+        and not analysis.private_denier
+    )
+    best_denials = _best(analysis.denials)
+    best_allegations = _best(analysis.allegations)
 
     accuser = accused = denier = claim = ""
     if is_allegation and best_allegations:
-        for cue in _title_first(best_allegations):
-            found = [plausible_actor(a) for a in accuser_and_accused(cue)]
-            if any(found):
-                accuser, accused = found
-                claim = claim_of(cue)
-                break
-    denial_reason = ""
+        accuser, accused, claim = allegation_roles(_body_first(best_allegations))
     if is_denial and best_denials:
-        for cue in best_denials:
-            denier = denier_of(cue, _earlier(parts, cue.sentence))
-            if denier:
-                denial_reason = cue.reason
-                if not claim:
-                    claim = claim_of(cue)
-                break
+        denier = analysis.denier
         if not claim:
             claim = claim_of(best_denials[0])
-    context = f"{title}\n{text}"
-    official = is_denial and is_official(denier or accused, context, denial_reason)
-    official_score = denial_score if official else min(denial_score, 0.3)
+    best_denials = _own_words_first(best_denials)
 
     evidence = tuple(_evidence(c) for c in best_allegations[:MAX_EVIDENCE] if is_allegation)
     evidence += tuple(_evidence(c) for c in best_denials[:MAX_EVIDENCE] if is_denial)
@@ -130,9 +222,12 @@ def match(item: MatchInput) -> MatchResult:
         denial=is_denial,
         official_denial=official,
         scores={
-            "allegation": allegation_score,
-            "denial": denial_score,
-            "official_denial": official_score,
+            "allegation": _allegation_score(analysis, allegation_score, t_allegation),
+            "denial": learned.calibrated(denial_score, labels["denial"].threshold),
+            "official_denial": learned.calibrated(
+                official_score if official else min(official_score, 0.3 * t_official),
+                t_official,
+            ),
         },
         accuser=accuser,
         accused=accused,
@@ -140,8 +235,18 @@ def match(item: MatchInput) -> MatchResult:
         claim=claim,
         language="en",
         evidence=evidence,
-        reasons=tuple(dict.fromkeys(c.reason for c in denials + allegations)),
+        reasons=tuple(dict.fromkeys(c.reason for c in analysis.denials + analysis.allegations)),
     )
+
+
+def _allegation_score(analysis: Analysis, probability: float, threshold: float) -> float:
+    """On the pipeline's scale: a weak-only allegation the classifier would flag stays in the
+    borderline band (0.25-0.5), where the pipeline reads a summary's article in full."""
+    if analysis.strong_allegation:
+        return learned.calibrated(probability, threshold)
+    if probability >= threshold:
+        return 0.45
+    return min(learned.calibrated(probability, threshold), 0.3)
 
 
 def _denied_allegations(denials: list[Cue]) -> list[Cue]:
@@ -159,9 +264,17 @@ def _denied_allegations(denials: list[Cue]) -> list[Cue]:
     return implied
 
 
-def _title_first(cues: list[Cue]) -> list[Cue]:
-    """For roles: a headline's subject-verb-object is cleaner than body prose."""
-    return sorted(cues, key=lambda c: c.sentence.field != "title")
+def _body_first(cues: list[Cue]) -> list[Cue]:
+    """For roles: a headline is short and often one side's framing; the sentences of the text
+    that carry a cue name the parties in full ("Kremlin denies …" over a text where the White
+    House accuses and the embassy denies). Stable: strongest first within each field."""
+    return sorted(cues, key=lambda c: c.sentence.field == "title")
+
+
+def _own_words_first(cues: list[Cue]) -> list[Cue]:
+    """Denial evidence: a quoted sentence of the text first (the denier's own words, which an
+    alert quotes), then the rest in strength order."""
+    return sorted(cues, key=lambda c: not (c.sentence.field == "text" and c.sentence.quotes))
 
 
 def _earlier(parts: list[Sentence], sentence: Sentence) -> list[Sentence]:
@@ -185,9 +298,10 @@ def _match_other(language: str, title: str, text: str) -> MatchResult:
     if denial_hits:
         sentence, hit = denial_hits[0]
         denier = _speaker_before(sentence.text[: hit.start]) or speaker(sentence)
-    official = bool(denial_hits) and (
-        multilingual.official(language, denier)
-        or multilingual.official(language, denial_hits[0][0].text)
+    # The denier's own words decide ("Блогер назвал ложью обвинения президента" is a blogger);
+    # the whole sentence only when no denier could be found.
+    official = bool(denial_hits) and multilingual.official(
+        language, denier or denial_hits[0][0].text
     )
     evidence = tuple(
         Evidence(label, s.field, s.start, s.end, s.text, h.reason)

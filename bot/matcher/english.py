@@ -196,6 +196,8 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         following = words[j + 1 : j + 5]
         if not any(w in lx.CLAIM_NOUNS for w in following):
             return Cue("denial", sentence, i, "-deny:ditransitive", 0.0)
+    if nxt.endswith("ing") and any(w in lx.CLAIM_NOUNS for w in words[j + 1 : j + 3]):
+        return Cue("denial", sentence, i, "deny+claim", 0.95)  # "denied the dating rumours"
     if nxt.endswith("ing") or nxt in lx.WRONGDOING:
         return Cue("denial", sentence, i, "deny+act", 0.9)
     return Cue("denial", sentence, i, "deny:other-object", 0.7)
@@ -219,8 +221,14 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
 def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     words = sentence.words
     token = sentence.tokens[i]
-    window = words[max(0, i - 4) : i]
-    accusing = any(w in _ACCUSE_VERBS for w in words[max(0, i - 8) : i])
+    # "accused him of spreading lies" — within the same clause ("X accuses Y; Z calls it lies"
+    # is an accusation answered by a denial)
+    clause = sentence.text.rfind(";", 0, token.start)
+    first = max(0, i - 8)
+    while first < i and sentence.tokens[first].start < clause:
+        first += 1
+    window = words[max(first, i - 4) : i]
+    accusing = any(w in _ACCUSE_VERBS for w in words[first:i])
     if accusing or any(w in _SPREAD for w in window):
         return Cue("denial", sentence, i, "-evaluative:accusation-of-lying", 0.0)
     if i + 1 < len(words) and words[i + 1] in _NOT_CLAIM_AFTER_EVAL:

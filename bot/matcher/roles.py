@@ -163,6 +163,10 @@ def denier_of(cue: Cue, earlier: list[Sentence] | None = None) -> str:
             agent = _BY_AGENT.search(sentence.text, char)
             if agent:
                 return _clean(agent.group(1))
+    if cue.reason.startswith("evaluative") and cue.index > 0:
+        caller = _caller(sentence, cue.index)
+        if caller:
+            return _resolve(caller, sentence, earlier)
     voice_first = (
         cue.index < 0
         or cue.reason.startswith("evaluative")
@@ -182,12 +186,91 @@ def denier_of(cue: Cue, earlier: list[Sentence] | None = None) -> str:
     return _resolve("", sentence, earlier)
 
 
+_CALL_VERBS = frozenset(
+    "call calls called calling brand brands branded branding term termed label labels labelled "
+    "labeled dismiss dismisses dismissed describe describes described".split()
+)
+
+
+def _caller(sentence: Sentence, index: int) -> str:
+    """'…; embassy calls it "lies"' -> 'embassy': the subject of call/brand/dismiss … as lies,
+    when that verb stands within a few words before the evaluative word."""
+    words = sentence.words
+    for j in range(index - 1, max(-1, index - 6), -1):
+        if words[j] in _CALL_VERBS:
+            subject = subject_before(sentence, sentence.tokens[j].start)
+            return "" if _has_claim_head(subject) else plausible_actor(subject)
+    return ""
+
+
+def allegation_roles(cues: list[Cue]) -> tuple[str, str, str]:
+    """(accuser, accused, claim) from the allegation cues in the order given: the first cue that
+    names both parties; else each party from the first cue that names it."""
+    accuser = accused = claim = ""
+    for cue in cues:
+        found_accuser, found_accused = (plausible_actor(a) for a in accuser_and_accused(cue))
+        if found_accuser and found_accused:
+            return found_accuser, found_accused, claim_of(cue)
+        if found_accuser and not accuser:
+            accuser = found_accuser
+            claim = claim or claim_of(cue)
+        if found_accused and not accused:
+            accused = found_accused
+            claim = claim or claim_of(cue)
+    if not accuser:  # who says it ("…, police said"), else the institution acting in the sentence
+        for cue in cues:
+            said = plausible_denier(speaker(cue.sentence))
+            acting = _institution_phrase(cue.sentence.text)
+            found = said or (plausible_actor(acting) if acting != accused else "")
+            if found and found != accused:
+                accuser = found
+                break
+    return accuser, accused, claim
+
+
+_INSTITUTION_HEADS = (
+    r"embassy|ministry|government|military|army|police|council|department|administration"
+    r"|agency|commission|office|spokes(?:man|woman|person)|authorities|prosecutors?"
+)
+_SPECIFIC_MENTION = re.compile(
+    r"\b((?:[A-Z][\w'’\-]*\s+){1,3}(?:" + _INSTITUTION_HEADS + r")"
+    r"(?:\s+(?:in|of|for)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})?)\b"
+)
+
+
+def _stems(phrase: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[\w'’\-]+", phrase.lower()) if len(w) > 2}
+
+
+def most_specific(name: str, candidates: list[str], context: str = "") -> str:
+    """The longest mention of the same party: one whose words include (by stem) every word of
+    `name` ("Russia" -> "Russian embassy in Washington", "embassy" -> "the Russian embassy in
+    Washington"), among the other candidates and the institutions the text names."""
+    if not name:
+        return name
+    wanted = _stems(name)
+    best = name
+    mentions = [_clean(m.group(1)) for m in _SPECIFIC_MENTION.finditer(context[:20_000])]
+    for candidate in [*candidates, *mentions]:
+        words = candidate.split()
+        if (
+            len(words) > len(best.split())
+            and len(words) <= MAX_ACTOR_WORDS
+            and wanted <= _stems(candidate)
+            and plausible_actor(candidate)
+        ):
+            best = candidate
+    return best
+
+
 def accuser_and_accused(cue: Cue) -> tuple[str, str]:
     sentence = cue.sentence
     char = _cue_char(cue)
     words = sentence.words
     if cue.index < 0:  # "charged with", arrests: the accused is the subject
         return "", subject_before(sentence, char)
+    if cue.reason == "denied-wrongdoing":  # "Kremlin denies executing troops": the denier
+        return "", subject_before(sentence, char)  # is the one accused; the accuser is elsewhere
     word = words[cue.index]
     previous = words[cue.index - 1] if cue.index else ""
     passive = previous in ("was", "were", "been", "being", "is", "are", "be", "stand", "stands")
@@ -338,13 +421,35 @@ def plausible_actor(phrase: str) -> str:
     if not words or words[0].lower() in _NOT_ACTOR_START:
         return ""
     lowered = {w.lower().strip(",.;:'\"") for w in words}
-    named = any(w[:1].isupper() or w[:1].isdigit() for w in words)
+    named = any(
+        (w[:1].isupper() and w.lower() not in _NOT_A_NAME) or w[:1].isdigit() for w in words
+    )
     party = bool(lowered & (lx.INSTITUTIONS | lx.PRIVATE_MARKERS | _PARTY_NOUNS))
     if lowered & lx.WRONGDOING and not named:
         return ""
     return phrase if named or party else ""
 
 
+def plausible_denier(phrase: str) -> str:
+    """`plausible_actor`, and not a clause the surface rules cut out of a sentence ("the
+    suspect was found", "fans have expressed anger at the")."""
+    words = phrase.split()
+    if not words or words[-1].lower() in _NOT_ACTOR_END:
+        return ""
+    if {w.lower().strip(",.;:'\"") for w in words} & _CLAUSE_WORDS:
+        return ""
+    return plausible_actor(phrase)
+
+
+_CLAUSE_WORDS = frozenset(
+    "is are was were has have had been will would can could appears appeared comes came "
+    "denial denied denies deny".split()
+)
+_NOT_ACTOR_END = frozenset("the a an of at to in on by for with who which that and or".split())
+_NOT_A_NAME = frozenset(
+    "the a an it its this that these those he she they we i you his her their our there here "
+    "but and also earlier later soon outright whole".split()
+)
 _PARTY_NOUNS = frozenset(
     "critics activists rebels militants insurgents residents witnesses villagers protesters "
     "opposition prosecutors investigators lawyers lawyer attorney attorneys executives "

@@ -1,0 +1,142 @@
+"""What the classifier sees of an item: the cue rules that fired, where, how strongly, who the
+denier looks like, and (optionally) hashed words of the sentences that carry a cue (pure).
+
+A feature is a name and a value; absent features are 0. Names are stable strings, so a model
+file written by `scripts/train_matcher.py` can be read back without the training library.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import zlib
+from collections.abc import Iterable
+
+from bot.matcher import lexicon as lx
+from bot.matcher.english import Cue
+from bot.matcher.segment import Sentence
+
+HASH_BUCKETS = 1 << 14
+_LEAD_SENTENCES = 3
+_WORD_CHARS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def position(sentence: Sentence) -> str:
+    """'title', 'lead' (the first sentences of the text) or 'body'."""
+    if sentence.field == "title":
+        return "title"
+    return "lead" if sentence.index < _LEAD_SENTENCES else "body"
+
+
+def family(reason: str) -> str:
+    """The rule behind a reason without its word: 'evaluative:lies' -> 'evaluative',
+    'dismissed+claim-noun' -> 'reject+claim-noun', '-deny:negated' -> 'deny:negated'."""
+    reason = reason.lstrip("-")
+    head, sep, tail = reason.partition("+")
+    if sep and head in lx.REJECT:
+        return f"reject+{tail}"
+    if ":" in reason and not reason.startswith(("deny:", "denial:", "plea", "innocence")):
+        return reason.split(":", 1)[0]
+    return reason
+
+
+def _put(found: dict[str, float], name: str, value: float) -> None:
+    if value > found.get(name, 0.0):
+        found[name] = value
+
+
+def cue_features(cues: Iterable[Cue], found: dict[str, float]) -> None:
+    for cue in cues:
+        tag = "a" if cue.label == "allegation" else "d"
+        if cue.strength <= 0:
+            _put(found, f"veto:{family(cue.reason)}", 1.0)
+            continue
+        kind = family(cue.reason)
+        where = position(cue.sentence)
+        _put(found, f"{tag}:{kind}", cue.strength)
+        _put(found, f"{tag}:{kind}@{where}", cue.strength)
+        _put(found, f"{tag}@{where}", cue.strength)
+        sentence = cue.sentence
+        if sentence.quotes:
+            _put(found, f"{tag}:quoted", 1.0)
+        if not lx.ATTRIBUTION.isdisjoint(sentence.word_set):
+            _put(found, f"{tag}:attributed", 1.0)
+        if not lx.HEDGES.isdisjoint(sentence.word_set):
+            _put(found, f"{tag}:hedged", 1.0)
+
+
+def denier_features(denier: str, official: bool, found: dict[str, float]) -> None:
+    if not denier:
+        found["denier:none"] = 1.0
+        return
+    words = set(denier.lower().replace("’", "'").split())
+    if official:
+        found["denier:official-rule"] = 1.0
+    if words & lx.INSTITUTIONS:
+        found["denier:institution"] = 1.0
+    if words & lx.PRIVATE_MARKERS:
+        found["denier:private"] = 1.0
+    if all(w[:1].isupper() for w in denier.split()):
+        found["denier:name"] = 1.0
+
+
+# Words that do not make a cue on their own but tell the classifier what kind of story it is:
+# hoax debunks, rumours, who speaks (an institution or a person), court outcomes.
+HINTS = lx._forms(
+    "hoax hoaxes rumour rumours rumor rumors false fake debunked debunk myth satire satirical "
+    "bogus misquoted viral untrue disagreement insisted insists vowed innocence innocent "
+    "spokesman spokeswoman spokesperson statement ministry embassy police company official "
+    "officials government kremlin court judge convicted sentenced acquitted guilty lawyer "
+    "attorney prosecutors investigation lawsuit claims claim reportedly allegedly report "
+    "reports fact checkers snopes photoshopped doctored circulating circulated"
+)
+
+
+def hint_features(parts: Iterable[Sentence], found: dict[str, float]) -> None:
+    for sentence in parts:
+        where = position(sentence)
+        for word in sentence.word_set & HINTS:
+            found[f"w:{word}@{where}"] = 1.0
+            found[f"w:{word}"] = 1.0
+
+
+def hashed_words(sentences: Iterable[Sentence], found: dict[str, float]) -> None:
+    """Unigrams and bigrams of the cue-bearing sentences, hashed (crc32: stable across runs)."""
+    for sentence in sentences:
+        words = _WORD_CHARS.findall(sentence.lower.replace("’", "'"))
+        grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+        for gram in grams:
+            found[f"h:{zlib.crc32(gram.encode()) % HASH_BUCKETS}"] = 1.0
+
+
+def item_features(
+    *,
+    parts: list[Sentence],
+    has_title: bool,
+    text_chars: int,
+    denials: list[Cue],
+    allegations: list[Cue],
+    scores: tuple[float, float],
+    denier: str,
+    official: bool,
+) -> dict[str, float]:
+    """All rule features of one English item that passed the lexical gate."""
+    found: dict[str, float] = {
+        "kind:feed" if has_title else "kind:article": 1.0,
+        "score:allegation": scores[0],
+        "score:denial": scores[1],
+        "n:allegation": math.log1p(sum(1 for c in allegations if c.strength > 0)),
+        "n:denial": math.log1p(sum(1 for c in denials if c.strength > 0)),
+        "long": 1.0 if text_chars > 1500 else 0.0,
+    }
+    if not any(c.strength > 0 for c in denials + allegations):
+        found["nocue"] = 1.0
+    hint_features(parts, found)
+    cue_features(denials, found)
+    cue_features(allegations, found)
+    denier_features(denier, official, found)
+    kind = "feed" if has_title else "article"
+    for name in [n for n in found if n.startswith("denier:")]:
+        found[f"{name}@{kind}"] = 1.0  # a sourceless debunk in an article is the outlet's own
+    return found

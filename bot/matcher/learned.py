@@ -1,0 +1,86 @@
+"""The learned layer: a logistic regression per label over the rule features (pure scoring).
+
+The weights live in a small JSON file shipped with the package (`data/model.json`, written by
+`scripts/train_matcher.py`), so matching needs no machine-learning library and scoring one item
+is a dictionary walk. The file is read once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+LABELS = ("allegation", "denial", "official_denial")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelModel:
+    bias: float
+    weights: dict[str, float]
+    threshold: float = 0.5
+
+    def probability(self, features: dict[str, float]) -> float:
+        weights = self.weights
+        z = self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def calibrated(probability: float, threshold: float) -> float:
+    """A score on the pipeline's scale, where 0.5 is the label's threshold: the rest of the
+    pipeline (borderline band, stored scores) reads a score >= 0.5 as flagged, whatever
+    threshold cross-validation chose for the label."""
+    if probability < threshold:
+        return 0.5 * probability / threshold
+    return 0.5 + 0.5 * (probability - threshold) / (1.0 - threshold)
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """One `LabelModel` per label; `ngrams` says whether hashed words are among the features."""
+
+    labels: dict[str, LabelModel]
+    ngrams: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ngrams": self.ngrams,
+            "meta": self.meta,
+            "labels": {
+                name: {
+                    "bias": round(m.bias, 6),
+                    "threshold": m.threshold,
+                    "weights": {k: round(v, 4) for k, v in sorted(m.weights.items()) if v},
+                }
+                for name, m in self.labels.items()
+            },
+        }
+
+
+def from_json(data: dict[str, Any]) -> Model:
+    """Raises ValueError when the data is not a model of every label."""
+    try:
+        labels = {
+            name: LabelModel(
+                bias=float(data["labels"][name]["bias"]),
+                weights={str(k): float(v) for k, v in data["labels"][name]["weights"].items()},
+                threshold=float(data["labels"][name].get("threshold", 0.5)),
+            )
+            for name in LABELS
+        }
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a matcher model: missing {exc}") from None
+    return Model(labels=labels, ngrams=bool(data.get("ngrams")), meta=dict(data.get("meta", {})))
+
+
+@lru_cache(maxsize=1)
+def shipped() -> Model:
+    """The model in the package (read once)."""
+    text = resources.files("bot.matcher").joinpath("data/model.json").read_text("utf-8")
+    return from_json(json.loads(text))

@@ -1,0 +1,63 @@
+"""The learned layer: the shipped JSON model loads without scikit-learn, a bad file is a clear
+error, items without a cue word are never flagged, and the shipped weights are exactly what
+training on dev + train with the recorded settings gives (the file is not hand-edited)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.evaluate import _analyse
+from bot.matcher import MatchInput, analyse, decide, learned
+from bot.matcher.training import fit
+from tests.conftest import shared_path
+
+
+def test_matching_does_not_import_the_training_library() -> None:
+    code = (
+        "import sys; from bot.matcher import match, MatchInput; "
+        "match(MatchInput('Ministry denies the report')); "
+        "print(any(m.startswith(('sklearn', 'numpy')) for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_file_that_is_not_a_model_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="not a matcher model"):
+        learned.from_json({"labels": {"allegation": {"bias": 0, "weights": {}}}})
+
+
+def test_no_cue_word_no_features_no_flag() -> None:
+    analysis = analyse(MatchInput("Stocks rise as rates hold", "Markets were calm on Monday."))
+    assert analysis.features() == {}
+    result = decide(analysis, learned.shipped())
+    assert not (result.allegation or result.denial or result.official_denial)
+
+
+def test_probability_follows_the_weights() -> None:
+    model = learned.LabelModel(bias=-1.0, weights={"a": 2.0})
+    assert model.probability({}) < 0.5 < model.probability({"a": 1.0})
+    assert model.probability({"b": 100.0}) == model.probability({})
+
+
+def test_shipped_model_is_what_training_gives() -> None:
+    rows = []
+    for name in ("dev.jsonl", "train.jsonl"):
+        with shared_path("corpus", name).open() as lines:
+            rows += [json.loads(line) for line in lines]
+    shipped = learned.shipped()
+    features = [_analyse(row).features(shipped.ngrams) for row in rows]
+    model = fit(
+        features,
+        rows,
+        c=float(shipped.meta["C"]),
+        ngrams=shipped.ngrams,
+        thresholds={name: m.threshold for name, m in shipped.labels.items()},
+    )
+    for name, label in shipped.labels.items():
+        assert model.labels[name].weights == pytest.approx(label.weights, abs=1e-3)
+        assert model.labels[name].bias == pytest.approx(label.bias, abs=1e-3)

@@ -1,0 +1,79 @@
+"""`claimwatch eval`: the fit beside k-fold cross-validation with folds fixed by id, and role
+agreement counted over every item whose label names the party (naming nobody is a miss)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bot.evaluate import FOLDS, cross_validate, evaluate, fold_of
+from tests.conftest import shared_path
+
+
+def _rows() -> list[dict[str, object]]:
+    rows = []
+    for name in ("dev.jsonl", "train.jsonl"):
+        with shared_path("corpus", name).open() as lines:
+            rows += [json.loads(line) for line in lines]
+    return rows
+
+
+def test_folds_are_fixed_by_id_and_roughly_even() -> None:
+    ids = [f"item:{n}" for n in range(2000)]
+    assert [fold_of(i) for i in ids] == [fold_of(i) for i in ids]
+    sizes = Counter(fold_of(i) for i in ids)
+    assert set(sizes) == set(range(FOLDS))
+    assert min(sizes.values()) > 2000 / FOLDS * 0.8
+
+
+def test_roles_are_counted_over_every_item_that_names_the_party() -> None:
+    rows = [
+        {
+            "id": "a",
+            "kind": "feed_item",
+            "title": "Weather is fine",
+            "text": "",
+            "denier": "Kremlin",
+        },
+        {
+            "id": "b",
+            "kind": "feed_item",
+            "title": "The Kremlin denied the reports, calling them lies",
+            "text": "",
+            "denial": 1,
+            "official_denial": 1,
+            "denier": "Kremlin",
+        },
+    ]
+    report = evaluate(rows)
+    assert report.roles["denier"] == [1, 2]  # the unflagged item is a miss, not left out
+    assert "accuser" not in report.roles
+
+
+def test_cross_validation_judges_every_item_once_on_a_model_that_never_saw_it() -> None:
+    rows = _rows()
+    fit, cv = evaluate(rows), cross_validate(rows)
+    assert cv.items == fit.items == len(rows)
+    for label in ("allegation", "denial", "official_denial"):
+        counts = cv.counts[("all", label)]
+        assert counts.tp + counts.fn == sum(int(r.get(label) or 0) for r in rows)  # type: ignore[call-overload]
+    assert cv.roles["denier"][1] == sum(1 for r in rows if r.get("denier"))
+    # floors under today's CV figures (0.77 / 0.82 / 0.69); the rules alone scored 0.78 /
+    # 0.78 / 0.60: a change that loses the classifier's gain on denials shows up here
+    assert cv.f1("allegation") >= 0.74
+    assert cv.f1("denial") >= 0.79
+    assert cv.f1("official_denial") >= 0.65
+
+
+def test_eval_command_prints_fit_and_cv(tmp_path: Path) -> None:
+    source = shared_path("corpus", "dev.jsonl")
+    claimwatch = str(Path(sys.executable).with_name("claimwatch"))
+    out = subprocess.run(
+        [claimwatch, "eval", str(source)], check=True, capture_output=True, text=True
+    ).stdout
+    assert "5-fold cross-validation" in out
+    assert "CV F1" in out
+    assert "denier   fit" in out

@@ -1,0 +1,71 @@
+"""Roles from the sentences that carry the cues, whatever the headline says, with the most
+specific mention of a party in the body (the seed article under several headlines), and the
+denial's own quoted words first in the evidence an alert quotes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matcher import MatchInput, match
+from tests.conftest import shared_path
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "",
+        "Kremlin denies executing troops who refuse to fight",
+        "White House: Russia executing soldiers who refuse orders; embassy calls it 'lies'",
+        "US accuses Russia, Russia denies",
+        "Russia says US claims are lies",
+    ],
+)
+def test_seed_article_roles_whatever_the_headline(title: str) -> None:
+    text = shared_path("corpus", "seed-article.txt").read_text()
+    result = match(MatchInput(title, text))
+    assert (result.allegation, result.denial, result.official_denial) == (True, True, True)
+    assert result.accuser == "White House"
+    assert result.accused == "Russia's military"
+    assert result.denier == "Russian embassy in Washington"
+    first_denial = next(e for e in result.evidence if e.label == "denial")
+    assert first_denial.field == "text" and "other-worldly lies" in first_denial.text
+
+
+@pytest.mark.parametrize(
+    ("title", "denier"),
+    [
+        ("Opposition accuses minister of fraud; ministry calls it 'lies'", "ministry"),
+        ("Rebels accused of massacre; their leader dismissed the report as propaganda", "leader"),
+    ],
+)
+def test_the_subject_of_call_or_dismiss_is_the_denier(title: str, denier: str) -> None:
+    result = match(MatchInput(title))
+    assert result.denial
+    assert denier in result.denier
+
+
+def test_a_denied_wrongdoing_names_the_denier_as_accused_not_accuser() -> None:
+    result = match(MatchInput("Kremlin denies executing troops who refuse to fight"))
+    assert result.denial and result.allegation
+    assert result.accuser != "Kremlin"
+    assert result.denier == "Kremlin"
+
+
+def test_a_headline_name_gives_way_to_the_bodys_fuller_mention() -> None:
+    result = match(
+        MatchInput(
+            "Embassy rejects spying accusations",
+            "Officials accused the diplomats of espionage. The Chinese embassy in Berlin "
+            "rejected the accusations as baseless, a spokesman said.",
+        )
+    )
+    assert result.denial
+    assert result.denier.lower().endswith("embassy in berlin")
+
+
+def test_the_accuser_of_a_charge_is_who_says_it() -> None:
+    result = match(
+        MatchInput("", "A man was charged with fraud over the scheme, police said on Monday.")
+    )
+    assert result.allegation
+    assert "police" in result.accuser.lower()
