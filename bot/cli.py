@@ -216,19 +216,21 @@ def _summary(db: Database, since: str, text: str) -> int:
     from datetime import timedelta
 
     from bot.config import parse_duration
+    from bot.delivery.summary import summarize
     from bot.errors import ConfigError
     from bot.query import parse
     from bot.report import MAX_LISTED_ITEMS, flagged_lines
-    from bot.subscriptions import flagged_matching
 
     try:
         window = parse_duration(since)
     except ValueError as exc:
         raise ConfigError(f"--since: {exc}") from None
     query = parse(text)
-    chosen = flagged_matching(db, query, _now() - timedelta(seconds=window))
+    found = summarize(db, query, _now() - timedelta(seconds=window))
+    chosen = found.items
     print(f"{len(chosen)} flagged in the last {since} matching {query.describe()}.")
-    for line in flagged_lines(chosen[:MAX_LISTED_ITEMS], total=len(chosen)):
+    shown = chosen[:MAX_LISTED_ITEMS]
+    for line in flagged_lines(shown, total=len(shown) + found.more(len(shown))):
         print(line)
     return EXIT_OK
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.query import Query, candidate, parse
-from bot.types import FlaggedItem, SubscriptionInfo
+from bot.delivery.summary import summarize
+from bot.query import Query, parse
+from bot.types import SubscriptionInfo
 from storage.db import Database
-from storage.matches import MatchRepository
 from storage.subscriptions import MuteRepository, SubscriptionRepository
 
 PREVIEW_WINDOW = timedelta(hours=24)
@@ -19,12 +19,6 @@ class Subscribed:
     subscription: SubscriptionInfo
     query: Query
     recent_matches: int  # flagged in the last 24 h that the query matches
-
-
-def flagged_matching(db: Database, query: Query, since: datetime) -> list[FlaggedItem]:
-    with db.session() as session:
-        items = MatchRepository(session).flagged_since(since)
-    return [item for item in items if query.matches(candidate(item))]
 
 
 def subscribe(
@@ -43,7 +37,7 @@ def subscribe(
         info = SubscriptionRepository(session).add(
             platform, chat, query.source, now=now, thread=thread, by=by
         )
-    recent = len(flagged_matching(db, query, now - PREVIEW_WINDOW))
+    recent = len(summarize(db, query, now - PREVIEW_WINDOW).items)
     return Subscribed(info, query, recent)
 
 

@@ -202,3 +202,22 @@ async def test_webhook_mode_checks_the_secret(db: Database, standin: BotAPIStand
         assert await standin.post_to_webhook(42, "/help") == 200
         (answer,) = await replies(standin, 42, 1)
         assert "/subscribe" in answer["text"]
+
+
+async def test_summary_says_how_many_more_it_left_out(
+    db: Database, telegram: BotAPIStandIn
+) -> None:
+    from datetime import UTC, datetime
+
+    from tests.test_alerts import add_judged
+
+    add_judged(db, 65, start=0, seen=datetime.now(UTC))
+    telegram.add_chat(42)
+    telegram.user_sends(42, "/summary 24h russia")
+    answers = await replies(telegram, 42, 1)
+    await asyncio.sleep(0.5)  # a long answer arrives in several messages
+    text = "\n".join(m["text"] for m in telegram.sent(42))
+    assert text.startswith("65 flagged in the last 24h")
+    assert text.count("Russia denies story") == 50
+    assert text.rstrip().endswith("… and 15 more — narrow the query or use 24h.")
+    assert answers

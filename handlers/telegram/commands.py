@@ -24,12 +24,12 @@ from telegram.ext import (
 from bot.alerts import alert_for
 from bot.clock import utcnow
 from bot.config import parse_duration
+from bot.delivery.summary import summarize
 from bot.digests import Schedule, ScheduleError, parse_schedule
 from bot.errors import ClaimwatchError, StorageError
 from bot.offload import blocking
 from bot.query import QueryError, parse
 from bot.subscriptions import (
-    flagged_matching,
     mute_story,
     pause,
     set_mode,
@@ -55,6 +55,7 @@ COMMANDS = [
     BotCommand("resume", "Resume this chat's alerts"),
     BotCommand("feeds", "The monitored feeds and their health"),
 ]
+SUMMARY_SHOWN = 50  # stories listed in a /summary answer; the rest are counted
 DEFAULT_DIGEST = Schedule(weekday=None, hour=8, minute=0, timezone="UTC")
 HELP = (
     "<b>claimwatch</b> watches news feeds for <b>allegations</b> and <b>official denials</b> "
@@ -230,18 +231,22 @@ class TelegramCommands:
             await _reply(update, f"That query doesn't work: {escape(str(exc))}")
             return
         since = utcnow() - timedelta(seconds=parse_duration(window))
-        items = await blocking(flagged_matching, self.db, query, since)
-        if not items:
+        found = await blocking(summarize, self.db, query, since)
+        items = found.items
+        if not items and not found.unsearched:
             await _reply(
                 update, f"Nothing flagged in the last {window} matches {escape(query.describe())}."
             )
             return
         blocks = [f"<b>{len(items)} flagged in the last {window}</b> ({escape(query.describe())})"]
-        for item in items[:50]:
+        for item in items[:SUMMARY_SHOWN]:
             alert = alert_for(item)
             title = link(alert.url, alert.title)
             who = f" — denied by {escape(alert.denier)}" if alert.denier else ""
             blocks.append(f"• <b>{escape(alert.heading)}</b> {title}{who}")
+        more = found.more(min(len(items), SUMMARY_SHOWN))
+        if more:
+            blocks.append(f"… and {more} more — narrow the query or use 24h.")
         await _reply(update, *blocks)
 
     async def mode(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
