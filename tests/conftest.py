@@ -14,6 +14,7 @@ import pytest
 from bot.config import Settings, load_settings
 from storage.db import Database
 from tests.feedserver import FeedServer
+from tests.stories import Story, own, seed
 from tests.telegram_standin import BotAPIStandIn
 
 TELEGRAM_TOKEN = "123456:TEST-token"
@@ -118,6 +119,13 @@ async def standin() -> AsyncIterator[BotAPIStandIn]:
         yield server
     finally:
         await server.stop()
+
+
+@pytest.fixture(params=["own", "seed"])
+def story(request: pytest.FixtureRequest) -> Story:
+    """The article an end-to-end test sends through: the project's own (runs everywhere) and
+    the seed article from ../shared (skips where that is absent, never in CI)."""
+    return own() if request.param == "own" else seed()
 
 
 @pytest.fixture

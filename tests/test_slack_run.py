@@ -1,8 +1,9 @@
 """The whole path as a user runs it, on Slack: `claimwatch run` (a real process) in HTTP mode
-polls a local feed, the matcher flags the seed article, `/summary 24h russia` (a genuinely
-signed request) answers through response_url with the White House's allegation and the
-Russian embassy's denial and quote, every subscribed channel gets exactly one alert, a restart
-sends nothing again, and a badly signed request gets 401 and changes nothing."""
+polls a local feed, the matcher flags the article (the project's own, and the seed article
+where ../shared is), `/summary 24h russia` (a genuinely signed request) answers through
+response_url with who alleged, who denied and the denial's words, every subscribed channel
+gets exactly one alert, a restart sends nothing again, and a badly signed request gets 401
+and changes nothing."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.conftest import shared_path
 from tests.feedserver import FeedServer
 from tests.feedserver import kyiv_post_rss as rss
 from tests.slack_standin import (
@@ -28,6 +28,7 @@ from tests.slack_standin import (
     slack,
     slash_command,
 )
+from tests.stories import Story
 from tests.test_slack_commands import free_port, until
 
 __all__ = ["slack"]
@@ -91,19 +92,14 @@ async def wait_for_server(url: str) -> None:
 
 
 async def test_claimwatch_run_on_slack(
-    tmp_path: Path, feed_server: FeedServer, slack: SlackStandIn
+    tmp_path: Path, feed_server: FeedServer, slack: SlackStandIn, story: Story
 ) -> None:
     slack.add_channel("C0123")
     slack.add_channel("C0456")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     weather = ("1", "Weather", "Sunny.")
-    lines = shared_path("corpus", "seed-article.txt").read_text().splitlines()
-    seed = (
-        "2",
-        "Russian embassy calls White House execution claims 'other-worldly lies'",
-        "".join(f"<p>{html.escape(p)}</p>" for p in lines),
-    )
+    article = ("2", story.headline, story.html)
     route = feed_server.add("/kp.xml", body=rss(weather))
     env = {
         "PATH": os.environ["PATH"],
@@ -118,18 +114,18 @@ async def test_claimwatch_run_on_slack(
         "POLL_MIN_INTERVAL": "1s",
     }
     await cli(env, "feeds", "add", route, "--interval", "1s")
-    await cli(env, "subscribe", "slack:C0123", "russia")
-    await cli(env, "subscribe", "slack:C0456", "white house")
+    await cli(env, "subscribe", "slack:C0123", story.query)
+    await cli(env, "subscribe", "slack:C0456", "label:official")
 
     async with Run(env) as first:
         await wait_for_server(f"{base}/healthz")
         await until(lambda: feed_server.hits("/kp.xml") >= 1, 20)
-        feed_server.routes["/kp.xml"].body = rss(weather, seed)
+        feed_server.routes["/kp.xml"].body = rss(weather, article)
         await until(lambda: slack.sent("C0123") and slack.sent("C0456"), 30)
 
         response_url = slack.response_url()
         summary = slash_command(
-            "/summary", "24h russia", channel="C0123", response_url=response_url
+            "/summary", f"24h {story.query}", channel="C0123", response_url=response_url
         )
         assert await post(f"{base}/slack/events", summary) == 200
         (answer,) = await until(lambda: slack.answers(response_url), 20)
@@ -142,15 +138,17 @@ async def test_claimwatch_run_on_slack(
     assert "Slack: commands and alerts as @claimwatch (HTTP on 127.0.0.1:" in first.log
     assert BOT_TOKEN not in first.log and SIGNING_SECRET not in first.log
 
-    story = "\n".join(b["text"]["text"] for b in answer["blocks"] if b["type"] == "section")
+    answer_text = "\n".join(b["text"]["text"] for b in answer["blocks"] if b["type"] == "section")
     assert answer["response_type"] == "ephemeral"
-    assert "White House" in story and "Russian embassy" in story
-    assert "other-worldly lies" in story
+    for words in story.must_say:
+        assert words in html.unescape(answer_text), (words, answer_text)
     for channel in ("C0123", "C0456"):
         (alert,) = slack.sent(channel)
-        assert "other-worldly lies" in alert["blocks"][0]["text"]["text"]
+        assert story.must_say[-1] in html.unescape(alert["blocks"][0]["text"]["text"])
     assert slack.answers(forged_url) == []
-    assert "#1 slack:C0123 instant: russia" in await cli(env, "subscriptions")  # not removed
+    assert f"#1 slack:C0123 instant: {story.query}" in await cli(
+        env, "subscriptions"
+    )  # not removed
 
     async with Run(env):  # a restart polls again and sends nothing new
         await wait_for_server(f"{base}/healthz")

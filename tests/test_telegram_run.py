@@ -1,6 +1,7 @@
 """The whole path as a user runs it: `claimwatch run` (a real process) polls a local feed, the
-matcher flags the seed article, and a Telegram chat subscribed to "russia" gets exactly one
-alert through the Bot API stand-in; a restart sends nothing again."""
+matcher flags the article (the project's own, and the seed article where ../shared is), and a
+subscribed Telegram chat gets exactly one alert through the Bot API stand-in saying who
+alleged, who denied and the denial's words; a restart sends nothing again."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import TELEGRAM_TOKEN, shared_path
+from tests.conftest import TELEGRAM_TOKEN
 from tests.feedserver import FeedServer
 from tests.feedserver import kyiv_post_rss as rss
+from tests.stories import Story
 from tests.telegram_standin import BotAPIStandIn
 
 CLAIMWATCH = str(Path(sys.executable).with_name("claimwatch"))
@@ -43,16 +45,11 @@ async def run_for(
 
 
 async def test_claimwatch_run_delivers_one_telegram_alert(
-    tmp_path: Path, feed_server: FeedServer, standin: BotAPIStandIn
+    tmp_path: Path, feed_server: FeedServer, standin: BotAPIStandIn, story: Story
 ) -> None:
     standin.add_chat(42)
     weather = ("1", "Weather", "Sunny.")
-    lines = shared_path("corpus", "seed-article.txt").read_text().splitlines()
-    seed = (
-        "2",
-        "Russian embassy calls White House execution claims 'other-worldly lies'",
-        "".join(f"<p>{html.escape(p)}</p>" for p in lines),
-    )
+    article = ("2", story.headline, story.html)
     route = feed_server.add("/kp.xml", body=rss(weather))
     env = {
         "PATH": os.environ["PATH"],
@@ -67,7 +64,7 @@ async def test_claimwatch_run_delivers_one_telegram_alert(
     }
     for args in (
         ("feeds", "add", route, "--interval", "1s"),
-        ("subscribe", "telegram:42", "russia"),
+        ("subscribe", "telegram:42", story.query),
     ):
         setup = await asyncio.create_subprocess_exec(
             CLAIMWATCH, *args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -81,10 +78,11 @@ async def test_claimwatch_run_delivers_one_telegram_alert(
     log = await run_for(env, 15, first_poll_done)
     assert "Telegram: commands and alerts as @claimwatch_test_bot" in log
     assert TELEGRAM_TOKEN not in log  # never log the token
-    feed_server.routes["/kp.xml"].body = rss(weather, seed)
+    feed_server.routes["/kp.xml"].body = rss(weather, article)
     await run_for(env, 20, lambda: len(standin.sent(42)) >= 1)
     (alert,) = standin.sent(42)
-    assert "White House" in alert["text"] and "Russian embassy" in alert["text"]
-    assert "other-worldly lies" in alert["text"]
+    text = html.unescape(alert["text"])
+    for words in story.must_say:
+        assert words in text, (words, text)
     await run_for(env, 4)  # a restart polls again and sends nothing new
     assert len(standin.sent(42)) == 1
