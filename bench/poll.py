@@ -2,8 +2,10 @@
 
     python bench/poll.py [--feeds 1000] [--entries 30] [--no-reader]
 
-Serves N generated feeds (30 entries, ~22 KB each, with ETag and Last-Modified) from a fast
-local aiohttp server in its own process, then measures, each as a whole process:
+Serves N feeds of real news text (30 entries each: headlines and summaries of real wire
+stories from ../shared/corpus, every entry unique; with ETag and Last-Modified) from a local
+aiohttp server in its own process, with ARTICLE_FETCH=false, then measures, each as a whole
+process (claimwatch's figures include judging every new item):
 
 1. claimwatch first ingest   `claimwatch poll --once --all` on an empty SQLite database
 2. claimwatch re-poll        the same again: every feed answers 304
@@ -20,6 +22,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import html
+import json
 import multiprocessing
 import os
 import resource
@@ -35,64 +39,53 @@ from email.utils import format_datetime
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-WORDS = [
-    "ministry",
-    "embassy",
-    "spokesman",
-    "denied",
-    "allegations",
-    "report",
-    "claimed",
-    "accused",
-    "government",
-    "officials",
-    "statement",
-    "rejected",
-    "baseless",
-    "sources",
-    "said",
-    "investigation",
-    "troops",
-    "border",
-    "ceasefire",
-    "violation",
-    "sanctions",
-    "president",
-    "minister",
-    "campaign",
-    "evidence",
-    "reporters",
-    "witnesses",
-    "agency",
-]
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 
-def make_feed(index: int, entries: int) -> bytes:
-    start = datetime(2025, 1, 1, tzinfo=UTC)
+def news_items() -> list[tuple[str, str]]:
+    """(headline, summary) of real wire stories: the feed items of ../shared/corpus (AG News),
+    read at run time, never copied into the repository. Real feed text, not a soup of cue
+    words: most headlines accuse or deny no one, as in a real feed."""
     items = []
+    for name in ("dev.jsonl", "train.jsonl"):
+        path = CORPUS / name
+        if not path.exists():
+            raise SystemExit(f"bench/poll.py needs {path} (the shared corpus) for real news text")
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            if row.get("kind") == "feed_item":
+                items.append((row["title"], row["text"]))
+    return items
+
+
+def make_feed(index: int, entries: int, items: list[tuple[str, str]]) -> bytes:
+    """One RSS feed of `entries` real stories; every entry unique (its own guid, link and a
+    numbered headline), summaries as escaped HTML as most feeds send them."""
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    rows = []
     for j in range(entries):
-        words = [WORDS[(index * 7 + j * 3 + k) % len(WORDS)] for k in range(40)]
-        title = " ".join(words[:9]).capitalize()
-        body = " ".join(words)
+        title, text = items[(index * entries + j) % len(items)]
         stamp = format_datetime(start - timedelta(hours=j * 3 + index % 5))
-        items.append(
-            f"<item><title>{title} {index}-{j}</title>"
+        rows.append(
+            f"<item><title>{html.escape(title)} ({index}-{j})</title>"
             f"<link>https://news{index % 50}.example/world/{index}/{j}?utm_source=rss</link>"
             f"<guid isPermaLink='false'>feed{index}-entry{j}</guid><pubDate>{stamp}</pubDate>"
-            f"<description>&lt;p&gt;{body}.&lt;/p&gt;&lt;p&gt;{body[:120]}&lt;/p&gt;</description>"
+            f"<description>{html.escape(f'<p>{html.escape(text)}</p>')}</description>"
             "</item>"
         )
     return (
         "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
         f"<title>Bench feed {index}</title><link>https://news{index % 50}.example/</link>"
-        f"<description>World news</description>{''.join(items)}</channel></rss>"
+        f"<description>World news</description>{''.join(rows)}</channel></rss>"
     ).encode()
 
 
 def serve(port_queue: multiprocessing.Queue, feeds: int, entries: int) -> None:  # type: ignore[type-arg]
     from aiohttp import web
 
-    bodies = [make_feed(i, entries) for i in range(feeds)]
+    items = news_items()
+    bodies = [make_feed(i, entries, items) for i in range(feeds)]
     etags = [f'"{hashlib.md5(b, usedforsecurity=False).hexdigest()}"' for b in bodies]
     modified = "Wed, 01 Jan 2025 00:00:00 GMT"
 
@@ -119,6 +112,50 @@ def serve(port_queue: multiprocessing.Queue, feeds: int, entries: int) -> None: 
         await asyncio.Event().wait()
 
     asyncio.run(main())
+
+
+NGINX_CONF = """
+user root;
+worker_processes 1;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    types {{ application/rss+xml xml; }}
+    keepalive_requests 100000;
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        root {work}/www;
+        etag on;
+    }}
+}}
+"""
+
+
+def serve_nginx(work: Path, feeds: int, entries: int) -> tuple[subprocess.Popen[bytes], int]:
+    """The feeds as static files behind nginx (ETag, Last-Modified and 304s are nginx's own),
+    the server the issue measured on; None when nginx is not installed."""
+    import socket
+
+    items = news_items()
+    www = work / "www" / "feed"
+    www.mkdir(parents=True)
+    for i in range(feeds):
+        (www / f"{i}.xml").write_bytes(make_feed(i, entries, items))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    conf = work / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(work=work, port=port))
+    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(work)])
+    for _ in range(100):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return process, port
+        time.sleep(0.05)
+    raise SystemExit("nginx did not start; see nginx-error.log")
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
@@ -191,19 +228,27 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--entries", type=int, default=30)
     parser.add_argument("--no-reader", action="store_true", help="skip the reader comparison")
+    parser.add_argument("--aiohttp", action="store_true", help="serve with aiohttp, not nginx")
     args = parser.parse_args()
 
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    server = multiprocessing.Process(target=serve, args=(queue, args.feeds, args.entries))
-    server.start()
-    port = queue.get(timeout=60)
+    work = Path(tempfile.mkdtemp(prefix="claimwatch-bench-"))
+    server: multiprocessing.Process | subprocess.Popen[bytes]
+    if Path(NGINX).exists() and not args.aiohttp:
+        server, port = serve_nginx(work, args.feeds, args.entries)
+        served_by = "nginx"
+    else:
+        queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+        server = multiprocessing.Process(target=serve, args=(queue, args.feeds, args.entries))
+        server.start()
+        port = queue.get(timeout=60)
+        served_by = "aiohttp (install nginx for the issue's set-up)"
     base = f"http://127.0.0.1:{port}"
-    size = len(make_feed(0, args.entries))
+    size = len(make_feed(0, args.entries, news_items()))
     total_entries = args.feeds * args.entries
     print(
-        f"{args.feeds} feeds x {args.entries} entries, {size / 1024:.1f} KB each, served on {base}"
+        f"{args.feeds} feeds x {args.entries} entries of real news text, "
+        f"{size / 1024:.1f} KB each, served by {served_by} on {base}"
     )
-    work = Path(tempfile.mkdtemp(prefix="claimwatch-bench-"))
     rows: list[tuple[str, float, float, int]] = []
     try:
         env = {
@@ -213,6 +258,7 @@ def main() -> None:
             "POLL_CONCURRENCY": "50",
             "POLL_PER_HOST_CONCURRENCY": "50",  # every bench feed lives on one host
             "LOG_LEVEL": "WARNING",
+            "ARTICLE_FETCH": "false",
         }
         opml = work / "feeds.opml"
         opml.write_text(
@@ -280,7 +326,10 @@ def main() -> None:
             print(f"  {name:28} {seconds:6.2f} s  {args.feeds / seconds:8,.0f} feeds/s")
     finally:
         server.terminate()
-        server.join()
+        if isinstance(server, subprocess.Popen):
+            server.wait()
+        else:
+            server.join()
         shutil.rmtree(work, ignore_errors=True)
 
 

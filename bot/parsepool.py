@@ -41,14 +41,34 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
+class LazyPool:
+    """A worker pool started on first use: a poll whose feeds all answer 304 never pays for
+    starting processes."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def get(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = worker_pool(self.workers)
+        return self._pool
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
 @contextmanager
-def parse_pool(workers: int, feeds: int) -> Iterator[ProcessPoolExecutor | None]:
-    """A pool of `workers` processes for a poll of `feeds` feeds, or None when not worth it."""
+def parse_pool(workers: int, feeds: int) -> Iterator[LazyPool | None]:
+    """A lazily started pool of `workers` processes for a poll of `feeds` feeds, or None when
+    not worth it (then the writer thread parses)."""
     if workers <= 0 or feeds < POOL_MIN_FEEDS:
         yield None
         return
-    pool = worker_pool(workers)
+    pool = LazyPool(workers)
     try:
         yield pool
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown()

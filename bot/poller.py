@@ -143,7 +143,7 @@ class Poller:
                     return None  # parsed in the writer thread
                 try:
                     return await loop.run_in_executor(
-                        pool, parse_or_reason, fetched.body, fetched.url, fetched.content_type
+                        pool.get(), parse_or_reason, fetched.body, fetched.url, fetched.content_type
                     )
                 except BrokenProcessPool:
                     # A worker died (killed, out of memory): this feed is retried next time,
