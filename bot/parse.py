@@ -143,13 +143,14 @@ def decode_html_entities(body: bytes) -> bytes:
 
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _UNSURE_CHAOS = 0.1  # charset-normalizer's "mess" ratio above which a guess is a guess
+_TIE = 0.01  # two readings closer than this in mess ratio are a tie
 
 
 def guess_charset(body: bytes, content_type: str | None) -> tuple[bytes, str | None, str]:
     """Re-encode a document whose charset nobody declared and which is not UTF-8.
 
     Returns (body, content type, note): the body as UTF-8 with a matching XML declaration
-    when charset-normalizer could read it, and a one-line note when the guess is unsure
+    (the encoding chosen by charset-normalizer), and a one-line note when the guess is unsure
     ("" when sure, or when nothing had to be guessed).
     """
     if _declared_charset(body, content_type) is not None or _looks_like_json(body):
@@ -161,21 +162,38 @@ def guess_charset(body: bytes, content_type: str | None) -> tuple[bytes, str | N
         return body, content_type, ""
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(body[:200_000]).best()
-    if best is None:
-        return body, content_type, "charset not declared and not recognised: read as windows-1252"
-    try:
-        text = body.decode(best.encoding, errors="replace")
-    except LookupError:
-        return body, content_type, f"charset not declared; guessed {best.encoding} (unsure)"
+    encoding, sure = _detect(body[:200_000])
+    text = body.decode(encoding, errors="replace")
     declaration = b'<?xml version="1.0" encoding="utf-8"?>'
     utf8 = declaration + _XML_DECL.sub(b"", text.encode("utf-8"), count=1)
-    note = ""
-    if best.chaos > _UNSURE_CHAOS:
-        note = f"charset not declared; guessed {best.encoding} (unsure)"
+    note = "" if sure else f"charset not declared; guessed {encoding} (unsure)"
     return utf8, (f"{content_type}; charset=utf-8" if content_type else None), note
+
+
+def _detect(sample: bytes) -> tuple[str, bool]:
+    """(encoding, sure) by charset-normalizer. Unsure when no language was recognised or
+    when another encoding reads the bytes as different text just as cleanly (short
+    Western texts: cp1250 and cp1252 differ only in a few letters); then windows-1252 (the
+    most common undeclared charset, and feedparser's fallback) is preferred when in the tie.
+    """
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(sample))
+    if not results:
+        return "windows-1252", False
+    best = results[0]
+    text = str(best)
+    ties = [
+        r
+        for r in results[1:]
+        if r.chaos <= best.chaos + _TIE
+        and r.coherence >= best.coherence - _TIE * 5
+        and str(r) != text
+    ]
+    if ties:
+        names = {best.encoding, *(r.encoding for r in ties)}
+        return ("cp1252" if "cp1252" in names else best.encoding), False
+    return best.encoding, best.coherence > 0 and best.chaos <= _UNSURE_CHAOS
 
 
 def _looks_like_json(body: bytes) -> bool:
