@@ -49,10 +49,21 @@ _HTML_ELEMENTS = (
     "svg table tbody td template textarea tfoot th thead time title tr track tt u ul var "
     "video wbr xmp"
 ).split()
-_NOT_A_TAG = re.compile(
-    r"<(?!/?(?:[a-z][\w.-]*:[a-z]|(?:" + "|".join(_HTML_ELEMENTS) + r")(?![\w-]))|!|\?)",
-    re.IGNORECASE,
-)
+_HTML_ELEMENT_SET = frozenset(_HTML_ELEMENTS)
+_TAG_START = re.compile(r"</?([A-Za-z][\w.:-]*)")
+
+
+def _is_markup(name: str) -> bool:
+    return ":" in name or name.lower() in _HTML_ELEMENT_SET
+
+
+def _escape_non_tags(markup: str) -> str:
+    """`markup` with every "<" that opens no HTML element escaped, so it stays text."""
+    if all(_is_markup(name) for name in _TAG_START.findall(markup)):
+        return markup  # the usual case, decided without rewriting anything
+    return _TAG_START.sub(
+        lambda m: m.group(0) if _is_markup(m.group(1)) else "&lt;" + m.group(0)[1:], markup
+    )
 
 
 def clean_text(text: str) -> str:
@@ -94,7 +105,7 @@ def html_to_text(markup: str) -> str:
         return clean_text(markup)
     safe = _BAD_CHARS.sub("", markup)
     if "<" in safe:
-        safe = _NOT_A_TAG.sub("&lt;", safe)
+        safe = _escape_non_tags(safe)
     try:
         root = lxml.etree.fromstring(safe, _parser())
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -146,3 +147,36 @@ def test_churning_timestamps_do_not_change_the_hash() -> None:
 )
 def test_parse_time(text: str, expected: datetime | None) -> None:
     assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("entity", "text"),
+    [
+        ("&nbsp;", "a b"),  # spaces (a no-break space folds into a space, as all do)
+        ("&mdash;", "a\u2014b"),  # punctuation
+        ("&rsquo;", "a\u2019b"),  # quotes
+        ("&eacute;", "a\u00e9b"),  # Latin-1 letters
+        ("&Scaron;", "a\u0160b"),  # Latin Extended
+        ("&lambda;", "a\u03bbb"),  # Greek
+        ("&euro;", "a\u20acb"),  # currency
+        ("&rarr;", "a\u2192b"),  # arrows
+        ("&sum;", "a\u2211b"),  # mathematical operators
+        ("&hearts;", "a\u2665b"),  # symbols
+        ("&NotEqualTilde;", "a\u2242\u0338b"),  # HTML 5 names, two code points
+    ],
+)
+@pytest.mark.parametrize("doctype", ["", "<!DOCTYPE rss>"], ids=["fast", "tolerant"])
+def test_html_entities_are_decoded_in_both_parsers(entity: str, text: str, doctype: str) -> None:
+    body = (
+        f'<?xml version="1.0" encoding="utf-8"?>{doctype}<rss version="2.0"><channel>'
+        f"<title>x{entity}y</title><item><title>a{entity}b denies</title>"
+        f"<description>before a{entity}b after</description><guid>g</guid></item>"
+        "</channel></rss>"
+    ).encode()
+    feed = parse_feed(body, FEED_URL)
+    assert feed.parser == ("feedparser" if doctype else "fastfeedparser")
+    (entry,) = feed.entries
+    expected = unicodedata.normalize("NFC", text)
+    assert entry.title == f"{expected} denies"
+    assert entry.summary == f"before {expected} after"
+    assert feed.title == unicodedata.normalize("NFC", f"x{text[1:-1]}y")
