@@ -15,6 +15,7 @@ from xml.sax.saxutils import quoteattr
 import lxml.etree
 
 from bot.errors import OPMLError
+from bot.text import clean_text
 
 INTERVAL_ATTR = "claimwatchInterval"
 ARTICLES_ATTR = "claimwatchArticles"
@@ -70,7 +71,7 @@ def parse_opml(data: bytes) -> list[OutlineFeed]:
     for outline in root.iter("outline"):
         url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
         if url:
-            title = (outline.get("title") or outline.get("text") or "").strip()
+            title = clean_text(outline.get("title") or outline.get("text") or "")
             interval, articles, error = _settings(outline)
             feeds.append(OutlineFeed(url, title, interval, articles, error))
     return feeds

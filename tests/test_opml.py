@@ -93,3 +93,11 @@ def test_an_interval_may_be_written_as_a_duration() -> None:
     data = b'<opml><body><outline xmlUrl="https://a.example/rss" claimwatchInterval="10m"/>'
     data += b"</body></opml>"
     assert parse_opml(data)[0].interval == 600
+
+
+def test_titles_lose_bidi_controls_and_extra_spaces() -> None:
+    data = (
+        '<opml><body><outline title="Kyiv \u202egnp.exe&#x202C;  News\t" '
+        'xmlUrl="https://a.example/rss"/></body></opml>'
+    ).encode()
+    assert parse_opml(data)[0].title == "Kyiv gnp.exe News"
