@@ -212,7 +212,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     ttl_match = _TTL.search(body)
     ttl = float(ttl_match.group(1)) * 60 if ttl_match else None
     body, content_type, charset_note = guess_charset(body, content_type)
-    body = decode_html_entities(body)
+    if not _looks_like_json(body):  # in JSON "&" is only a letter
+        body = decode_html_entities(body)
 
     raw: Mapping[str, Any] | None = None
     parser = ""
@@ -277,8 +278,9 @@ def _complete(body: bytes) -> bool:
 def _malformed_line(raw: Mapping[str, Any], body: bytes) -> str | None:
     """The line at which an XML document stops being well-formed, None when it is.
 
-    Only syntax errors count; charset disagreements and the like are quirks feedparser
-    recovers from without loss. The line comes from lxml (feedparser's is off by one).
+    Only syntax errors that feedparser and lxml both see count: charset disagreements, and
+    entities declared in a DTD nobody loads, are quirks read without loss. The line comes
+    from lxml (feedparser's is off by one).
     """
     import xml.sax
 
@@ -293,10 +295,10 @@ def _malformed_line(raw: Mapping[str, Any], body: bytes) -> str | None:
         lxml.etree.fromstring(body, parser)
     except lxml.etree.XMLSyntaxError as exc:
         return str(exc.lineno or 1)
-    except ValueError:
-        pass
-    exception: xml.sax.SAXParseException = raw["bozo_exception"]
-    return str(max(1, (exception.getLineNumber() or 2) - 1))
+    except ValueError:  # lxml refuses some inputs outright (a str with a declaration)
+        exception: xml.sax.SAXParseException = raw["bozo_exception"]
+        return str(max(1, (exception.getLineNumber() or 2) - 1))
+    return None
 
 
 def _unique_entries(entries_raw: list[Any], url: str) -> tuple[list[ParsedEntry], int]:

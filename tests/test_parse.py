@@ -59,6 +59,16 @@ def test_json_feed() -> None:
     assert entry.published_at == datetime(2024, 5, 1, 16, 0, tzinfo=UTC)
 
 
+def test_json_feed_text_is_not_treated_as_xml() -> None:
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "J &mdash; K", "items": ['
+        b'{"id": "1", "url": "https://json.example.net/p?a=1&b=2", "title": "AT&T denies"}]}'
+    )
+    (entry,) = parse_feed(body, "https://json.example.net/feed.json").entries
+    assert entry.url == "https://json.example.net/p?a=1&b=2"
+    assert entry.title == "AT&T denies"
+
+
 def test_legacy_charset_goes_to_the_tolerant_parser() -> None:
     body = (
         '<?xml version="1.0" encoding="koi8-r"?><rss version="2.0"><channel><title>t</title>'
