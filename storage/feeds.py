@@ -39,13 +39,7 @@ class FeedRepository:
     def add(self, url: str, *, now: datetime, interval: float | None = None) -> tuple[Feed, bool]:
         """Add a feed (due at once) or return the existing one, found by its URL once
         normalised (so `HTTP://Host/feed#x` is `http://host/feed`). Returns (feed, created)."""
-        existing = self.session.scalar(select(Feed).where(Feed.url == url))
-        if existing is None:
-            wanted = normalize_feed_url(url)
-            for feed_id, known in self.session.execute(select(Feed.id, Feed.url)):
-                if normalize_feed_url(known) == wanted:  # a row stored before normalising
-                    existing = self.session.get(Feed, feed_id)
-                    break
+        existing = self._by_url(url)
         if existing is not None:
             if interval is not None and existing.interval_seconds != interval:
                 existing.interval_seconds = interval
@@ -97,13 +91,25 @@ class FeedRepository:
         return len(fresh)
 
     def find(self, ref: str | int) -> Feed | None:
-        """By id (an int or a string of digits) or by exact URL."""
+        """By id (an int or a string of digits) or by URL, however it is spelled."""
         if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
             feed_id = int(ref)
             # ids are 32-bit on PostgreSQL: a larger number names no feed (and must not
             # reach the driver, which would raise)
             return self.session.get(Feed, feed_id) if 0 < feed_id < 2**31 else None
-        return self.session.scalar(select(Feed).where(Feed.url == ref.strip()))
+        return self._by_url(ref.strip())
+
+    def _by_url(self, url: str) -> Feed | None:
+        """The feed at `url`, or at the same URL once normalised (scheme and host case,
+        default port, fragment, query order), also for rows stored before normalising."""
+        exact = self.session.scalar(select(Feed).where(Feed.url == url))
+        if exact is not None:
+            return exact
+        wanted = normalize_feed_url(url)
+        for feed_id, known in self.session.execute(select(Feed.id, Feed.url)):
+            if normalize_feed_url(known) == wanted:
+                return self.session.get(Feed, feed_id)
+        return None
 
     def remove(self, ref: str | int) -> Feed | None:
         feed = self.find(ref)

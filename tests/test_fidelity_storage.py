@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.feeds import add_feed, export_opml, import_opml, list_feeds
+from bot.feeds import add_feed, export_opml, import_opml, list_feeds, remove_feed
 from bot.parse import parse_feed
 from bot.types import FeedUpdate
 from storage.db import Database
@@ -110,6 +110,10 @@ def test_a_feed_stored_before_normalising_is_still_found(db: Database) -> None:
         FeedRepository(session).add("HTTP://Old.Example.org/rss?b=2&a=1", now=NOW)
     assert not add_feed(db, "http://old.example.org/rss?a=1&b=2#top", now=NOW)
     assert len(list_feeds(db)) == 1
+    assert remove_feed(db, "http://OLD.example.org:80/rss?a=1&b=2") == (
+        "HTTP://Old.Example.org/rss?b=2&a=1"
+    )
+    assert list_feeds(db) == []
 
 
 def test_opml_round_trip_keeps_per_feed_settings(db: Database, tmp_path: Path) -> None:
