@@ -53,6 +53,10 @@ _SLOW_MARKERS_EXACT = (b"&#X",)
 _PLAIN_WITH_BRACKETS = re.compile(
     rb"<(?:[\w-]+:)?(?:title|summary|content|subtitle)\s[^>]*type=[\"']text[\"'][^>]*>[^<]*&lt;"
 )
+# Which text constructs a document marks type="text" itself. Atom's default type is text too,
+# but feeds leave the type out of summaries full of HTML (and CDATA with &nbsp;) so often
+# that only an explicit type="text" is taken at its word.
+_EXPLICIT_TEXT = re.compile(rb"<(?:[\w-]+:)?(title|summary|content)\s[^>]*type=[\"']text[\"']")
 _TITLE_WITH_CHILD = re.compile(rb"<title(?:\s[^>]*)?>[^<]*<(?!/|!\[CDATA\[)")
 _TTL = re.compile(rb"<ttl>\s*(\d{1,7})\s*</ttl>", re.IGNORECASE)
 _HTML_PAGE = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
@@ -245,7 +249,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     if not entries_raw and not feed.get("title") and not recognised:
         raise FeedParseError(url, "the body is not an RSS, Atom or JSON feed")
 
-    entries, shared = _unique_entries(entries_raw, url)
+    entries, shared = _unique_entries(entries_raw, url, _explicitly_plain(body))
     warnings_: list[str] = []
     if malformed is not None:
         count = len(entries)
@@ -301,11 +305,20 @@ def _malformed_line(raw: Mapping[str, Any], body: bytes) -> str | None:
     return None
 
 
-def _unique_entries(entries_raw: list[Any], url: str) -> tuple[list[ParsedEntry], int]:
+def _explicitly_plain(body: bytes) -> frozenset[str]:
+    """The element names (title, summary, content) the document marks type="text"."""
+    if b'type="text"' not in body and b"type='text'" not in body:
+        return frozenset()
+    return frozenset(name.decode("ascii") for name in _EXPLICIT_TEXT.findall(body))
+
+
+def _unique_entries(
+    entries_raw: list[Any], url: str, plain: frozenset[str] = frozenset()
+) -> tuple[list[ParsedEntry], int]:
     """Entries in document order, one per guid, except that entries which share a guid but
     link to different articles (a CMS bug) are all kept, each under guid + link: the same
     every poll, whatever their order. Returns (entries, how many shared a guid)."""
-    parsed = [e for e in (_entry(raw_entry, url) for raw_entry in entries_raw) if e is not None]
+    parsed = [e for e in (_entry(raw, url, plain) for raw in entries_raw) if e is not None]
     links: dict[str, set[str | None]] = {}
     for entry in parsed:
         links.setdefault(entry.guid, set()).add(entry.url)
@@ -428,35 +441,42 @@ def content_hash(title: str, summary: str, content: str) -> str:
     return hashlib.sha256(" ".join(stable.split()).encode("utf-8", "replace")).hexdigest()[:32]
 
 
-def _is_plain(raw: Mapping[str, Any], key: str) -> bool:
-    """Whether the feed marks `key` as plain text (Atom type="text"): then "<" is a letter."""
+def _is_plain(raw: Mapping[str, Any], key: str, plain: frozenset[str]) -> bool:
+    """Whether the feed marks `key` as plain text (an explicit Atom type="text" the parser
+    reports): then "<" is a letter, not markup."""
     detail = raw.get(f"{key}_detail")
-    return isinstance(detail, Mapping) and detail.get("type") in ("text/plain", "text")
+    return (
+        key in plain
+        and isinstance(detail, Mapping)
+        and detail.get("type") in ("text/plain", "text")
+    )
 
 
 def _text(value: str, plain: bool) -> str:
     return clean_text(value) if plain else html_to_text(value)
 
 
-def _content_block(entry: Mapping[str, Any]) -> tuple[str, bool]:
-    """The longest content block and whether it is plain text."""
+def _content_block(entry: Mapping[str, Any], plain: frozenset[str]) -> tuple[str, bool]:
+    """The longest content block and whether it is (explicitly) plain text."""
     blocks = [b for b in entry.get("content") or [] if isinstance(b, Mapping)]
     blocks = [b for b in blocks if isinstance(b.get("value"), str)]
     if not blocks:
         return "", False
     block = max(blocks, key=lambda b: len(b["value"]))
-    return block["value"], block.get("type") in ("text/plain", "text")
+    return block["value"], "content" in plain and block.get("type") in ("text/plain", "text")
 
 
-def _entry(mapping: Mapping[str, Any], feed_url: str) -> ParsedEntry | None:
+def _entry(
+    mapping: Mapping[str, Any], feed_url: str, plain: frozenset[str] = frozenset()
+) -> ParsedEntry | None:
     """One entry, or None when it is a fragment: an entry is kept only when it has something
     to show (a title or a summary) and something to identify it (a link or an id)."""
     # A plain copy: feedparser's dict maps missing keys onto others with a DeprecationWarning.
     raw = dict(mapping)
-    title = _text(_first_text(raw, "title"), _is_plain(raw, "title"))[:MAX_TITLE]
+    title = _text(_first_text(raw, "title"), _is_plain(raw, "title", plain))[:MAX_TITLE]
     summary_raw = _first_text(raw, "summary", "description")
-    content_raw, content_plain = _content_block(raw)
-    summary = _text(summary_raw, _is_plain(raw, "summary"))[:MAX_SUMMARY]
+    content_raw, content_plain = _content_block(raw, plain)
+    summary = _text(summary_raw, _is_plain(raw, "summary", plain))[:MAX_SUMMARY]
     content = "" if content_raw in ("", summary_raw) else _text(content_raw, content_plain)
     content = content[:MAX_CONTENT]
     if not summary and content:
