@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.query import QueryError, candidate, parse
+from bot.text import clean_display
 from bot.types import FlaggedItem, SubscriptionInfo
 
 NEW_ITEM_WINDOW = timedelta(hours=1)
@@ -21,7 +22,14 @@ def is_backfill(item: FlaggedItem, window: timedelta = NEW_ITEM_WINDOW) -> bool:
     """An old article met on a feed's first poll: stored, never alerted."""
     if not item.first_poll or item.first_seen_at is None:
         return False
-    return item.published_at is None or item.published_at < item.first_seen_at - window
+    # A date at or after first sight was clamped (a typo, year 2100): it says nothing about
+    # the article being new, so on a first poll it counts as old too.
+    published = item.published_at
+    return (
+        published is None
+        or published >= item.first_seen_at
+        or published < item.first_seen_at - window
+    )
 
 
 def plan(
@@ -104,4 +112,5 @@ def console_text(item: FlaggedItem) -> str:
         lines.append(f"  claim: {alert.claim}")
     if alert.url:
         lines.append(f"  {alert.url}")
-    return "\n".join(lines)
+    # Terminals obey bidi controls too: no external string may reorder its neighbours.
+    return "\n".join(clean_display(line) for line in lines)

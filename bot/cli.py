@@ -7,10 +7,11 @@ standard library at the top; each command imports what it uses.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -19,8 +20,15 @@ if TYPE_CHECKING:
     from storage.db import Database
 
 EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
+EXIT_ERROR = 1  # every mistake, usage mistakes included: one line on stderr
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (no usage block) and exit status 1, like
+    every other mistake. Sub-command parsers are made of the same class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _now() -> datetime:
@@ -30,7 +38,7 @@ def _now() -> datetime:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="claimwatch",
         description="Watch news feeds for allegations and official denials.",
     )
@@ -100,9 +108,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.errors import ClaimwatchError
 
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
     except ClaimwatchError as exc:
         print(f"claimwatch: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # `claimwatch summary | head -1`: the reader left. Say nothing more (as other Unix
+        # tools do) and stop Python from complaining when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -305,10 +321,12 @@ def _feeds(args: argparse.Namespace, db: Database) -> int:
                 interval = parse_duration(args.interval)
             except ValueError as exc:
                 raise ConfigError(f"--interval: {exc}") from None
+        from bot.urls import normalize_feed_url
+
         created = service.add_feed(
             db, args.url, now=_now(), interval=interval, fetch_articles=args.articles
         )
-        print(f"{'Added' if created else 'Already monitored'}: {args.url.strip()}")
+        print(f"{'Added' if created else 'Already monitored'}: {normalize_feed_url(args.url)}")
         return EXIT_OK
     if action == "list":
         print(feeds_table(service.list_feeds(db), _now()))
@@ -341,11 +359,17 @@ def _import(path: str, db: Database) -> int:
     except OSError as exc:
         raise OPMLError(f"cannot read {path}: {exc.strerror or exc}") from None
 
-    def progress(done: int, total: int) -> None:
-        end = "\n" if done >= total else ""
-        print(f"\rImporting feeds: {done}/{total}", end=end, file=sys.stderr, flush=True)
+    shown = [False]  # whether a progress line is open (not yet ended by a newline)
 
-    report = service.import_opml(db, data, now=_now(), progress=progress)
+    def progress(done: int, total: int) -> None:
+        print(f"\rImporting feeds: {done}/{total}", end="", file=sys.stderr, flush=True)
+        shown[0] = True
+
+    try:
+        report = service.import_opml(db, data, now=_now(), progress=progress)
+    finally:
+        if shown[0]:  # ended however the import ends, so nothing is printed after it
+            print(file=sys.stderr, flush=True)
     print(f"Imported {report.added} new feeds ({report.already_known} already monitored).")
     for url, reason in report.invalid[:20]:
         print(f"  skipped {url}: {reason}")

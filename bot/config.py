@@ -7,6 +7,7 @@ frozen `Settings` object is passed down. Every key is documented in `.env.exampl
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,8 +22,21 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$", re.IGNORECASE)
-_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$")
+_UNIT_SECONDS = {
+    **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), 0.001),
+    **dict.fromkeys(("", "s", "sec", "secs", "second", "seconds"), 1.0),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60.0),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600.0),
+    **dict.fromkeys(("d", "day", "days"), 86400.0),
+    **dict.fromkeys(("w", "wk", "week", "weeks"), 604800.0),
+}
+# Units with no fixed length, or that read as months to some and minutes to others.
+_AMBIGUOUS_UNITS = frozenset(
+    {"mo", "mon", "mos", "month", "months", "y", "yr", "yrs", "year", "years", "mi"}
+)
+MAX_DURATION = 3650 * 86400.0  # ten years: far beyond any sensible poll or look-back
+_DURATION_EXAMPLE = "a duration like 90s, 10m (m or M: minutes), 2h, 1d or 1w"
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$", re.IGNORECASE)
 _UNIT_BYTES = {
     "b": 1,
@@ -38,15 +52,29 @@ _UNIT_BYTES = {
 def parse_duration(value: str | float) -> float:
     """'90s', '10m', '1.5h', '2d', '1w' or a number of seconds -> seconds (> 0).
 
-    Raises ValueError with a message fit to show a user.
+    Units are case-blind: `m` and `M` both mean minutes. Months and years (`mo`, `y`) are
+    refused rather than guessed, and so is anything over MAX_DURATION (ten years) or not
+    finite. Raises ValueError with a one-line message fit to show a user.
     """
     if isinstance(value, int | float):
         seconds = float(value)
+        shown = str(value)
     else:
         match = _DURATION.match(value)
         if not match:
-            raise ValueError(f"expected a duration like 90s, 10m, 2h or 1d, got {value!r}")
-        seconds = float(match.group(1)) * _UNIT_SECONDS[(match.group(2) or "s").lower()]
+            raise ValueError(f"expected {_DURATION_EXAMPLE}, got {value[:40]!r}")
+        unit = match.group(2).lower()
+        if unit in _AMBIGUOUS_UNITS:
+            raise ValueError(
+                f"{value.strip()[:40]!r}: months and years have no fixed length; give days "
+                "or weeks, e.g. 30d (m and M mean minutes)"
+            )
+        if unit not in _UNIT_SECONDS:
+            raise ValueError(f"expected {_DURATION_EXAMPLE}, got {value[:40]!r}")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[unit]
+        shown = value.strip()[:40]
+    if not math.isfinite(seconds) or seconds > MAX_DURATION:
+        raise ValueError(f"a duration must be at most 3650d (ten years), got {shown!r}")
     if seconds <= 0:
         raise ValueError("a duration must be greater than zero")
     return seconds

@@ -5,6 +5,7 @@ Each function opens its own transaction on the Database it is given and returns 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +15,7 @@ from bot.errors import InvalidFeedURLError
 from bot.netguard import client_host
 from bot.opml import OutlineFeed, parse_opml, render_opml
 from bot.types import FeedInfo
-from bot.urls import validate_feed_url
+from bot.urls import normalize_feed_url, validate_feed_url
 from storage.db import Database
 from storage.feeds import FeedRepository
 from storage.models import Feed, Meta
@@ -34,7 +35,7 @@ def usable_feed_url(url: str) -> str:
     """A feed URL a user gave, checked for shape and for whether the HTTP client can request
     it at all (hosts such as "0177.0.0.2" or "①②⑦.0.0.1" cannot be). Raises
     InvalidFeedURLError."""
-    url = validate_feed_url(url)
+    url = normalize_feed_url(validate_feed_url(url))
     client_host(url)
     return url
 
@@ -82,22 +83,32 @@ def import_feeds(
     now: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Add every valid URL (existing ones are kept as they are), in chunks of IMPORT_CHUNK,
-    each its own transaction, calling progress(done, total) after each chunk."""
+    """Add every valid URL with its settings (existing ones are kept as they are), in chunks
+    of IMPORT_CHUNK, each its own transaction, calling progress(done, total) after each chunk.
+    """
     invalid: list[tuple[str, str]] = []
     valid: list[OutlineFeed] = []
     for outline in outlines:
+        if outline.error:
+            invalid.append((outline.url[:200], outline.error))
+            continue
         try:
-            valid.append(OutlineFeed(usable_feed_url(outline.url), outline.title))
+            url = usable_feed_url(outline.url)
         except InvalidFeedURLError as exc:
             invalid.append((outline.url[:200], str(exc)))
+            continue
+        valid.append(dataclasses.replace(outline, url=url))
     unique = list({o.url: o for o in valid}.values())
     added = 0
     for start in range(0, len(unique), IMPORT_CHUNK):
         chunk = unique[start : start + IMPORT_CHUNK]
         with db.session() as session:
             repo = FeedRepository(session)
-            added += repo.add_many([o.url for o in chunk], now=now)
+            added += repo.add_many(
+                [o.url for o in chunk],
+                now=now,
+                settings={o.url: (o.interval, o.fetch_articles) for o in chunk},
+            )
             titles = {o.url: o.title for o in chunk if o.title}
             for feed in session.query(Feed).filter(Feed.url.in_(list(titles))):
                 if not feed.title:
@@ -119,7 +130,7 @@ def import_opml(
 
 
 def export_opml(db: Database, *, now: datetime) -> str:
-    feeds = [OutlineFeed(f.url, f.title) for f in list_feeds(db)]
+    feeds = [OutlineFeed(f.url, f.title, f.interval, f.fetch_articles) for f in list_feeds(db)]
     return render_opml(feeds, now)
 
 

@@ -121,6 +121,8 @@ def parse(query: str) -> Query:
                 raise QueryError("OR needs a term on each side, e.g. kremlin OR moscow")
             join_next = True
             continue
+        if key is None and phrase is None:
+            _refuse_odd_word(word)
         value = _norm(raw)
         if not value or not _WORD.search(value):
             raise QueryError(f"{match.group(0)!r} has nothing to search for")
@@ -156,6 +158,21 @@ def parse(query: str) -> Query:
         feeds=tuple(filters["feed"]),
         source=source,
     )
+
+
+def _refuse_odd_word(word: str) -> None:
+    """Words that look like syntax the language does not have: they would never match."""
+    bare = word.lstrip("-")
+    name = bare[:-1].lower()
+    if bare.endswith(":") and name in ("label", "actor", "lang", "feed"):
+        example = {"label": "label:denial", "actor": "actor:russia", "lang": "lang:ru"}
+        raise QueryError(f"{bare} needs a value, e.g. {example.get(name, 'feed:kyiv')}")
+    if any(ch in word for ch in "()[]{}"):
+        words = " ".join(re.sub(r"[()\[\]{}]", " ", word).split()) or "the words"
+        raise QueryError(
+            f"{word!r}: brackets do not group terms; write {words} "
+            '(alternatives: kremlin OR moscow; exact words: "a phrase")'
+        )
 
 
 def candidate(item: FlaggedItem) -> Candidate:

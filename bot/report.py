@@ -49,6 +49,8 @@ def feeds_table(feeds: Sequence[FeedInfo], now: datetime) -> str:
         error = ""
         if f.last_error:
             error = f"{f.last_error} ({ago(f.last_error_at, now)})"
+        elif f.warning:
+            error = f"warning: {f.warning}"
         rows.append(
             (
                 str(f.id),

@@ -90,6 +90,7 @@ def decide_success(
         last_modified=fetched.last_modified,
         consecutive_failures=0,
         not_modified=fetched.body is None,
+        warning="; ".join(parsed.warnings) if parsed and parsed.warnings else None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import datetime
 
@@ -12,6 +13,9 @@ from storage.db import Database
 from storage.subscriptions import SubscriptionRepository
 
 PLATFORMS = ("console", "telegram", "slack")
+# A public username (5-32 letters, digits or _, starting with a letter) or a numeric chat id.
+_TELEGRAM_CHAT = re.compile(r"^(?:@[A-Za-z][A-Za-z0-9_]{4,31}|-?[1-9][0-9]{0,18})$")
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; anything larger names nothing
 
 
 def target(value: str) -> tuple[str, str]:
@@ -27,6 +31,11 @@ def target(value: str) -> tuple[str, str]:
     chat = chat.strip()
     if not chat or len(chat) > 200 or any(ch.isspace() for ch in chat):
         raise ClaimwatchError(f"{platform}: needs a chat, e.g. {platform}:@newsroom")
+    if platform == "telegram" and not _TELEGRAM_CHAT.match(chat):
+        raise ClaimwatchError(
+            f"telegram:{chat[:40]} is not a chat: use telegram:@channel (5-32 letters, digits "
+            "or _) or a numeric chat id such as telegram:-1001234567890"
+        )
     return platform, chat
 
 
@@ -40,8 +49,10 @@ def run(args: argparse.Namespace, db: Database, now: datetime) -> int:
         )
         return 0
     if args.command == "unsubscribe":
-        with db.session() as session:
-            removed = SubscriptionRepository(session).remove(args.id)
+        removed = False
+        if 0 < args.id <= MAX_ID:
+            with db.session() as session:
+                removed = SubscriptionRepository(session).remove(args.id)
         if not removed:
             print(f"claimwatch: error: no subscription #{args.id}", file=sys.stderr)
             return 1

@@ -15,9 +15,16 @@ import unicodedata
 import lxml.etree
 
 # Characters that must never reach storage or a chat: C0/C1 controls (but tab and newline),
-# lone surrogates (JSON allows them), and the noncharacters U+FFFE/U+FFFF.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# lone surrogates (JSON allows them), the noncharacters U+FFFE/U+FFFF, and the bidi
+# embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069), which can make a
+# title show a link or a name reversed ("Trojan Source"). The implicit marks LRM, RLM and
+# ALM are kept: they cannot reorder a run of text, and right-to-left scripts need them.
+_BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
 _MARKUP_HINT = re.compile(r"[<&]")
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_FSI, _PDI = "\u2068", "\u2069"
 _TAG = re.compile(r"<[^>]*>")
 
 _BLOCK_TAGS = (
@@ -25,6 +32,38 @@ _BLOCK_TAGS = (
     "blockquote", "section", "article", "header", "footer", "pre", "figure", "figcaption", "hr",
 )  # fmt: skip
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head")
+
+# Every HTML element name. A `<` that opens none of them is text, not markup: feeds put
+# "<redacted>" or "<Navalny>" in CDATA titles and escaped plain text, and an HTML parser
+# would swallow the word as an unknown element. (Namespaced tags such as Word's <o:p> are
+# still markup.)
+_HTML_ELEMENTS = (
+    "a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound "
+    "big blink blockquote body br button canvas caption center cite code col colgroup data "
+    "datalist dd del details dfn dialog dir div dl dt em embed fieldset figcaption figure "
+    "font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe "
+    "img input ins isindex kbd keygen label legend li link listing main map mark marquee "
+    "math menu menuitem meta meter nav nobr noembed noframes noscript object ol optgroup "
+    "option output p param picture plaintext pre progress q rb rp rt rtc ruby s samp script "
+    "search section select slot small source spacer span strike strong style sub summary sup "
+    "svg table tbody td template textarea tfoot th thead time title tr track tt u ul var "
+    "video wbr xmp"
+).split()
+_HTML_ELEMENT_SET = frozenset(_HTML_ELEMENTS)
+_TAG_START = re.compile(r"</?([A-Za-z][\w.:-]*)")
+
+
+def _is_markup(name: str) -> bool:
+    return ":" in name or name.lower() in _HTML_ELEMENT_SET
+
+
+def _escape_non_tags(markup: str) -> str:
+    """`markup` with every "<" that opens no HTML element escaped, so it stays text."""
+    if all(_is_markup(name) for name in _TAG_START.findall(markup)):
+        return markup  # the usual case, decided without rewriting anything
+    return _TAG_START.sub(
+        lambda m: m.group(0) if _is_markup(m.group(1)) else "&lt;" + m.group(0)[1:], markup
+    )
 
 
 def clean_text(text: str) -> str:
@@ -65,6 +104,8 @@ def html_to_text(markup: str) -> str:
     if not _MARKUP_HINT.search(markup):
         return clean_text(markup)
     safe = _BAD_CHARS.sub("", markup)
+    if "<" in safe:
+        safe = _escape_non_tags(safe)
     try:
         root = lxml.etree.fromstring(safe, _parser())
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
@@ -76,3 +117,17 @@ def html_to_text(markup: str) -> str:
     for element in root.iter(*_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
     return clean_text("".join(str(text) for text in root.itertext()))
+
+
+def clean_display(text: str) -> str:
+    """`text` made safe to show among other text in a chat or a terminal: bidi embedding,
+    override and isolate controls removed, and text holding right-to-left letters wrapped in
+    one isolate (FSI ... PDI), so a Hebrew or Arabic title cannot reorder the link, name or
+    label beside it. Call it on every external string before escaping it for a platform.
+    """
+    if text.isascii():
+        return text
+    text = _BIDI_CONTROLS.sub("", text)
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return f"{_FSI}{text}{_PDI}"
+    return text

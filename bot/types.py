@@ -64,6 +64,9 @@ class ParsedFeed:
     entries: tuple[ParsedEntry, ...]
     ttl: float | None = None  # RSS <ttl>, seconds
     parser: str = ""  # which parser read it (for diagnostics)
+    # what had to be worked around, one line each ("malformed XML at line 3: 2 entries
+    # recovered", a guessed charset, guids shared by different articles)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ class FeedUpdate:
     consecutive_failures: int = 0
     disable_reason: str | None = None
     not_modified: bool = False
+    warning: str | None = None  # ParsedFeed.warnings joined; None: the document was clean
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +126,8 @@ class FeedInfo:
     disabled: bool
     disabled_reason: str | None
     item_count: int
+    fetch_articles: bool | None = None  # None: ARTICLE_FETCH
+    warning: str | None = None  # what the last parse worked around, one line
 
 
 @dataclass(frozen=True, slots=True)

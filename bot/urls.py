@@ -5,7 +5,6 @@ Pure functions over strings; urllib.parse does the parsing.
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bot.errors import InvalidFeedURLError
@@ -30,8 +29,10 @@ def _is_tracking(name: str) -> bool:
 
 
 def canonical_url(url: str, base: str | None = None) -> str | None:
-    """Absolute http(s) URL with a lowercase host, no default port, no fragment and no
-    tracking parameters; None when `url` is not an http(s) URL (mailto:, javascript:, junk).
+    """Absolute http(s) URL with a lowercase host, no default port, no fragment, no
+    tracking parameters and the query sorted by name (`?b=2&a=1` and `?a=1&b=2` are one
+    article; values of a repeated name keep their order); None when `url` is not an http(s)
+    URL (mailto:, javascript:, junk).
     """
     url = url.strip()
     if not url:
@@ -54,11 +55,43 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
         host = f"[{host}]"
     default_port = 80 if scheme == "http" else 443
     netloc = host if port in (None, default_port) else f"{host}:{port}"
-    query_pairs = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
-    ]
+    query_pairs = sorted(
+        ((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)),
+        key=lambda pair: pair[0],
+    )
     query = urlencode(query_pairs, doseq=True) if query_pairs else ""
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def normalize_feed_url(url: str) -> str:
+    """One spelling per feed: scheme and host lowercased, default port and fragment dropped,
+    an empty path made "/", query parameters sorted by name (each kept byte for byte, since a
+    feed URL's parameters can matter: none is removed). Expects a URL that passed
+    validate_feed_url; anything unparsable is returned as given.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if scheme not in ("http", "https") or not host:
+        return url
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = host if port in (None, 80 if scheme == "http" else 443) else f"{host}:{port}"
+    if userinfo:
+        netloc = f"{userinfo}@{netloc}"
+    pieces = [piece for piece in parts.query.split("&") if piece]
+    query = "&".join(sorted(pieces, key=lambda piece: piece.partition("=")[0]))
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def same_feed_url(a: str, b: str) -> bool:
+    """Whether two feed URLs name the same feed once normalised."""
+    return normalize_feed_url(a) == normalize_feed_url(b)
 
 
 def validate_feed_url(url: str) -> str:
@@ -85,12 +118,3 @@ def validate_feed_url(url: str) -> str:
     if not parts.hostname:
         raise InvalidFeedURLError("the feed URL has no host name")
     return url
-
-
-def host_ip_literal(url: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The IP address when the URL's host is an IP literal, else None."""
-    try:
-        host = urlsplit(url).hostname or ""
-        return ipaddress.ip_address(host)
-    except ValueError:
-        return None

@@ -5,15 +5,19 @@ Callers own the transaction: pass a Session from `Database.session()`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Boolean, Table, bindparam, func, select, update
+from sqlalchemy import Boolean, Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.types import FeedInfo, FeedState, FeedUpdate
+from bot.urls import normalize_feed_url
 from storage.models import Feed, ItemSource
+
+log = logging.getLogger(__name__)
 
 
 def _state(feed: Feed) -> FeedState:
@@ -33,8 +37,9 @@ class FeedRepository:
         self.session = session
 
     def add(self, url: str, *, now: datetime, interval: float | None = None) -> tuple[Feed, bool]:
-        """Add a feed (due at once) or return the existing one. Returns (feed, created)."""
-        existing = self.session.scalar(select(Feed).where(Feed.url == url))
+        """Add a feed (due at once) or return the existing one, found by its URL once
+        normalised (so `HTTP://Host/feed#x` is `http://host/feed`). Returns (feed, created)."""
+        existing = self._by_url(url)
         if existing is not None:
             if interval is not None and existing.interval_seconds != interval:
                 existing.interval_seconds = interval
@@ -56,15 +61,26 @@ class FeedRepository:
     def existing_urls(self) -> set[str]:
         return set(self.session.scalars(select(Feed.url)))
 
-    def add_many(self, urls: list[str], *, now: datetime) -> int:
-        """Add feeds in bulk (OPML import); existing URLs are skipped. Returns how many were new."""
-        known = self.existing_urls()
-        fresh = list(dict.fromkeys(u for u in urls if u not in known))
+    def add_many(
+        self,
+        urls: list[str],
+        *,
+        now: datetime,
+        settings: Mapping[str, tuple[float | None, bool | None]] | None = None,
+    ) -> int:
+        """Add feeds in bulk (OPML import) with their (interval, fetch_articles) settings;
+        URLs already known (once normalised) are skipped. Returns how many were new."""
+        known = {normalize_feed_url(u) for u in self.existing_urls()}
+        fresh = list(dict.fromkeys(u for u in urls if normalize_feed_url(u) not in known))
+        settings = settings or {}
         for url in fresh:
+            interval, articles = settings.get(url, (None, None))
             self.session.add(
                 Feed(
                     url=url,
                     title="",
+                    interval_seconds=interval,
+                    fetch_articles=articles,
                     created_at=now,
                     next_poll_at=now,
                     consecutive_failures=0,
@@ -75,10 +91,25 @@ class FeedRepository:
         return len(fresh)
 
     def find(self, ref: str | int) -> Feed | None:
-        """By id (an int or a string of digits) or by exact URL."""
+        """By id (an int or a string of digits) or by URL, however it is spelled."""
         if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
-            return self.session.get(Feed, int(ref))
-        return self.session.scalar(select(Feed).where(Feed.url == ref.strip()))
+            feed_id = int(ref)
+            # ids are 32-bit on PostgreSQL: a larger number names no feed (and must not
+            # reach the driver, which would raise)
+            return self.session.get(Feed, feed_id) if 0 < feed_id < 2**31 else None
+        return self._by_url(ref.strip())
+
+    def _by_url(self, url: str) -> Feed | None:
+        """The feed at `url`, or at the same URL once normalised (scheme and host case,
+        default port, fragment, query order), also for rows stored before normalising."""
+        exact = self.session.scalar(select(Feed).where(Feed.url == url))
+        if exact is not None:
+            return exact
+        wanted = normalize_feed_url(url)
+        for feed_id, known in self.session.execute(select(Feed.id, Feed.url)):
+            if normalize_feed_url(known) == wanted:
+                return self.session.get(Feed, feed_id)
+        return None
 
     def remove(self, ref: str | int) -> Feed | None:
         feed = self.find(ref)
@@ -115,6 +146,8 @@ class FeedRepository:
                 disabled=feed.disabled,
                 disabled_reason=feed.disabled_reason,
                 item_count=int(count),
+                fetch_articles=feed.fetch_articles,
+                warning=feed.warning,
             )
             for feed, count in rows
         ]
@@ -133,6 +166,7 @@ class FeedRepository:
         ok = [c for c in changes if c.ok]
         failed = [c for c in changes if not c.ok]
         connection = self.session.connection()
+        self._log_new_warnings([c for c in ok if c.warning and not c.not_modified])
         if ok:
             connection.execute(
                 update(table)
@@ -148,6 +182,11 @@ class FeedRepository:
                     last_modified=bindparam("b_modified"),
                     title=func.coalesce(bindparam("b_title"), table.c.title),
                     site_url=func.coalesce(bindparam("b_site"), table.c.site_url),
+                    # a 304 says nothing about the document: its warning stands
+                    warning=case(
+                        (bindparam("b_unchanged", type_=Boolean), table.c.warning),
+                        else_=bindparam("b_warning"),
+                    ),
                 ),
                 [
                     {
@@ -158,6 +197,8 @@ class FeedRepository:
                         "b_modified": c.last_modified,
                         "b_title": c.title or None,
                         "b_site": c.site_url or None,
+                        "b_unchanged": c.not_modified,
+                        "b_warning": c.warning or None,
                     }
                     for c in ok
                 ],
@@ -193,6 +234,22 @@ class FeedRepository:
                 connection.execute(
                     update(table).where(table.c.id == change.feed_id).values(url=change.new_url)
                 )
+
+    def _log_new_warnings(self, changes: Sequence[FeedUpdate]) -> None:
+        """Log a feed's warning once, when it first appears (not on every poll)."""
+        if not changes:
+            return
+        ids = [c.feed_id for c in changes]
+        before = {
+            feed_id: (warning, title)
+            for feed_id, warning, title in self.session.execute(
+                select(Feed.id, Feed.warning, Feed.title).where(Feed.id.in_(ids))
+            )
+        }
+        for change in changes:
+            warning, title = before.get(change.feed_id, (None, ""))
+            if warning != change.warning:  # feed URLs can carry credentials: id and title
+                log.warning("feed #%d %r: %s", change.feed_id, title[:80], change.warning)
 
     def enable(self, ref: str | int, *, now: datetime) -> Feed | None:
         """Re-enable a disabled feed and make it due now."""

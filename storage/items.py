@@ -8,6 +8,10 @@ processes polling at once can never record an article twice:
 
 An entry whose content hash changed is recorded as *modified* (the item is updated in place,
 modified_at and modified_count move); one whose hash did not change is left alone.
+
+Dates later than the moment an item is first seen (a typo, a placeholder year, a wrong
+clock) are stored as that moment: an article cannot be published after we read it, and
+a date in the future would sort first forever.
 """
 
 from __future__ import annotations
@@ -173,7 +177,7 @@ class ItemRepository:
                         summary=entry.summary,
                         content=entry.content,
                         author=entry.author,
-                        updated_at=entry.updated_at,
+                        updated_at=_not_after(entry.updated_at, now),
                         content_hash=entry.content_hash,
                         modified_at=now,
                         modified_count=Item.modified_count + 1,
@@ -212,6 +216,10 @@ class ItemRepository:
         )
 
 
+def _not_after(when: datetime | None, now: datetime) -> datetime | None:
+    return None if when is None else min(when, now)
+
+
 def _item_row(entry: ParsedEntry, key: str, now: datetime) -> dict[str, Any]:
     return {
         "dedupe_key": key,
@@ -220,8 +228,8 @@ def _item_row(entry: ParsedEntry, key: str, now: datetime) -> dict[str, Any]:
         "summary": entry.summary,
         "content": entry.content,
         "author": entry.author,
-        "published_at": entry.published_at,
-        "updated_at": entry.updated_at,
+        "published_at": _not_after(entry.published_at, now),
+        "updated_at": _not_after(entry.updated_at, now),
         "first_seen_at": now,
         "modified_at": None,
         "modified_count": 0,

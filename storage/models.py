@@ -86,6 +86,7 @@ class Feed(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     fetch_articles: Mapped[bool | None] = mapped_column(Boolean)  # None: ARTICLE_FETCH
+    warning: Mapped[str | None] = mapped_column(Text)  # what the last parse worked around
 
 
 class Item(Base):

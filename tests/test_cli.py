@@ -102,6 +102,25 @@ def test_feed_lifecycle(cw: Run, feed_server: FeedServer) -> None:
         (("feeds", "add", "ftp://example.com/feed"), "only http and https"),
         (("feeds", "add", "http://127.0.0.1/x", "--interval", "soon"), "--interval"),
         (("feeds", "import", "/nonexistent/file.opml"), "cannot read"),
+        # huge numbers
+        (("summary", "--since", "99999999999d"), "--since: a duration must be at most 3650d"),
+        (("feeds", "add", "http://127.0.0.1/x", "--interval", "99999999999d"), "at most 3650d"),
+        (("feeds", "add", "http://127.0.0.1/x", "--interval", "1mo"), "months and years"),
+        (("unsubscribe", "99999999999999999999999"), "no subscription #99999999999999999999999"),
+        (("feeds", "remove", "99999999999999999999"), "no feed with URL or ID"),
+        (("feeds", "enable", "99999999999999999999"), "no feed with URL or ID"),
+        # empty filters would make a subscription that never fires
+        (("subscribe", "console", "label:"), "label: needs a value"),
+        (("subscribe", "console", "russia", "actor:"), "actor: needs a value"),
+        (("summary", "(ministry)"), "brackets do not group terms"),
+        # impossible chats
+        (("subscribe", "telegram:@"), "is not a chat"),
+        (("subscribe", "telegram:abc"), "is not a chat"),
+        (("subscribe", "telegram:@ab"), "is not a chat"),
+        # usage mistakes too: one line, exit 1
+        (("unsubscribe", "abc"), "invalid int value"),
+        (("feeds",), "required"),
+        (("summary", "--bogus"), "unrecognized arguments"),
     ],
 )
 def test_mistakes_get_one_clear_line(cw: Run, args: tuple[str, ...], fragment: str) -> None:
@@ -112,11 +131,58 @@ def test_mistakes_get_one_clear_line(cw: Run, args: tuple[str, ...], fragment: s
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_closed_pipe_is_not_a_traceback(env: dict[str, str], tmp_path: Path) -> None:
+    """`claimwatch summary | head -1`: the reader is gone before we write."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [CLAIMWATCH, "summary"],
+            env=env,
+            cwd=tmp_path,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert "BrokenPipe" not in result.stderr
+
+
+def test_a_subscription_to_a_real_chat_is_made(cw: Run) -> None:
+    for chat in ("telegram:@newsroom", "telegram:-1001234567890", "telegram:12345"):
+        result = cw("subscribe", chat, "label:denial")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("Subscribed #")
+
+
 def test_bad_setting_names_the_setting(cw: Run) -> None:
     result = cw("feeds", "list", extra_env={"POLL_INTERVAL": "soon"})
     assert result.returncode == 1
     assert result.stderr.startswith("claimwatch: error: POLL_INTERVAL: ")
     assert "Traceback" not in result.stderr
+    huge = cw("feeds", "list", extra_env={"POLL_MAX_INTERVAL": "99999999d"})
+    assert huge.returncode == 1
+    assert huge.stderr.startswith("claimwatch: error: POLL_MAX_INTERVAL: a duration must be")
+    assert len(huge.stderr.strip().splitlines()) == 1
+
+
+def test_feed_settings_survive_export_and_import(cw: Run, tmp_path: Path) -> None:
+    added = cw(
+        "feeds", "add", "HTTP://Feeds.Example/a.xml#top", "--interval", "10M", "--no-articles"
+    )
+    assert added.stdout == "Added: http://feeds.example/a.xml\n"
+    again = cw("feeds", "add", "http://feeds.example:80/a.xml")
+    assert again.stdout.startswith("Already monitored")
+    out = tmp_path / "out.opml"
+    out.write_text(cw("feeds", "export").stdout)
+    other = {"DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}"}
+    assert "Imported 1 new feeds" in cw("feeds", "import", str(out), extra_env=other).stdout
+    exported = cw("feeds", "export", extra_env=other).stdout
+    assert 'claimwatchInterval="600" claimwatchArticles="false"' in exported
 
 
 def test_unreachable_database_is_one_line(cw: Run) -> None:
@@ -145,6 +211,7 @@ def test_opml_import_and_export_round_trip(cw: Run, tmp_path: Path) -> None:
     assert "skipped javascript:alert(1)" in result.stdout
     assert "Importing feeds: 200/450" in result.stderr
     assert "Importing feeds: 450/450" in result.stderr
+    assert result.stderr.endswith("450/450\n")  # the progress line is ended
 
     again = cw("feeds", "import", str(opml))
     assert "Imported 0 new feeds (450 already monitored)" in again.stdout

@@ -13,16 +13,58 @@ from bot.errors import ConfigError
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("90s", 90), ("10m", 600), ("1.5h", 5400), ("2d", 172800), ("45", 45), ("1w", 604800)],
+    [
+        ("90s", 90),
+        ("10m", 600),
+        ("10M", 600),  # M is minutes, as m is (the error messages say so)
+        ("30 min", 1800),
+        ("1.5h", 5400),
+        ("2d", 172800),
+        ("45", 45),
+        ("1w", 604800),
+        ("3650d", 3650 * 86400),
+    ],
 )
 def test_durations(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["", "ten minutes", "-5m", "0s", "5 parsecs"])
-def test_bad_durations(text: str) -> None:
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("", "expected a duration like"),
+        ("ten minutes", "expected a duration like"),
+        ("-5m", "expected a duration like"),
+        ("0s", "greater than zero"),
+        ("5 parsecs", "(m or M: minutes)"),
+        ("1e5", "expected a duration like"),
+        # months and years have no fixed length; "mo" reads as minutes to some
+        ("1mo", "months and years"),
+        ("2 months", "months and years"),
+        ("1y", "months and years"),
+        # huge numbers are refused, not overflowed later
+        ("3651d", "at most 3650d"),
+        ("99999999999d", "at most 3650d"),
+        ("9" * 400, "at most 3650d"),
+    ],
+)
+def test_bad_durations(text: str, fragment: str) -> None:
+    with pytest.raises(ValueError) as info:
         parse_duration(text)
+    assert fragment in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), 1e300, -1.0])
+def test_bad_numeric_durations(number: float) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(number)
+
+
+def test_a_huge_setting_is_one_line() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(env_file=None, poll_max_interval="99999999d")
+    assert str(info.value).startswith("POLL_MAX_INTERVAL: a duration must be at most 3650d")
 
 
 def test_sizes() -> None:

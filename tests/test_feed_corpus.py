@@ -69,7 +69,9 @@ async def test_every_odd_feed_goes_through_the_pipeline(
             unreadable.add(url)
     assert report.entries == expected
     assert {r.url for r in failed} == unreadable
-    assert expected > 500
+    # Most of these one-purpose files hold entries with neither a link nor an id: fragments,
+    # which are not items (issue 9). Those that remain still reach the database.
+    assert expected > 30
 
     with db.session() as session:
         texts = session.execute(select(Item.title, Item.summary, Item.content, Item.author)).all()
@@ -80,3 +82,28 @@ async def test_every_odd_feed_goes_through_the_pipeline(
         assert unicodedata.is_normalized("NFC", value), repr(value[:200])
         assert not _ACTIVE.search(value), repr(value[:200])
         assert value == value.strip()
+
+
+# HTML 5 maps &lang; and &rang; to U+27E8/U+27E9; feedparser's tests expect HTML 4's U+2329
+# and U+232A (which NFC turns into U+3008/U+3009). Either way no text is lost.
+_HTML4_ONLY = {"lang.xml": "testing \u27e8 entity", "rang.xml": "testing \u27e9 entity"}
+_TITLE_EXPECT = re.compile(rb"Expect:\s*feed\['title'\] == (.*?)\s*$", re.MULTILINE)
+
+
+def test_no_entity_file_loses_text() -> None:
+    """Each of feedparser's entities/ files names one HTML entity in a feed title, declared by
+    no DTD: the title must come out whole, with the entity decoded as feedparser does."""
+    import ast
+
+    root = shared_path("feeds", "feedparser", "entities")
+    checked = 0
+    for path in sorted(root.glob("*.xml")):
+        body = path.read_bytes()
+        expect = _TITLE_EXPECT.search(body)
+        if expect is None:
+            continue  # a few files test links, not titles
+        expected = " ".join(ast.literal_eval(expect.group(1).decode()).split())
+        expected = _HTML4_ONLY.get(path.name, unicodedata.normalize("NFC", expected))
+        assert parse_feed(body, "http://example.com/").title == expected, path.name
+        checked += 1
+    assert checked >= 250

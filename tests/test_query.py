@@ -85,6 +85,13 @@ def test_label_filters() -> None:
         ('""', "nothing to search for"),
         ("x " * 400, "longer than"),
         (" ".join(f"w{i}" for i in range(40)), "at most"),
+        # empty filters and brackets would make a subscription that never fires
+        ("label:", "label: needs a value"),
+        ("russia actor:", "actor: needs a value"),
+        ("lang:", "lang: needs a value"),
+        ("-feed:", "feed: needs a value"),
+        ("(ministry)", "brackets do not group terms; write ministry"),
+        ("(kremlin OR moscow)", "brackets do not group terms"),
     ],
 )
 def test_errors_are_one_clear_line(query: str, fragment: str) -> None:
@@ -101,3 +108,7 @@ def test_any_text_parses_or_fails_cleanly(text: str) -> None:
     except QueryError:
         return
     assert isinstance(query.matches(EMBASSY), bool)
+
+
+def test_brackets_inside_a_quoted_phrase_are_text() -> None:
+    assert parse('"(ministry)"').groups == (("(ministry)",),)

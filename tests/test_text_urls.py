@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import InvalidFeedURLError
-from bot.text import clean_text, html_to_text
-from bot.urls import canonical_url, validate_feed_url
+from bot.text import clean_display, clean_text, html_to_text
+from bot.urls import canonical_url, normalize_feed_url, validate_feed_url
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,9 @@ from bot.urls import canonical_url, validate_feed_url
         ("<!-- hidden -->shown", "shown"),
         ("tab\there\x00nul\x07bell", "tab herenulbell"),
         ("caf\u0065\u0301", "caf\u00e9"),  # NFC
-        ("<unclosed <b>bold", "bold"),
+        ("<unclosed <b>bold", "<unclosed bold"),  # not an HTML tag: words are kept
+        ("Company denies <redacted> took bribes", "Company denies <redacted> took bribes"),
+        ("<P>Up</P><o:p>Word</o:p><Navalny>", "Up\nWord<Navalny>"),
     ],
 )
 def test_html_to_text(markup: str, expected: str) -> None:
@@ -59,6 +61,9 @@ def test_clean_text_is_idempotent(text: str) -> None:
         ("", None),
         ("http://[::1]:80/x", "http://[::1]/x"),
         ("http://example.com:99999/", None),
+        # one article, whatever order the query came in (repeated names keep their order)
+        ("https://example.com/a?b=2&a=1", "https://example.com/a?a=1&b=2"),
+        ("https://example.com/a?t=2&utm_medium=x&t=1&a=", "https://example.com/a?a=&t=2&t=1"),
     ],
 )
 def test_canonical_url(url: str, expected: str | None) -> None:
@@ -86,3 +91,55 @@ def test_validate_feed_url_rejects(url: str, fragment: str) -> None:
 
 def test_validate_feed_url_accepts_and_strips() -> None:
     assert validate_feed_url("  https://example.com/rss  ") == "https://example.com/rss"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTP://Host.Example/feed.xml", "http://host.example/feed.xml"),
+        ("http://host.example/feed.xml#x", "http://host.example/feed.xml"),
+        ("https://host.example:443/feed?b=2&a=1", "https://host.example/feed?a=1&b=2"),
+        ("http://host.example:8080", "http://host.example:8080/"),
+        # a feed URL keeps every parameter as written: some servers need `rss` or `%2F`
+        (
+            "http://host.example/?rss=1&utm_source=x&q=a%2Fb",
+            "http://host.example/?q=a%2Fb&rss=1&utm_source=x",
+        ),
+        ("http://user:pw@Host.Example/f", "http://user:pw@host.example/f"),
+    ],
+)
+def test_normalize_feed_url(url: str, expected: str) -> None:
+    assert normalize_feed_url(url) == expected
+    assert normalize_feed_url(expected) == expected
+
+
+# bidi controls: embeddings U+202A-U+202E and isolates U+2066-U+2069
+BIDI_CONTROLS = [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_bidi_controls_never_reach_storage(control: str) -> None:
+    title = f"Official calls it fake {control}gpj.exe see link"
+    assert clean_text(title) == "Official calls it fake gpj.exe see link"
+    assert html_to_text(f"<p>{title}</p>") == "Official calls it fake gpj.exe see link"
+    assert control not in clean_display(title)
+
+
+def test_clean_display_isolates_right_to_left_text() -> None:
+    assert clean_display("Embassy denies report") == "Embassy denies report"
+    assert clean_display("Caf\u00e9 \u202eevil") == "Caf\u00e9 evil"
+    # a Hebrew name cannot reorder the text around it: it is wrapped in FSI ... PDI
+    assert clean_display("\u05d3\u05d5\u05d1\u05e8 \u05e6\u05d4\u0022\u05dc") == (
+        "\u2068\u05d3\u05d5\u05d1\u05e8 \u05e6\u05d4\u0022\u05dc\u2069"
+    )
+    assert clean_display("\u202b\u0627\u0644\u0633\u0641\u0627\u0631\u0629\u202c") == (
+        "\u2068\u0627\u0644\u0633\u0641\u0627\u0631\u0629\u2069"
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_clean_display_never_raises_and_leaves_no_override(text: str) -> None:
+    shown = clean_display(text)
+    inner = shown.removeprefix("\u2068").removesuffix("\u2069")
+    assert not any(ch in inner for ch in BIDI_CONTROLS)

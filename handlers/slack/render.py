@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.alerts import Alert, alert_for
+from bot.text import clean_display
 from bot.types import FlaggedItem
 
 Block = dict[str, Any]
@@ -29,7 +30,9 @@ _ICONS = {"Allegation": ":warning:", "Denial": ":no_entry:", "Disputed": ":scale
 
 
 def escape(text: str) -> str:
-    """Slack mrkdwn escaping: only &, < and > are control characters."""
+    """Slack mrkdwn escaping (only &, < and > are control characters), with bidi controls
+    removed and right-to-left text isolated (bot.text.clean_display)."""
+    text = clean_display(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -314,6 +314,8 @@ class TelegramCommands:
         for feed in await blocking(list_feeds, self.db):
             state = "disabled" if feed.disabled else f"ok {ago(feed.last_success_at, now)}"
             error = f" — {escape(redact_text(feed.last_error))}" if feed.last_error else ""
+            if not error and feed.warning:
+                error = f" — warning: {escape(feed.warning)}"
             name = feed.title or urlsplit(feed.url).hostname or f"feed {feed.id}"
             where = f"\n{escape(feed.url)}" if admin else ""
             blocks.append(

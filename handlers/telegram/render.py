@@ -6,6 +6,7 @@ import html
 from typing import TypeVar
 
 from bot.alerts import Alert, alert_for
+from bot.text import clean_display
 from bot.types import FlaggedItem
 
 T = TypeVar("T")
@@ -15,7 +16,9 @@ _ICONS = {"Allegation": "⚠️", "Denial": "🛑", "Disputed": "⚖️"}
 
 
 def escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    """Escaped for Telegram HTML, with bidi controls removed and right-to-left text isolated
+    (bot.text.clean_display), so no external string can reorder what stands beside it."""
+    return html.escape(clean_display(text), quote=False)
 
 
 def utf16_units(text: str) -> int:
