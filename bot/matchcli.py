@@ -81,5 +81,8 @@ def run_eval(path: str) -> int:
     except ClaimwatchError as exc:  # no scikit-learn: the fit alone, and why
         print(f"(no cross-validation: {exc})")
         cv = None
+    parses: dict[str, Any] = {}  # each sentence parsed once for the fit and the CV
+    if fit.score_parsed_roles(parses) and cv is not None:
+        cv.score_parsed_roles(parses)
     print(render(fit, cv))
     return 0
