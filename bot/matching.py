@@ -1,6 +1,8 @@
-"""The matcher stage of the pipeline: judge every stored item that has no current verdict.
+"""The matcher stage of the pipeline: judge every stored item that has no current verdict,
+then parse the parties of the newly flagged ones.
 
     storage (items) -> pending -> match() (worker processes for big batches) -> matches
+    matches (flagged, rule parties) -> parse_roles() (spaCy, a worker thread) -> matches
 
 Runs after each poll (and on `claimwatch rematch`); each batch is one transaction, so an
 interrupted run simply resumes where it stopped.
@@ -10,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.matcher import MATCHER_VERSION, MatchInput, MatchResult, match
+from bot.matcher.parser import MODEL_PACKAGE, PARSER_VERSION, parse_roles
 from bot.offload import blocking
 from bot.types import FlaggedItem
 from storage.db import Database
@@ -23,6 +26,7 @@ from storage.matches import MatchRepository
 
 BATCH = 500
 POOL_MIN_ITEMS = 2_000  # below this, starting worker processes costs more than it saves
+ROLES_BATCH = 200  # flagged items whose evidence sentences go to the parser at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +37,7 @@ class MatchReport:
     official_denials: int = 0
     flagged_item_ids: tuple[int, ...] = ()
     articles_read: int = 0
+    roles_parsed: int = 0
 
 
 def _judge(batch: list[tuple[int, str, str]]) -> list[tuple[int, MatchResult]]:
@@ -88,6 +93,32 @@ def match_pending(
     return MatchReport(matched, allegations, denials, official, tuple(flagged))
 
 
+def store_parsed_roles(db: Database, *, package: str = MODEL_PACKAGE) -> int:
+    """Parse the parties of every flagged verdict the current parser has not seen (their
+    evidence sentences, ROLES_BATCH items at a time) and store them over the rule ones;
+    returns how many verdicts got parsed parties. Where the parser cannot be loaded, nothing
+    changes (the rule parties stand; the parser logged why, once). Raises StorageError."""
+    stored = after = 0
+    while True:
+        with db.session() as session:
+            batch = MatchRepository(session).unparsed(PARSER_VERSION, ROLES_BATCH, after)
+        if not batch:
+            return stored
+        roles = parse_roles([(context, result) for _, _, context, result in batch], package)
+        if roles is None:
+            return stored
+        with db.session() as session:
+            MatchRepository(session).store_roles(
+                [
+                    (item_id, version, r.accuser, r.accused, r.denier)
+                    for (item_id, version, _, _), r in zip(batch, roles, strict=True)
+                ],
+                PARSER_VERSION,
+            )
+        stored += len(batch)
+        after = batch[-1][0]
+
+
 async def match_pending_async(db: Database, *, workers: int = 0) -> MatchReport:
     """match_pending in a worker thread, so the event loop keeps serving."""
     return await blocking(match_pending, db, workers=workers)
@@ -103,8 +134,10 @@ async def judge_new(db: Database, settings: Settings) -> MatchReport:
     first = await match_pending_async(db, workers=settings.parse_workers)
     read = await enrich_borderline(db, settings) if first.matched else 0
     if not read:
-        return first
+        parsed = await blocking(store_parsed_roles, db)
+        return replace(first, roles_parsed=parsed)
     second = await match_pending_async(db, workers=settings.parse_workers)
+    parsed = await blocking(store_parsed_roles, db)
     flagged = await blocking(
         _flagged, db, list(dict.fromkeys(first.flagged_item_ids + second.flagged_item_ids))
     )
@@ -115,6 +148,7 @@ async def judge_new(db: Database, settings: Settings) -> MatchReport:
         official_denials=sum(f.official_denial for f in flagged),
         flagged_item_ids=tuple(f.item_id for f in flagged),
         articles_read=read,
+        roles_parsed=parsed,
     )
 
 
@@ -129,4 +163,5 @@ def rematch(
     """Judge every stored item again (after a matcher upgrade)."""
     with db.session() as session:
         MatchRepository(session).outdate_all()
-    return match_pending(db, workers=workers, progress=progress)
+    report = match_pending(db, workers=workers, progress=progress)
+    return replace(report, roles_parsed=store_parsed_roles(db))
