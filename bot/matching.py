@@ -3,6 +3,7 @@ then parse the parties of the newly flagged ones.
 
     storage (items) -> pending -> match() (worker processes for big batches) -> matches
     matches (flagged, rule parties) -> parse_roles() (spaCy, a worker thread) -> matches
+    (at once for what may be alerted; a feed's first-poll backfill a batch per tick)
 
 Runs after each poll (and on `claimwatch rematch`); each batch is one transaction, so an
 interrupted run simply resumes where it stopped.
@@ -10,11 +11,12 @@ interrupted run simply resumes where it stopped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from bot.alerts import is_backfill
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.matcher import MATCHER_VERSION, MatchInput, MatchResult, match
@@ -93,15 +95,23 @@ def match_pending(
     return MatchReport(matched, allegations, denials, official, tuple(flagged))
 
 
-def store_parsed_roles(db: Database, *, package: str = MODEL_PACKAGE) -> int:
-    """Parse the parties of every flagged verdict the current parser has not seen (their
-    evidence sentences, ROLES_BATCH items at a time) and store them over the rule ones;
-    returns how many verdicts got parsed parties. Where the parser cannot be loaded, nothing
-    changes (the rule parties stand; the parser logged why, once). Raises StorageError."""
+def store_parsed_roles(
+    db: Database,
+    *,
+    item_ids: Sequence[int] | None = None,
+    limit: int | None = None,
+    package: str = MODEL_PACKAGE,
+) -> int:
+    """Parse the parties of the flagged verdicts the current parser has not seen (all, or
+    those of `item_ids`, at most `limit`; their evidence sentences, ROLES_BATCH items at a
+    time) and store them over the rule ones; returns how many verdicts got parsed parties.
+    Where the parser cannot be loaded, nothing changes (the rule parties stand; the parser
+    logged why, once). Raises StorageError."""
     stored = after = 0
-    while True:
+    while limit is None or stored < limit:
+        size = ROLES_BATCH if limit is None else min(ROLES_BATCH, limit - stored)
         with db.session() as session:
-            batch = MatchRepository(session).unparsed(PARSER_VERSION, ROLES_BATCH, after)
+            batch = MatchRepository(session).unparsed(PARSER_VERSION, size, after, item_ids)
         if not batch:
             return stored
         roles = parse_roles([(context, result) for _, _, context, result in batch], package)
@@ -117,6 +127,18 @@ def store_parsed_roles(db: Database, *, package: str = MODEL_PACKAGE) -> int:
             )
         stored += len(batch)
         after = batch[-1][0]
+    return stored
+
+
+async def parse_new_roles(db: Database, flagged_item_ids: Sequence[int]) -> int:
+    """The roles stage: parse the parties of the newly flagged items that may be alerted or
+    digested now (not a feed's first-poll backfill, which is stored silently), then one batch
+    of the older backlog (backfill, verdicts from before the parser), so it drains a little
+    every tick without holding one up. In a worker thread; returns how many were parsed."""
+    flagged = await blocking(_flagged, db, list(flagged_item_ids))
+    urgent = [f.item_id for f in flagged if not is_backfill(f)]
+    parsed = await blocking(store_parsed_roles, db, item_ids=urgent) if urgent else 0
+    return parsed + await blocking(store_parsed_roles, db, limit=ROLES_BATCH)
 
 
 async def match_pending_async(db: Database, *, workers: int = 0) -> MatchReport:
@@ -134,10 +156,12 @@ async def judge_new(db: Database, settings: Settings) -> MatchReport:
     first = await match_pending_async(db, workers=settings.parse_workers)
     read = await enrich_borderline(db, settings) if first.matched else 0
     if not read:
-        parsed = await blocking(store_parsed_roles, db)
+        parsed = await parse_new_roles(db, first.flagged_item_ids)
         return replace(first, roles_parsed=parsed)
     second = await match_pending_async(db, workers=settings.parse_workers)
-    parsed = await blocking(store_parsed_roles, db)
+    parsed = await parse_new_roles(
+        db, list(dict.fromkeys(first.flagged_item_ids + second.flagged_item_ids))
+    )
     flagged = await blocking(
         _flagged, db, list(dict.fromkeys(first.flagged_item_ids + second.flagged_item_ids))
     )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, or_, select, update
+from sqlalchemy import Table, delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot.matcher.model import Evidence, MatchResult
@@ -62,11 +62,12 @@ class MatchRepository:
         )
 
     def unparsed(
-        self, version: int, limit: int, after: int = 0
+        self, version: int, limit: int, after: int = 0, item_ids: Sequence[int] | None = None
     ) -> list[tuple[int, int, str, MatchResult]]:
-        """Up to `limit` flagged English verdicts of items after id `after` whose parties no
-        parser of `version` set yet, by item id: (item id, matcher version, the item's title
-        and text, the verdict as stored)."""
+        """Up to `limit` flagged English verdicts of items after id `after` (and among
+        `item_ids` when given) whose parties no parser of `version` set yet, by item id:
+        (item id, matcher version, the item's title and text, the verdict as stored)."""
+        among = MatchRow.item_id.in_(list(item_ids)) if item_ids is not None else true()
         rows = self.session.execute(
             select(MatchRow, Item.title, Item.summary, Item.content)
             .join(Item, Item.id == MatchRow.item_id)
@@ -75,6 +76,7 @@ class MatchRepository:
                 MatchRow.roles_version < version,
                 MatchRow.language == "en",
                 MatchRow.item_id > after,
+                among,
             )
             .order_by(MatchRow.item_id)
             .limit(limit)

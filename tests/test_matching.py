@@ -163,3 +163,34 @@ async def test_without_the_parser_the_rule_roles_stand(
         row = session.get(MatchRow, item_id)
         assert row is not None and row.roles_version == 0
     assert flagged.accuser and flagged.accuser != "US"
+
+
+def two_item_feed() -> bytes:
+    items = "".join(
+        f"<item><title>{html.escape(title)}</title><link>https://news.example/{n}</link>"
+        f"<guid>g-{n}</guid><description>{html.escape(text)}</description></item>"
+        for n, (title, text) in enumerate(
+            [(BANK_TITLE, BANK_TEXT), ("Ministry denies the report", "It called it lies.")]
+        )
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>N</title>"
+        f"{items}</channel></rss>"
+    ).encode()
+
+
+async def test_parser_roles_for_the_items_asked_then_a_bounded_backlog(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    url = feed_server.add("/two.xml", body=two_item_feed())
+    with db.session() as session:
+        FeedRepository(session).add(url, now=datetime.now(UTC))
+    await Poller(db, make_settings(db_url)).poll(include_not_due=True)
+    first, second = match_pending(db).flagged_item_ids
+
+    assert store_parsed_roles(db, item_ids=[second]) == 1
+    with db.session() as session:
+        versions = {i: session.get(MatchRow, i).roles_version for i in (first, second)}  # type: ignore[union-attr]
+    assert versions == {first: 0, second: PARSER_VERSION}
+    assert store_parsed_roles(db, limit=5) == 1  # the rest of the backlog: the first item
+    assert store_parsed_roles(db) == 0
