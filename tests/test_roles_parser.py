@@ -43,6 +43,11 @@ def nlp() -> Any:
         ),
         ("The company's lawyer denied the allegations.", "company's lawyer", True),
         ("The singer's lawyer denied the rumours.", "singer's lawyer", False),
+        (
+            "Homeland Security Secretary Jeh Johnson shot down claims that terrorists crossed.",
+            "Homeland Security Secretary Jeh Johnson",
+            True,
+        ),
     ],
 )
 def test_denier_from_the_parse(nlp: Any, sentence: str, denier: str, official: bool) -> None:
@@ -106,8 +111,8 @@ def test_a_model_that_cannot_load_leaves_the_rule_roles_with_one_warning(
     result = match(MatchInput("Ministry denies the report, calling it lies"))
     assert result.denial
     with caplog.at_level(logging.WARNING, logger="bot.matcher.parser"):
-        assert parser.parse_roles([("", result)], package="no_such_model_pkg") is None
-        assert parser.parse_roles([("", result)], package="no_such_model_pkg") is None
+        assert parser.parse_roles([("", result)], package="no_such_model_pkg_once") is None
+        assert parser.parse_roles([("", result)], package="no_such_model_pkg_once") is None
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "rule roles stand" in warnings[0].getMessage()

@@ -26,7 +26,7 @@ MAX_WORDS = 10
 
 DENY_VERBS = frozenset(
     "deny reject dismiss refute dispute rebut repudiate disavow debunk contest discredit "
-    "disown deride slam counter".split()
+    "disown deride slam counter contradict".split()
 )
 DENY_NOUNS = frozenset("denial rejection rebuttal refutation".split())
 CALL_VERBS = frozenset("call brand label term describe dismiss characterize characterise".split())
@@ -252,7 +252,20 @@ def _speaker(token: Token) -> Token | None:
 
 
 def _cues(doc: Any, lemmas: frozenset[str], pos: tuple[str, ...]) -> list[Token]:
-    return [t for t in doc if _lemma(t) in lemmas and t.pos_ in pos]
+    return [
+        t
+        for t in doc
+        if t.pos_ in pos
+        and (
+            _lemma(t) in lemmas
+            # "shot down the claims"
+            or (lemmas is not ACCUSE_VERBS and _lemma(t) == "shoot" and _has_particle(t, "down"))
+        )
+    ]
+
+
+def _has_particle(verb: Token, particle: str) -> bool:
+    return any(str(c.lower_) == particle for c in _children(verb, "prt", "advmod", "prep"))
 
 
 def denier(doc: Any) -> Token | None:
@@ -349,6 +362,7 @@ def _noun_parties(doc: Any, noun: Token) -> tuple[Token | None, Token | None]:
         and noun.dep_ in ("dobj", "pobj")
         and verb.pos_ == "VERB"
         and _lemma(verb) not in DENY_VERBS | CALL_VERBS | _TARGET_VERBS
+        and not _has_particle(verb, "down")  # "shot down the claims"
         and not (verb.dep_ == "prep" or _lemma(verb.head) in DENY_VERBS)
     ):
         found_accuser = _subject(verb)  # "X made / levelled / filed allegations"
