@@ -6,15 +6,21 @@ model that cannot be loaded leaves the rule roles with one warning line."""
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.matcher import MatchInput, match, parser, syntax
+from bot.matcher import Evidence, MatchInput, MatchResult, match, parser, syntax
 from tests.conftest import shared_path
+
+BANK = "A bank in Belarus has denied US charges that it laundered money."
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +134,30 @@ def test_nothing_flagged_nothing_loaded_and_never_at_import() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False"]
+
+
+def test_match_command_gives_the_parsers_parties(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "y", "title": "Belarus Bank Denies Money Laundering Charge", "text": BANK},
+        {"id": "z", "title": "Weather is fine", "text": ""},
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    claimwatch = str(Path(sys.executable).with_name("claimwatch"))
+    out = subprocess.run(
+        [claimwatch, "match", "--jsonl", str(source)], check=True, capture_output=True, text=True
+    ).stdout
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["id"] for line in lines] == ["y", "z"]
+    assert lines[0]["accuser"] == "US" and "bank" in lines[0]["accused"].lower()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["allegation", "denial"]))
+def test_the_parser_never_raises_on_any_sentence(sentence: str, label: str) -> None:
+    evidence = Evidence(label, "text", 0, len(sentence), sentence, "deny:verb")
+    result = MatchResult(
+        allegation=label == "allegation", denial=label == "denial", evidence=(evidence,)
+    )
+    roles = parser.parse_roles([(sentence, result)])
+    assert roles is not None and len(roles) == 1
