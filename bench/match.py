@@ -1,6 +1,7 @@
 """Matcher throughput on one core: feed items (title + summary), dev's own articles and
 ~800-word articles — labels (cue rules + the shipped classifier) and the rule-based roles, which
-`match` computes for flagged items only.
+`match` computes for flagged items only — and, separately, the parser roles (spaCy over the
+evidence sentences of flagged items, as the pipeline's roles stage runs them).
 
     python bench/match.py [--items 5000] [--articles 200]
 
@@ -16,7 +17,7 @@ import json
 import time
 from pathlib import Path
 
-from bot.matcher import MatchInput, match
+from bot.matcher import MatchInput, match, parser
 from bot.matcher.english import could_match
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dev.jsonl"
@@ -54,6 +55,23 @@ def rate(inputs: list[MatchInput], count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
+def parser_rate(inputs: list[MatchInput]) -> tuple[float, int, float]:
+    """(flagged items/s through the parser, how many were flagged, seconds to load it)."""
+    started = time.perf_counter()
+    nlp = parser.load()
+    loaded = time.perf_counter() - started
+    if nlp is None:
+        return 0.0, 0, loaded
+    flagged = [
+        (f"{i.title}\n{i.text}", r) for i in inputs if (r := match(i)).allegation or r.denial
+    ]
+    parser.parse_roles(flagged[:20])  # warm up
+    started = time.perf_counter()
+    for start in range(0, len(flagged), 200):  # the roles stage's batches
+        parser.parse_roles(flagged[start : start + 200])
+    return len(flagged) / (time.perf_counter() - started), len(flagged), loaded
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=5000)
@@ -75,6 +93,19 @@ def main() -> None:
         f"{rate(gated, args.items):,.0f} items/s for those, "
         f"{rate(quiet, args.items):,.0f} items/s for the rest"
     )
+    for name, inputs, label_rate in (("feed items", feed, items), ("articles", real, dev_articles)):
+        roles_rate, flagged, loaded = parser_rate(inputs)
+        if not flagged:
+            print("parser roles: spaCy or its model cannot be loaded")
+            break
+        share = flagged / len(inputs)
+        # per item of an ingest: labels for every item, the parser for the flagged ones
+        cost = share / roles_rate / (1 / label_rate + share / roles_rate)
+        print(
+            f"parser roles, flagged {name}: {roles_rate:8,.0f} items/s ({flagged} of "
+            f"{len(inputs)} flagged; model loaded once in {loaded:.1f} s); "
+            f"{cost:.0%} of judging a first ingest of these"
+        )
 
 
 if __name__ == "__main__":

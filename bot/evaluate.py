@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.matcher import Analysis, MatchInput, MatchResult, analyse, decide, learned
+from bot.matcher import Analysis, MatchInput, MatchResult, analyse, decide, learned, parser
 
 LABELS = ("allegation", "denial", "official_denial")
 ROLES = ("accuser", "accused", "denier")
@@ -51,6 +51,9 @@ class Report:
     items: int = 0
     # role -> [agreed, items whose label names that party]; naming nobody is a miss
     roles: dict[str, list[int]] = field(default_factory=dict)
+    # the same with the parser's roles (None: the parser was not run or could not load)
+    parsed_roles: dict[str, list[int]] | None = None
+    _judged: list[tuple[Mapping[str, Any], MatchResult]] = field(default_factory=list)
 
     def add(self, kind: str, label: str, gold: int, predicted: int) -> None:
         for key in ((kind, label), ("all", label)):
@@ -65,9 +68,24 @@ class Report:
     def f1(self, label: str, kind: str = "all") -> float:
         return self.counts.get((kind, label), Counts()).f1
 
-    def role_share(self, role: str) -> float:
-        agreed, judged = self.roles.get(role, [0, 0])
+    def role_share(self, role: str, parsed: bool = False) -> float:
+        tallies = (self.parsed_roles or {}) if parsed else self.roles
+        agreed, judged = tallies.get(role, [0, 0])
         return agreed / judged if judged else 0.0
+
+    def score_parsed_roles(self, cache: dict[str, Any] | None = None) -> bool:
+        """Tally the parser's roles over the items scored so far; False when the parser
+        cannot be loaded (the tallies stay None)."""
+        found = parser.parse_roles(
+            [(f"{row.get('title') or ''}\n{row.get('text') or ''}", r) for row, r in self._judged],
+            cache=cache,
+        )
+        if found is None:
+            return False
+        self.parsed_roles = {}
+        for (row, _result), roles in zip(self._judged, found, strict=True):
+            _tally(self.parsed_roles, row, roles.accuser, roles.accused, roles.denier)
+        return True
 
     def score(self, row: Mapping[str, Any], result: MatchResult) -> None:
         self.items += 1
@@ -77,18 +95,25 @@ class Report:
             "denial": int(result.denial),
             "official_denial": int(result.official_denial),
         }
-        found = {"accuser": result.accuser, "accused": result.accused, "denier": result.denier}
-        for role in ROLES:
-            gold_role = str(row.get(role) or "")
-            if gold_role:
-                tally = self.roles.setdefault(role, [0, 0])
-                tally[0] += role_agrees(gold_role, found[role])
-                tally[1] += 1
+        self._judged.append((row, result))
+        _tally(self.roles, row, result.accuser, result.accused, result.denier)
         for label in LABELS:
             gold = int(row.get(label) or 0)
             self.add(kind, label, gold, predicted[label])
             if gold != predicted[label]:
                 self.errors.append((str(row["id"]), label, gold, predicted[label], result.reasons))
+
+
+def _tally(
+    tallies: dict[str, list[int]], row: Mapping[str, Any], accuser: str, accused: str, denier: str
+) -> None:
+    found = {"accuser": accuser, "accused": accused, "denier": denier}
+    for role in ROLES:
+        gold_role = str(row.get(role) or "")
+        if gold_role:
+            tally = tallies.setdefault(role, [0, 0])
+            tally[0] += role_agrees(gold_role, found[role])
+            tally[1] += 1
 
 
 def _analyse(row: Mapping[str, Any]) -> Analysis:
@@ -170,12 +195,25 @@ def render(fit: Report, cv: Report | None = None, folds: int = FOLDS) -> str:
             lines.append(line)
     lines.append("")
     lines.append("roles named right (a shared word), of every item whose label names that party:")
+    parsed = fit.parsed_roles is not None
+    if parsed:
+        lines.append(
+            "  (the parser has no training: its fit and CV differ only by which items the"
+            " labels flag)"
+        )
     for role in ROLES:
         agreed, judged = fit.roles.get(role, [0, 0])
-        line = f"  {role:8} fit {agreed}/{judged} = {fit.role_share(role):.2f}"
+        line = f"  {role:8} rules fit {agreed}/{judged} = {fit.role_share(role):.2f}"
         if cv is not None:
-            line += f"   CV {cv.role_share(role):.2f}"
+            line += f"  CV {cv.role_share(role):.2f}"
+        if parsed:
+            agreed, judged = (fit.parsed_roles or {}).get(role, [0, 0])
+            line += f"   | parser fit {agreed}/{judged} = {fit.role_share(role, True):.2f}"
+            if cv is not None and cv.parsed_roles is not None:
+                line += f"  CV {cv.role_share(role, True):.2f}"
         lines.append(line)
+    if not parsed:
+        lines.append("  (no parser roles: spaCy or its model cannot be loaded)")
     lines.append("")
     lines.append(f"misclassified by the fit ({len(fit.errors)}):")
     for item_id, label, gold, _predicted, reasons in fit.errors:

@@ -1,6 +1,9 @@
-"""The matcher stage of the pipeline: judge every stored item that has no current verdict.
+"""The matcher stage of the pipeline: judge every stored item that has no current verdict,
+then parse the parties of the newly flagged ones.
 
     storage (items) -> pending -> match() (worker processes for big batches) -> matches
+    matches (flagged, rule parties) -> parse_roles() (spaCy, a worker thread) -> matches
+    (at once for what may be alerted; a feed's first-poll backfill a batch per tick)
 
 Runs after each poll (and on `claimwatch rematch`); each batch is one transaction, so an
 interrupted run simply resumes where it stopped.
@@ -8,14 +11,16 @@ interrupted run simply resumes where it stopped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from bot.alerts import is_backfill
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.matcher import MATCHER_VERSION, MatchInput, MatchResult, match
+from bot.matcher.parser import MODEL_PACKAGE, PARSER_VERSION, parse_roles
 from bot.offload import blocking
 from bot.types import FlaggedItem
 from storage.db import Database
@@ -23,6 +28,7 @@ from storage.matches import MatchRepository
 
 BATCH = 500
 POOL_MIN_ITEMS = 2_000  # below this, starting worker processes costs more than it saves
+ROLES_BATCH = 200  # flagged items whose evidence sentences go to the parser at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,7 @@ class MatchReport:
     official_denials: int = 0
     flagged_item_ids: tuple[int, ...] = ()
     articles_read: int = 0
+    roles_parsed: int = 0
 
 
 def _judge(batch: list[tuple[int, str, str]]) -> list[tuple[int, MatchResult]]:
@@ -88,6 +95,52 @@ def match_pending(
     return MatchReport(matched, allegations, denials, official, tuple(flagged))
 
 
+def store_parsed_roles(
+    db: Database,
+    *,
+    item_ids: Sequence[int] | None = None,
+    limit: int | None = None,
+    package: str = MODEL_PACKAGE,
+) -> int:
+    """Parse the parties of the flagged verdicts the current parser has not seen (all, or
+    those of `item_ids`, at most `limit`; their evidence sentences, ROLES_BATCH items at a
+    time) and store them over the rule ones; returns how many verdicts got parsed parties.
+    Where the parser cannot be loaded, nothing changes (the rule parties stand; the parser
+    logged why, once). Raises StorageError."""
+    stored = after = 0
+    while limit is None or stored < limit:
+        size = ROLES_BATCH if limit is None else min(ROLES_BATCH, limit - stored)
+        with db.session() as session:
+            batch = MatchRepository(session).unparsed(PARSER_VERSION, size, after, item_ids)
+        if not batch:
+            return stored
+        roles = parse_roles([(context, result) for _, _, context, result in batch], package)
+        if roles is None:
+            return stored
+        with db.session() as session:
+            MatchRepository(session).store_roles(
+                [
+                    (item_id, version, r.accuser, r.accused, r.denier)
+                    for (item_id, version, _, _), r in zip(batch, roles, strict=True)
+                ],
+                PARSER_VERSION,
+            )
+        stored += len(batch)
+        after = batch[-1][0]
+    return stored
+
+
+async def parse_new_roles(db: Database, flagged_item_ids: Sequence[int]) -> int:
+    """The roles stage: parse the parties of the newly flagged items that may be alerted or
+    digested now (not a feed's first-poll backfill, which is stored silently), then one batch
+    of the older backlog (backfill, verdicts from before the parser), so it drains a little
+    every tick without holding one up. In a worker thread; returns how many were parsed."""
+    flagged = await blocking(_flagged, db, list(flagged_item_ids))
+    urgent = [f.item_id for f in flagged if not is_backfill(f)]
+    parsed = await blocking(store_parsed_roles, db, item_ids=urgent) if urgent else 0
+    return parsed + await blocking(store_parsed_roles, db, limit=ROLES_BATCH)
+
+
 async def match_pending_async(db: Database, *, workers: int = 0) -> MatchReport:
     """match_pending in a worker thread, so the event loop keeps serving."""
     return await blocking(match_pending, db, workers=workers)
@@ -103,8 +156,12 @@ async def judge_new(db: Database, settings: Settings) -> MatchReport:
     first = await match_pending_async(db, workers=settings.parse_workers)
     read = await enrich_borderline(db, settings) if first.matched else 0
     if not read:
-        return first
+        parsed = await parse_new_roles(db, first.flagged_item_ids)
+        return replace(first, roles_parsed=parsed)
     second = await match_pending_async(db, workers=settings.parse_workers)
+    parsed = await parse_new_roles(
+        db, list(dict.fromkeys(first.flagged_item_ids + second.flagged_item_ids))
+    )
     flagged = await blocking(
         _flagged, db, list(dict.fromkeys(first.flagged_item_ids + second.flagged_item_ids))
     )
@@ -115,6 +172,7 @@ async def judge_new(db: Database, settings: Settings) -> MatchReport:
         official_denials=sum(f.official_denial for f in flagged),
         flagged_item_ids=tuple(f.item_id for f in flagged),
         articles_read=read,
+        roles_parsed=parsed,
     )
 
 
@@ -129,4 +187,5 @@ def rematch(
     """Judge every stored item again (after a matcher upgrade)."""
     with db.session() as session:
         MatchRepository(session).outdate_all()
-    return match_pending(db, workers=workers, progress=progress)
+    report = match_pending(db, workers=workers, progress=progress)
+    return replace(report, roles_parsed=store_parsed_roles(db))

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, or_, select, update
+from sqlalchemy import Table, delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from bot.matcher.model import MatchResult
+from bot.matcher.model import Evidence, MatchResult
 from bot.types import FlaggedItem
 from storage.models import Feed, Item, ItemSource, MatchRow
 
@@ -60,6 +60,41 @@ class MatchRepository:
         self.session.execute(
             MATCHES.insert(), [_row(item_id, result, version, now) for item_id, result in results]
         )
+
+    def unparsed(
+        self, version: int, limit: int, after: int = 0, item_ids: Sequence[int] | None = None
+    ) -> list[tuple[int, int, str, MatchResult]]:
+        """Up to `limit` flagged English verdicts of items after id `after` (and among
+        `item_ids` when given) whose parties no parser of `version` set yet, by item id:
+        (item id, matcher version, the item's title and text, the verdict as stored)."""
+        among = MatchRow.item_id.in_(list(item_ids)) if item_ids is not None else true()
+        rows = self.session.execute(
+            select(MatchRow, Item.title, Item.summary, Item.content)
+            .join(Item, Item.id == MatchRow.item_id)
+            .where(
+                or_(MatchRow.allegation.is_(True), MatchRow.denial.is_(True)),
+                MatchRow.roles_version < version,
+                MatchRow.language == "en",
+                MatchRow.item_id > after,
+                among,
+            )
+            .order_by(MatchRow.item_id)
+            .limit(limit)
+        )
+        return [
+            (row.item_id, row.matcher_version, f"{title}\n{content or summary}", _result(row))
+            for row, title, summary, content in rows
+        ]
+
+    def store_roles(self, roles: Sequence[tuple[int, int, str, str, str]], version: int) -> None:
+        """Store parsed parties (item id, matcher version, accuser, accused, denier) over the
+        rule ones, unless the verdict was re-made meanwhile by another matcher version."""
+        for item_id, matcher_version, accuser, accused, denier in roles:
+            self.session.execute(
+                update(MatchRow)
+                .where(MatchRow.item_id == item_id, MatchRow.matcher_version == matcher_version)
+                .values(accuser=accuser, accused=accused, denier=denier, roles_version=version)
+            )
 
     def forget(self, item_ids: Sequence[int]) -> None:
         if item_ids:
@@ -185,6 +220,36 @@ def _quote(evidence_json: str) -> str:
     return str(ranked[0].get("text", ""))[:400] if ranked else ""
 
 
+def _result(row: MatchRow) -> MatchResult:
+    """A stored verdict as the matcher gave it (labels, rule parties, evidence)."""
+    try:
+        evidence = json.loads(row.evidence or "[]")
+    except json.JSONDecodeError:
+        evidence = []
+    return MatchResult(
+        allegation=row.allegation,
+        denial=row.denial,
+        official_denial=row.official_denial,
+        accuser=row.accuser,
+        accused=row.accused,
+        denier=row.denier,
+        claim=row.claim,
+        language=row.language,
+        evidence=tuple(
+            Evidence(
+                label=str(e.get("label", "")),
+                field=str(e.get("field", "")),
+                start=int(e.get("start", 0)),
+                end=int(e.get("end", 0)),
+                text=str(e.get("text", "")),
+                reason=str(e.get("reason", "")),
+            )
+            for e in evidence
+            if isinstance(e, dict)
+        ),
+    )
+
+
 def _row(item_id: int, result: MatchResult, version: int, now: datetime) -> dict[str, Any]:
     data = result.as_json()
     return {
@@ -203,4 +268,5 @@ def _row(item_id: int, result: MatchResult, version: int, now: datetime) -> dict
         "language": result.language,
         "evidence": json.dumps(data["evidence"], ensure_ascii=False),
         "matched_at": now,
+        "roles_version": 0,
     }

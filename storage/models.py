@@ -159,6 +159,9 @@ class MatchRow(Base):
     # False until alerts for this verdict are queued (bot.delivery.queue_alerts): a crash
     # between judging and queueing is caught up from here on restart.
     alerts_queued: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Who set accuser / accused / denier: 0 the matcher's rules, else the parser's version
+    # (bot.matcher.parser.PARSER_VERSION); the roles stage parses flagged items below it.
+    roles_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Subscription(Base):

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.evaluate import evaluate
-from bot.matcher import MatchInput, MatchResult, match
+from bot.matcher import MatchInput, MatchResult, analyse, match
+from bot.matcher.roles import is_private
 from tests.conftest import shared_path
 
 
@@ -192,3 +193,36 @@ def test_words_and_tokens_stay_aligned_with_case_changing_letters() -> None:
     # "İ".lower() is two code points; words and token offsets must still line up.
     result = judge("İSTANBUL: Ministry denies İnterpol report on ǅ spies")
     assert result.denial
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("The photo was doctored and the blur added later.", True),
+        ("The singer is alive and well, her publicist said.", True),
+        ("The story first ran on a satirical website.", True),
+        ("He obviously has no affiliation with the group.", True),
+        ("The Batmobile was not stolen.", True),
+        ("The doctor said the patient was alive after surgery.", False),
+        ("Real Madrid won the cup.", False),
+    ],
+)
+def test_a_hoax_debunked_in_the_texts_own_voice(text: str, fires: bool) -> None:
+    reasons = analyse(MatchInput("", text)).denials
+    assert any(c.reason == "debunk-fact" for c in reasons) is fires
+
+
+@pytest.mark.parametrize(
+    ("denier", "context", "private"),
+    [
+        ("Aircraft maker Airbus", "", False),
+        ("Key allies in the US-led war in Iraq", "", False),
+        ("the singer herself", "", True),
+        ("Josh Paler Lin", "YouTuber Josh Paler Lin denied staging the video.", True),
+        ("Sergei Lavrov", "Foreign Minister Sergei Lavrov denied it.", False),
+    ],
+)
+def test_only_a_person_speaking_for_themselves_is_private(
+    denier: str, context: str, private: bool
+) -> None:
+    assert is_private(denier, context) is private

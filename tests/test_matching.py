@@ -1,6 +1,6 @@
 """The matcher stage of the pipeline: a local feed serves the seed article, the poller stores
 it, the matcher's verdict is stored with the item, re-made when the item changes or on
-`rematch` (SQLite and PostgreSQL)."""
+`rematch`; the parties of flagged items are parsed once and stored (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.matching import match_pending, rematch
+from bot.matcher.parser import PARSER_VERSION
+from bot.matching import match_pending, rematch, store_parsed_roles
 from bot.poller import Poller
 from storage.db import Database
 from storage.feeds import FeedRepository
@@ -105,3 +106,91 @@ async def test_summary_command_filters_flagged_items(
     assert summary("football").stdout.startswith("0 flagged")
     bad = summary('"unclosed')
     assert bad.returncode == 1 and "not closed" in bad.stderr and "Traceback" not in bad.stderr
+
+
+async def _poll_one(
+    db: Database, db_url: str, feed_server: FeedServer, title: str, body: str
+) -> None:
+    url = feed_server.add("/one.xml", body=article_feed(title, body))
+    with db.session() as session:
+        FeedRepository(session).add(url, now=datetime.now(UTC))
+    await Poller(db, make_settings(db_url)).poll(include_not_due=True)
+
+
+BANK_TITLE = "Belarus Bank Denies Money Laundering Charge"
+BANK_TEXT = (
+    "A bank in Belarus has denied US charges that it laundered money for former Iraqi leader "
+    "Saddam Hussein."
+)
+
+
+async def test_flagged_items_get_parser_roles_stored_once(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    await _poll_one(db, db_url, feed_server, BANK_TITLE, BANK_TEXT)
+    report = match_pending(db)
+    (item_id,) = report.flagged_item_ids
+    with db.session() as session:
+        (before,) = MatchRepository(session).flagged([item_id])
+    assert before.accuser != "US"  # the rules take the headline's words
+
+    assert store_parsed_roles(db) == 1
+    assert store_parsed_roles(db) == 0  # parsed once
+    with db.session() as session:
+        (after,) = MatchRepository(session).flagged([item_id])
+        row = session.get(MatchRow, item_id)
+        assert row is not None and row.roles_version == PARSER_VERSION
+    assert after.accuser == "US"  # "denied US charges": the charges' owner
+    assert "bank" in after.accused.lower() and "belarus" in after.denier.lower()
+    assert (after.allegation, after.denial, after.official_denial) == (
+        before.allegation,
+        before.denial,
+        before.official_denial,
+    )  # labels never depend on the parser
+
+    again = rematch(db)  # a re-made verdict has its parties parsed again
+    assert again.roles_parsed == 1
+
+
+async def test_without_the_parser_the_rule_roles_stand(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    await _poll_one(db, db_url, feed_server, BANK_TITLE, BANK_TEXT)
+    (item_id,) = match_pending(db).flagged_item_ids
+    assert store_parsed_roles(db, package="no_such_model_pkg") == 0
+    with db.session() as session:
+        (flagged,) = MatchRepository(session).flagged([item_id])
+        row = session.get(MatchRow, item_id)
+        assert row is not None and row.roles_version == 0
+    assert flagged.accuser and flagged.accuser != "US"
+
+
+def two_item_feed() -> bytes:
+    items = "".join(
+        f"<item><title>{html.escape(title)}</title><link>https://news.example/{n}</link>"
+        f"<guid>g-{n}</guid><description>{html.escape(text)}</description></item>"
+        for n, (title, text) in enumerate(
+            [(BANK_TITLE, BANK_TEXT), ("Ministry denies the report", "It called it lies.")]
+        )
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>N</title>"
+        f"{items}</channel></rss>"
+    ).encode()
+
+
+async def test_parser_roles_for_the_items_asked_then_a_bounded_backlog(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    url = feed_server.add("/two.xml", body=two_item_feed())
+    with db.session() as session:
+        FeedRepository(session).add(url, now=datetime.now(UTC))
+    await Poller(db, make_settings(db_url)).poll(include_not_due=True)
+    first, second = match_pending(db).flagged_item_ids
+
+    assert store_parsed_roles(db, item_ids=[second]) == 1
+    with db.session() as session:
+        versions = {i: session.get(MatchRow, i).roles_version for i in (first, second)}  # type: ignore[union-attr]
+    assert versions == {first: 0, second: PARSER_VERSION}
+    assert store_parsed_roles(db, limit=5) == 1  # the rest of the backlog: the first item
+    assert store_parsed_roles(db) == 0

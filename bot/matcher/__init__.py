@@ -22,7 +22,7 @@ from bot.matcher.roles import (
     allegation_roles,
     claim_of,
     denier_of,
-    is_official,
+    is_private,
     most_specific,
     plausible_denier,
     speaker,
@@ -42,7 +42,7 @@ __all__ = [
 
 # Bump when the rules change: stored verdicts from older versions are re-made by
 # `claimwatch rematch` (and by the pipeline, as items come up).
-MATCHER_VERSION = 2
+MATCHER_VERSION = 3
 THRESHOLD = 0.5
 STRONG_CUE = 0.5  # below it a cue alone never flags an allegation (it may make it borderline)
 MAX_EVIDENCE = 3
@@ -162,7 +162,7 @@ def analyse(item: MatchInput) -> Analysis:
             if not denier:
                 denier, denial_reason = found, cue.reason
     denier = most_specific(denier, candidates, f"{title}\n{text}")
-    private = bool(denier) and not is_official(denier, f"{title}\n{text}", denial_reason)
+    private = is_private(denier, f"{title}\n{text}", denial_reason)
     return Analysis(
         title,
         text,

@@ -79,6 +79,21 @@ _PHRASES = [
         "no-evidence",
         0.6,
     ),
+    # a hoax debunked in the text's own voice (an outlet or fact-checker refuting a viral
+    # story counts as a denial): the picture was doctored, the star is alive, the site is satire
+    (
+        re.compile(
+            r"\b(?:(?:is|was|are|were|has\s+been|have\s+been|had\s+been)\s+(?:not|never)\s+"
+            r"(?:real|stolen|accurate|authentic|genuine)"
+            r"|(?:isn['’]t|wasn['’]t|aren['’]t|weren['’]t)\s+(?:real|stolen|accurate|authentic|genuine)"
+            r"|(?:was|were|been|is|are)\s+(?:digitally\s+)?(?:doctored|photoshopped|faked)"
+            r"|(?:is|was|are)\s+(?:still\s+)?alive\s+and\s+well"
+            r"|(?:satire|satirical|parody|spoof|fake\s+news)\s+(?:news\s+)?(?:site|website|outlet)"
+            r"|no\s+(?:such\s+(?:thing|incident|event|plan|plans)|affiliation))\b"
+        ),
+        "debunk-fact",
+        0.6,
+    ),
 ]
 _CHARGE_CONTEXT = re.compile(
     r"\bcharg(?:ed|es|ing)\s+(?:\w+\s+){0,3}?(?:with|in\s+connection)\b"
@@ -257,7 +272,8 @@ _PHRASE_WORDS = lx._forms(
     "plead pleads pleaded pleading innocence innocent truth true untrue merit foundation basis "
     "nothing involved involvement happened happen responsible guilty evidence proof sign "
     "indication law laws rules shot hoax fake role part knowledge insist insists insisted "
-    "insisting there"
+    "insisting there real stolen accurate authentic genuine doctored photoshopped faked alive "
+    "satire satirical parody spoof such affiliation"
 )
 
 
@@ -288,7 +304,8 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
     for pattern, reason, strength in _PHRASES:
         for match in pattern.finditer(lower):
             has_voice = (
-                any(w in lx.ATTRIBUTION for w in sentence.words)
+                reason == "debunk-fact"
+                or any(w in lx.ATTRIBUTION for w in sentence.words)
                 or sentence.quotes
                 or sentence.field == "title"
                 or reason.startswith(("plea", "innocence"))

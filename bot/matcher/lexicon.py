@@ -99,7 +99,8 @@ WRONGDOING = _forms(
     "misquoted defamation libel harm grievous beheading beheaded behead beheads worm virus "
     "malware spyware ransomware phishing detainees bias rigging rigged scam scams threat "
     "threats threatened threatening intimidation intimidated blackmail blackmailed coercion "
-    "coerced"
+    "coerced improper improperly antitrust anticompetitive anti-competitive wrongful wrongfully "
+    "abusive"
 )
 NOT_WRONGDOING_AFTER_CLAIM = _forms(
     "responsibility title titles record records victory win prize crown gold medal seat seats "
@@ -148,6 +149,7 @@ GATE = (
         "plead pleads pleaded pleading innocence innocent truth true merit foundation basis "
         "nothing involved involvement happened happen responsible guilty evidence proof sign "
         "indication law laws rules shot hoax fake arrested detained held jailed suspected "
-        "suspect suspects behind role part knowledge"
+        "suspect suspects behind role part knowledge real stolen accurate authentic genuine "
+        "doctored photoshopped faked alive satire satirical parody spoof such affiliation"
     )
 )

@@ -405,6 +405,23 @@ def is_official(denier: str, context: str = "", reason: str = "") -> bool:
     return True  # a single capitalised name: a state, a company, an organisation
 
 
+def is_private(denier: str, context: str = "", reason: str = "") -> bool:
+    """A person speaking for themselves (a name with no office, "the singer herself", a fan):
+    the one denier who makes a denial unofficial. A phrase that is neither clearly an
+    institution nor clearly a person ("Aircraft maker Airbus", "key allies in the war") is not
+    private: the classifier weighs it."""
+    if not denier or is_official(denier, context, reason):
+        return False
+    words = set(re.findall(r"[\w'’]+", denier.lower()))
+    if words & lx.PRIVATE_MARKERS:
+        return True
+    tokens = [t for t in denier.split() if t.lower() not in ("the", "a", "an")]
+    if not tokens or not all(t[:1].isupper() for t in tokens):
+        return False  # "Aircraft maker Airbus": not a bare name
+    person, office = _is_person(" ".join(tokens[-3:]), context)
+    return person and not office
+
+
 _NOT_ACTOR_START = frozenset(
     "to will would could should may might face faces faced facing sought be being been is are "
     "was were has have had do does did not no never also over for with from by of in on at "

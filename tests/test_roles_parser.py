@@ -1,0 +1,163 @@
+"""Parser roles (spaCy's en_core_web_sm over the evidence sentences of flagged items): the
+subject of deny/reject/call … lies is the denier, a passive's `by`-agent, "according to X",
+"a claim which X denies", apposition and possessives; accuser and accused of active and passive
+accusations; named entities and offices for officialness. The model loads lazily, once, and a
+model that cannot be loaded leaves the rule roles with one warning line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.matcher import Evidence, MatchInput, MatchResult, match, parser, syntax
+from tests.conftest import shared_path
+
+BANK = "A bank in Belarus has denied US charges that it laundered money."
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    loaded = parser.load()
+    assert loaded is not None, "the model package is a declared dependency"
+    return loaded
+
+
+@pytest.mark.parametrize(
+    ("sentence", "denier", "official"),
+    [
+        ("PeopleSoft's chief executive denied the claims.", "PeopleSoft's chief executive", True),
+        ("It was a claim which the ministry denies.", "ministry", True),
+        (
+            "The report was rejected by the Russian embassy in Washington as lies.",
+            "Russian embassy in Washington",
+            True,
+        ),
+        ("According to the ministry, the reports are baseless.", "ministry", True),
+        ("The embassy called the accusations lies.", "embassy", True),
+        (
+            "Terrence Donilon, a spokesman for the archdiocese, denied the allegations.",
+            "Terrence Donilon, a spokesman for the archdiocese",
+            True,
+        ),
+        ("The company's lawyer denied the allegations.", "company's lawyer", True),
+        ("The singer's lawyer denied the rumours.", "singer's lawyer", False),
+        (
+            "Homeland Security Secretary Jeh Johnson shot down claims that terrorists crossed.",
+            "Homeland Security Secretary Jeh Johnson",
+            True,
+        ),
+    ],
+)
+def test_denier_from_the_parse(nlp: Any, sentence: str, denier: str, official: bool) -> None:
+    token = syntax.denier(nlp(sentence))
+    assert token is not None
+    assert syntax.phrase(token) == denier
+    assert syntax.official(token) is official
+
+
+@pytest.mark.parametrize(
+    ("sentence", "accuser", "accused"),
+    [
+        ("Police accused the man of fraud.", "Police", "man"),
+        ("The man was accused by prosecutors of fraud.", "prosecutors", "man"),
+        (
+            "The White House accused Russia of executing soldiers, officials said.",
+            "White House",
+            "Russia",
+        ),
+        (
+            "A bank in Belarus has denied US charges that it laundered money.",
+            "US",
+            "bank in Belarus",
+        ),
+    ],
+)
+def test_accuser_and_accused_from_the_parse(
+    nlp: Any, sentence: str, accuser: str, accused: str
+) -> None:
+    found_accuser, found_accused = syntax.allegation(nlp(sentence))
+    assert found_accuser is not None and syntax.phrase(found_accuser) == accuser
+    assert found_accused is not None and syntax.phrase(found_accused) == accused
+
+
+def test_the_seed_article_under_a_misleading_headline() -> None:
+    text = shared_path("corpus", "seed-article.txt").read_text()
+    title = "Kremlin denies executing troops who refuse to fight"
+    result = match(MatchInput(title, text))
+    roles = parser.parse_roles([(f"{title}\n{text}", result)])
+    assert roles is not None
+    (found,) = roles
+    assert "White House" in found.accuser
+    assert "Russia" in found.accused
+    assert found.denier == "Russian embassy in Washington"
+    assert found.official is True
+
+
+def test_a_private_person_denying_is_not_official() -> None:
+    title = "Singer denies dating rumours"
+    text = "The singer herself denied the rumours on Monday, calling them nonsense."
+    result = match(MatchInput(title, text))
+    assert result.denial
+    roles = parser.parse_roles([(f"{title}\n{text}", result)])
+    assert roles is not None
+    assert roles[0].official is False
+
+
+def test_a_model_that_cannot_load_leaves_the_rule_roles_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    result = match(MatchInput("Ministry denies the report, calling it lies"))
+    assert result.denial
+    with caplog.at_level(logging.WARNING, logger="bot.matcher.parser"):
+        assert parser.parse_roles([("", result)], package="no_such_model_pkg_once") is None
+        assert parser.parse_roles([("", result)], package="no_such_model_pkg_once") is None
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "rule roles stand" in warnings[0].getMessage()
+    assert "\n" not in warnings[0].getMessage()
+
+
+def test_nothing_flagged_nothing_loaded_and_never_at_import() -> None:
+    code = (
+        "import sys; from bot.matcher import match, MatchInput, parser; "
+        "r = match(MatchInput('Stocks rise as rates hold')); "
+        "print(parser.parse_roles([('', r)]) is not None, "
+        "any(m.startswith(('spacy', 'thinc')) for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
+
+
+def test_match_command_gives_the_parsers_parties(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "y", "title": "Belarus Bank Denies Money Laundering Charge", "text": BANK},
+        {"id": "z", "title": "Weather is fine", "text": ""},
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    claimwatch = str(Path(sys.executable).with_name("claimwatch"))
+    out = subprocess.run(
+        [claimwatch, "match", "--jsonl", str(source)], check=True, capture_output=True, text=True
+    ).stdout
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["id"] for line in lines] == ["y", "z"]
+    assert lines[0]["accuser"] == "US" and "bank" in lines[0]["accused"].lower()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["allegation", "denial"]))
+def test_the_parser_never_raises_on_any_sentence(sentence: str, label: str) -> None:
+    evidence = Evidence(label, "text", 0, len(sentence), sentence, "deny:verb")
+    result = MatchResult(
+        allegation=label == "allegation", denial=label == "denial", evidence=(evidence,)
+    )
+    roles = parser.parse_roles([(sentence, result)])
+    assert roles is not None and len(roles) == 1
