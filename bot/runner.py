@@ -66,9 +66,12 @@ class Runner:
             self._polls.discard(task)
         if report is not None and self.on_report is not None:
             self.on_report(report)
-        matched = await self._stage(
-            "matching", lambda: asyncio.shield(judge_new(self.db, self.settings))
-        )
+        try:
+            matched = await self._stage(
+                "matching", lambda: asyncio.shield(judge_new(self.db, self.settings))
+            )
+        except asyncio.CancelledError:  # shutdown while judging (the parser may be loading)
+            return
         if matched is not None and self.on_matched is not None and matched.matched:
             self.on_matched(matched)
         # Alerts and digests are queued from database state (verdicts not yet queued, digests

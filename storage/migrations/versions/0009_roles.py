@@ -4,15 +4,15 @@ The pipeline's roles stage parses the evidence sentences of newly flagged items 
 parser's accuser / accused / denier in the same columns, marking them with the parser's
 version, so each flagged item is parsed once (and again only when the parser changes).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
