@@ -129,7 +129,7 @@ PRIVATE_MARKERS = _forms(
     "himself herself publicist publicists manager managers girlfriend boyfriend wife husband "
     "mother father family friend friends fan fans singer actor actress rapper star celebrity "
     "model reps prankster student students teenager man woman men women player players "
-    "referee bodyguard suspects"
+    "referee bodyguard suspects client clients"
 )
 STOP_LEADING = _forms(
     "the a an but and however meanwhile also yet so then now earlier later still in on at "

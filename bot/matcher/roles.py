@@ -291,7 +291,9 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
             re.IGNORECASE,
         )
         accuser = _clean(by.group(1)) if by else _proper_modifier(sentence.text[:char])
-        if not accuser:
+        if not accuser and _MAKES_CLAIM.search(sentence.text[:char]):
+            # The subject made the accusation ("X levelled allegations"); a subject that only
+            # comments on, answers or rejects "the accusations" is not who made them.
             subject = subject_before(sentence, char)
             accuser = "" if subject.lower() in _PRONOUNS else subject
             if accuser and any(w in lx.DENY | lx.REJECT for w in accuser.lower().split()):
@@ -307,6 +309,16 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
         sentence, end, ("of", "for", "over", "in", "with", "that", "after", "on")
     )
     return accuser, accused
+
+
+# Verbs whose subject makes the accusation its object names ("made allegations").
+_MAKES_CLAIM = re.compile(
+    r"\b(?:made|makes?|making|level+ed|levels?|levelling|leveling|brought|brings?|bringing|"
+    r"filed|files?|filing|raised|raises?|raising|repeated|repeats?|repeating|voiced|voices?|"
+    r"aired|airs?|renewed|renews?|published|publishes|issued|issues?|lodged|lodges?|"
+    r"pressed|presses|press|hurled|hurls?|trad(?:ed|es?|ing))\b[^.;:]*$",
+    re.IGNORECASE,
+)
 
 
 def _proper_modifier(before: str) -> str:

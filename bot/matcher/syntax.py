@@ -333,6 +333,13 @@ def _verb_parties(verb: Token) -> tuple[Token | None, Token | None]:
     return found_accuser, found_accused
 
 
+# Verbs whose subject makes the accusation that is their object.
+_MAKING_VERBS = frozenset(
+    "make level bring file raise repeat voice air renew publish issue lodge press hurl trade "
+    "lay launch report submit reiterate".split()
+)
+
+
 def _noun_parties(doc: Any, noun: Token) -> tuple[Token | None, Token | None]:
     found_accuser = None
     for owner in _children(noun, "poss", "compound", "amod"):
@@ -359,13 +366,14 @@ def _noun_parties(doc: Any, noun: Token) -> tuple[Token | None, Token | None]:
         found_accused = verb.head  # "Cakici, sought on charges of corruption"
     if (
         found_accuser is None
-        and noun.dep_ in ("dobj", "pobj")
+        and noun.dep_ == "dobj"
         and verb.pos_ == "VERB"
-        and _lemma(verb) not in DENY_VERBS | CALL_VERBS | _TARGET_VERBS
-        and not _has_particle(verb, "down")  # "shot down the claims"
+        and _lemma(verb) in _MAKING_VERBS
         and not (verb.dep_ == "prep" or _lemma(verb.head) in DENY_VERBS)
     ):
-        found_accuser = _subject(verb)  # "X made / levelled / filed allegations"
+        # "X made / levelled / filed allegations"; one who comments on, answers or rejects
+        # "the accusations" did not make them.
+        found_accuser = _subject(verb)
     if found_accuser is None and noun.dep_ != "dobj":
         found_accuser = _speaker(noun)
     return found_accuser, found_accused
