@@ -27,6 +27,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+SHUTDOWN_WAIT = 60.0  # seconds a stopping process waits for the running tick's stage
 
 
 class Runner:
@@ -51,29 +52,40 @@ class Runner:
         ]
         self._stop = asyncio.Event()
         self._polls: set[asyncio.Task[PollReport]] = set()
+        self._ticking: asyncio.Task[Any] | None = None
 
     async def tick(self) -> None:
         """Poll what is due, judge what is new, queue and deliver alerts. Each stage is
         isolated: a failure in one is logged (one line for an expected error, a traceback for
-        a bug) and the others still run; the next tick tries again."""
+        a bug) and the others still run; the next tick tries again. On shutdown the running
+        poll is cancelled, the tick stops before its next stage, and `run` waits for it, so
+        no tick is ever cut off mid-stage."""
+        self._ticking = asyncio.current_task()
+        try:
+            await self._tick()
+        finally:
+            self._ticking = None
+
+    async def _tick(self) -> None:
         task = asyncio.create_task(self.poller.poll())
         self._polls.add(task)
         try:
             report = await self._stage("poll", lambda: task)
         except asyncio.CancelledError:
-            return
+            if self._stop.is_set():
+                return  # shutdown cancelled the poll; what was fetched is stored
+            raise
         finally:
             self._polls.discard(task)
         if report is not None and self.on_report is not None:
             self.on_report(report)
-        try:
-            matched = await self._stage(
-                "matching", lambda: asyncio.shield(judge_new(self.db, self.settings))
-            )
-        except asyncio.CancelledError:  # shutdown while judging (the parser may be loading)
+        if self._stop.is_set():
             return
+        matched = await self._stage("matching", lambda: judge_new(self.db, self.settings))
         if matched is not None and self.on_matched is not None and matched.matched:
             self.on_matched(matched)
+        if self._stop.is_set():
+            return
         # Alerts and digests are queued from database state (verdicts not yet queued, digests
         # due), so they run even when this tick's poll or matching failed.
         window = timedelta(seconds=self.settings.new_item_window)
@@ -82,6 +94,8 @@ class Runner:
             "queueing digests", lambda: blocking(queue_digests, self.db, window=window)
         )
         for deliver in self.senders:
+            if self._stop.is_set():
+                return
             await self._stage("delivery", deliver)
 
     @staticmethod
@@ -196,6 +210,8 @@ class Runner:
             task.cancel()
         if self._polls:
             await asyncio.gather(*self._polls, return_exceptions=True)
+        if self._ticking is not None:  # let the tick finish its stage (judging, a send)
+            await asyncio.wait({self._ticking}, timeout=SHUTDOWN_WAIT)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         log.info("claimwatch stopped")
