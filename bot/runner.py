@@ -205,13 +205,14 @@ class Runner:
         log.info("Slack: commands and alerts as @%s (%s)", started.name, ", ".join(started.modes))
 
     async def _shutdown(self, scheduler: Any, loop: asyncio.AbstractEventLoop) -> None:
-        scheduler.shutdown(wait=False)
+        scheduler.pause()  # no new ticks; shutdown() would cancel the running one
         for task in list(self._polls):
             task.cancel()
         if self._polls:
             await asyncio.gather(*self._polls, return_exceptions=True)
         if self._ticking is not None:  # let the tick finish its stage (judging, a send)
             await asyncio.wait({self._ticking}, timeout=SHUTDOWN_WAIT)
+        scheduler.shutdown(wait=False)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         log.info("claimwatch stopped")
