@@ -81,7 +81,13 @@ class Runner:
             self.on_report(report)
         if self._stop.is_set():
             return
-        matched = await self._stage("matching", lambda: judge_new(self.db, self.settings))
+        flagged_in_poll = report.flagged_in_poll if report is not None else []
+        matched = await self._stage(
+            "matching",
+            lambda: judge_new(self.db, self.settings, flagged_in_poll=flagged_in_poll),
+        )
+        if matched is not None and report is not None:
+            matched = report.with_verdicts(matched)
         if matched is not None and self.on_matched is not None and matched.matched:
             self.on_matched(matched)
         if self._stop.is_set():
@@ -205,13 +211,14 @@ class Runner:
         log.info("Slack: commands and alerts as @%s (%s)", started.name, ", ".join(started.modes))
 
     async def _shutdown(self, scheduler: Any, loop: asyncio.AbstractEventLoop) -> None:
-        scheduler.shutdown(wait=False)
+        scheduler.pause()  # no new ticks; shutdown() would cancel the running one
         for task in list(self._polls):
             task.cancel()
         if self._polls:
             await asyncio.gather(*self._polls, return_exceptions=True)
         if self._ticking is not None:  # let the tick finish its stage (judging, a send)
             await asyncio.wait({self._ticking}, timeout=SHUTDOWN_WAIT)
+        scheduler.shutdown(wait=False)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         log.info("claimwatch stopped")
