@@ -219,8 +219,10 @@ def _poll(settings: Settings, db: Database, *, include_not_due: bool) -> int:
     print(describe_report(db, report))
     from bot.delivery import queue_alerts
 
-    matched = asyncio.run(judge_new(db, settings))
-    print(describe_matches(db, matched))
+    matched = asyncio.run(
+        judge_new(db, settings, flagged_in_poll=report.flagged_in_poll, drain_roles=False)
+    )
+    print(describe_matches(db, report.with_verdicts(matched)))
     from datetime import timedelta
 
     window = timedelta(seconds=settings.new_item_window)

@@ -130,15 +130,21 @@ def store_parsed_roles(
     return stored
 
 
-async def parse_new_roles(db: Database, flagged_item_ids: Sequence[int]) -> int:
+async def parse_new_roles(
+    db: Database, flagged_item_ids: Sequence[int], *, drain: bool = True
+) -> int:
     """The roles stage: parse the parties of the newly flagged items that may be alerted or
-    digested now (not a feed's first-poll backfill, which is stored silently), then one batch
-    of the older backlog (backfill, verdicts from before the parser), so it drains a little
-    every tick without holding one up. In a worker thread; returns how many were parsed."""
+    digested now (not a feed's first-poll backfill, which is stored silently), then, with
+    `drain`, one batch of the older backlog (backfill, verdicts from before the parser), so
+    it drains a little every tick of `claimwatch run` without holding one up. A one-off
+    `poll` does not drain: it parses only what it may alert about, so it loads the parser
+    only then. In a worker thread; returns how many were parsed."""
     flagged = await blocking(_flagged, db, list(flagged_item_ids))
     urgent = [f.item_id for f in flagged if not is_backfill(f)]
     parsed = await blocking(store_parsed_roles, db, item_ids=urgent) if urgent else 0
-    return parsed + await blocking(store_parsed_roles, db, limit=ROLES_BATCH)
+    if drain:
+        parsed += await blocking(store_parsed_roles, db, limit=ROLES_BATCH)
+    return parsed
 
 
 async def match_pending_async(db: Database, *, workers: int = 0) -> MatchReport:
@@ -146,21 +152,33 @@ async def match_pending_async(db: Database, *, workers: int = 0) -> MatchReport:
     return await blocking(match_pending, db, workers=workers)
 
 
-async def judge_new(db: Database, settings: Settings) -> MatchReport:
-    """Judge what is pending; read borderline short items in full and judge those again.
-
-    The counts are those of the final verdicts: an item judged twice counts once.
+async def judge_new(
+    db: Database,
+    settings: Settings,
+    *,
+    flagged_in_poll: Sequence[int] = (),
+    drain_roles: bool = True,
+) -> MatchReport:
+    """Judge what is pending; read borderline short items in full and judge those again;
+    parse the parties of what is newly flagged (`flagged_in_poll`: what the poll's workers
+    already judged and flagged, see bot.poller). The counts are those of this stage's final
+    verdicts: an item judged twice counts once.
     """
     from bot.articles import enrich_borderline
 
     first = await match_pending_async(db, workers=settings.parse_workers)
-    read = await enrich_borderline(db, settings) if first.matched else 0
+    judged = first.matched or bool(flagged_in_poll)
+    read = await enrich_borderline(db, settings) if judged else 0
     if not read:
-        parsed = await parse_new_roles(db, first.flagged_item_ids)
+        parsed = await parse_new_roles(
+            db, [*flagged_in_poll, *first.flagged_item_ids], drain=drain_roles
+        )
         return replace(first, roles_parsed=parsed)
     second = await match_pending_async(db, workers=settings.parse_workers)
     parsed = await parse_new_roles(
-        db, list(dict.fromkeys(first.flagged_item_ids + second.flagged_item_ids))
+        db,
+        list(dict.fromkeys([*flagged_in_poll, *first.flagged_item_ids, *second.flagged_item_ids])),
+        drain=drain_roles,
     )
     flagged = await blocking(
         _flagged, db, list(dict.fromkeys(first.flagged_item_ids + second.flagged_item_ids))

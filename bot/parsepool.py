@@ -13,10 +13,14 @@ import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from bot.errors import FeedParseError
 from bot.parse import parse_feed
 from bot.types import ParsedFeed
+
+if TYPE_CHECKING:
+    from bot.matcher import MatchResult
 
 POOL_MIN_FEEDS = 20
 
@@ -30,6 +34,23 @@ def parse_or_reason(body: bytes, url: str, content_type: str | None) -> ParsedFe
         return exc.message
     except Exception as exc:  # noqa: BLE001 - reported on the feed, never crashes the poll
         return f"internal error while reading the feed: {type(exc).__name__}: {exc}"[:300]
+
+
+def parse_and_judge(
+    body: bytes, url: str, content_type: str | None
+) -> tuple[ParsedFeed | str, tuple[MatchResult, ...]]:
+    """parse_or_reason, then the matcher's verdict on every entry, in the same worker: for a
+    feed's first poll, where every entry is new, judging here overlaps it with fetching and
+    spares reading the items back. Each verdict is what the matcher stage would give the
+    stored item (its title, and its content, else its summary)."""
+    parsed = parse_or_reason(body, url, content_type)
+    if isinstance(parsed, str):
+        return parsed, ()
+    from bot.matcher import MatchInput, match
+
+    return parsed, tuple(
+        match(MatchInput(title=e.title, text=e.content or e.summary)) for e in parsed.entries
+    )
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.clock import utcnow
 from bot.config import Settings
@@ -29,7 +30,7 @@ from bot.errors import FeedError, FeedFetchError, FeedParseError, StorageError
 from bot.fetch import Fetcher, FetchPolicy
 from bot.netguard import AddressGuard
 from bot.offload import blocking
-from bot.parsepool import parse_or_reason, parse_pool
+from bot.parsepool import parse_and_judge, parse_or_reason, parse_pool
 from bot.schedule import PollPolicy, decide_failure, decide_success
 from bot.types import (
     FeedPollResult,
@@ -43,10 +44,25 @@ from storage.db import Database
 from storage.feeds import FeedRepository
 from storage.items import ItemRepository
 
+if TYPE_CHECKING:
+    from bot.matcher import MatchResult
+    from bot.matching import MatchReport
+
 BATCH = 50  # feeds per write transaction
+_WORKER_DIED = "the parser process died while reading this feed"
 log = logging.getLogger(__name__)
 
-Outcome = tuple[FeedState, FetchedFeed | FeedError, ParsedFeed | str | None]
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One feed's fetch, as the writer receives it: the fetch's result, the document when a
+    worker parsed it (or the one-line reason it could not), and the worker's verdicts on its
+    entries (first polls only, one per entry in order)."""
+
+    state: FeedState
+    fetched: FetchedFeed | FeedError
+    parsed: ParsedFeed | str | None = None
+    verdicts: tuple[MatchResult, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +85,31 @@ class PollReport:
     @property
     def modified_item_ids(self) -> list[int]:
         return [i for r in self.results for i in r.ingest.modified_item_ids]
+
+    @property
+    def judged(self) -> list[tuple[int, bool, bool, bool]]:
+        """Verdicts made while polling: (item id, allegation, denial, official denial)."""
+        return [verdict for r in self.results for verdict in r.verdicts]
+
+    @property
+    def flagged_in_poll(self) -> list[int]:
+        """Items the poll's workers judged and flagged (for the roles stage)."""
+        return [item_id for item_id, a, d, _o in self.judged if a or d]
+
+    def with_verdicts(self, matched: MatchReport) -> MatchReport:
+        """The matcher stage's report plus the verdicts made while polling."""
+        import dataclasses
+
+        judged = self.judged
+        return dataclasses.replace(
+            matched,
+            matched=matched.matched + len(judged),
+            allegations=matched.allegations + sum(a for _i, a, _d, _o in judged),
+            denials=matched.denials + sum(d for _i, _a, d, _o in judged),
+            official_denials=matched.official_denials + sum(o for _i, _a, _d, o in judged),
+            flagged_item_ids=tuple(i for i, a, d, _o in judged if a or d)
+            + matched.flagged_item_ids,
+        )
 
     @property
     def entries(self) -> int:
@@ -137,34 +178,40 @@ class Poller:
         with parse_pool(self.settings.parse_workers, len(feeds)) as start_pool:
             pool = start_pool
 
-            async def parse(fetched: FetchedFeed) -> ParsedFeed | str | None:
+            async def parse(state: FeedState, fetched: FetchedFeed) -> Outcome:
                 nonlocal pool
                 if pool is None or not fetched.body:
-                    return None  # parsed in the writer thread
+                    return Outcome(state, fetched)  # parsed in the writer thread
+                args = (fetched.body, fetched.url, fetched.content_type)
                 try:
-                    return await loop.run_in_executor(
-                        pool.get(), parse_or_reason, fetched.body, fetched.url, fetched.content_type
-                    )
+                    if state.first_success_at is None:
+                        # Every entry of a feed's first poll is new: judge it in the worker
+                        # too, overlapping the matcher with fetching.
+                        parsed, verdicts = await loop.run_in_executor(
+                            pool.get(), parse_and_judge, *args
+                        )
+                        return Outcome(state, fetched, parsed, verdicts)
+                    parsed_only = await loop.run_in_executor(pool.get(), parse_or_reason, *args)
+                    return Outcome(state, fetched, parsed_only)
                 except BrokenProcessPool:
                     # A worker died (killed, out of memory): this feed is retried next time,
                     # the rest of this poll parses in the writer thread.
                     log.error("a parse worker died; parsing the rest of this poll in-process")
                     pool = None
-                    return "the parser process died while reading this feed"
+                    return Outcome(
+                        state, fetched, "the parser process died while reading this feed"
+                    )
 
             async def one(state: FeedState, group: asyncio.TaskGroup) -> None:
-                outcome: FetchedFeed | FeedError
-                parsed: ParsedFeed | str | None = None
                 try:
                     async with semaphore:
-                        outcome = await fetcher.fetch(state)
-                    if isinstance(outcome, FetchedFeed):
-                        parsed = await parse(outcome)
+                        fetched = await fetcher.fetch(state)
+                    outcome = await parse(state, fetched)
                 except FeedError as exc:
-                    outcome = exc
+                    outcome = Outcome(state, exc)
                 except Exception as exc:  # noqa: BLE001 - a bug must not stop the other feeds
-                    outcome = _internal_error(state.url, exc)
-                pending.append((state, outcome, parsed))
+                    outcome = Outcome(state, _internal_error(state.url, exc))
+                pending.append(outcome)
                 if len(pending) >= BATCH:
                     flush(group)
 
@@ -199,7 +246,7 @@ class Poller:
         try:
             return self._store(batch)
         except Exception as exc:
-            if len(batch) == 1 and isinstance(batch[0][1], FeedError) and batch[0][2] is None:
+            if len(batch) == 1 and isinstance(batch[0].fetched, FeedError):
                 raise _as_storage_error(exc) from exc
             log.warning(
                 "storing %d feeds together failed (%s); storing them one by one",
@@ -207,13 +254,14 @@ class Poller:
                 _one_line(exc),
             )
         results: list[FeedPollResult] = []
-        for state, outcome, parsed in batch:
+        for outcome in batch:
             try:
-                results.extend(self._store([(state, outcome, parsed)]))
+                results.extend(self._store([outcome]))
             except Exception as exc:  # noqa: BLE001 - recorded on the feed
+                state = outcome.state
                 error = _internal_error(state.url, exc, what="storing its items failed")
                 try:
-                    results.extend(self._store([(state, error, None)]))
+                    results.extend(self._store([Outcome(state, error)]))
                 except Exception as again:
                     raise _as_storage_error(again) from again
         return results
@@ -243,28 +291,61 @@ class Poller:
         """Parse, decide and store one batch in one transaction (runs in a worker thread)."""
         policy = self.policy()
         now = self.clock()
-        decided: list[tuple[FeedState, FeedUpdate, ParsedFeed | None]] = []
-        for state, outcome, preparsed in batch:
-            update, parsed = self._decide(policy, state, outcome, preparsed, now)
-            decided.append((state, update, parsed))
+        decided: list[tuple[Outcome, FeedUpdate, ParsedFeed | None]] = []
+        for outcome in batch:
+            update, parsed = self._decide(
+                policy, outcome.state, outcome.fetched, outcome.parsed, now
+            )
+            decided.append((outcome, update, parsed))
         with self.db.session() as session:
             feeds = FeedRepository(session)
             ingested = ItemRepository(session).ingest_many(
-                [(state.id, parsed.entries) for state, _u, parsed in decided if parsed], now
+                [(o.state.id, parsed.entries) for o, _u, parsed in decided if parsed], now
             )
             by_feed = {result.feed_id: result for result in ingested}
+            verdicts = _new_item_verdicts(decided, by_feed)
+            if verdicts:
+                from bot.matcher import MATCHER_VERSION
+                from storage.matches import MatchRepository
+
+                MatchRepository(session).save(
+                    [pair for pairs in verdicts.values() for pair in pairs], MATCHER_VERSION, now
+                )
             results = [
                 FeedPollResult(
-                    feed_id=state.id,
-                    url=state.url,
+                    feed_id=o.state.id,
+                    url=o.state.url,
                     update=update,
-                    ingest=by_feed.get(state.id, IngestResult(feed_id=state.id)),
+                    ingest=by_feed.get(o.state.id, IngestResult(feed_id=o.state.id)),
                     parser=parsed.parser if parsed else "",
+                    verdicts=tuple(
+                        (item_id, v.allegation, v.denial, v.official_denial)
+                        for item_id, v in verdicts.get(o.state.id, ())
+                    ),
                 )
-                for state, update, parsed in decided
+                for o, update, parsed in decided
             ]
-            feeds.apply([update for _state, update, _parsed in decided])
+            feeds.apply([update for _o, update, _parsed in decided])
         return results
+
+
+def _new_item_verdicts(
+    decided: Sequence[tuple[Outcome, FeedUpdate, ParsedFeed | None]],
+    ingested: dict[int, IngestResult],
+) -> dict[int, list[tuple[int, MatchResult]]]:
+    """Per feed, the workers' verdicts on the items that were new: (item id, verdict). An
+    entry already known (from another feed, or stored before) keeps its own verdict."""
+    found: dict[int, list[tuple[int, MatchResult]]] = {}
+    for outcome, _update, parsed in decided:
+        if not outcome.verdicts or parsed is None or outcome.state.id not in ingested:
+            continue
+        by_guid = dict(zip((e.guid for e in parsed.entries), outcome.verdicts, strict=True))
+        found[outcome.state.id] = [
+            (item_id, by_guid[guid])
+            for guid, item_id in ingested[outcome.state.id].new_guids
+            if guid in by_guid
+        ]
+    return found
 
 
 def _one_line(exc: BaseException) -> str:

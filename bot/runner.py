@@ -81,7 +81,13 @@ class Runner:
             self.on_report(report)
         if self._stop.is_set():
             return
-        matched = await self._stage("matching", lambda: judge_new(self.db, self.settings))
+        flagged_in_poll = report.flagged_in_poll if report is not None else []
+        matched = await self._stage(
+            "matching",
+            lambda: judge_new(self.db, self.settings, flagged_in_poll=flagged_in_poll),
+        )
+        if matched is not None and report is not None:
+            matched = report.with_verdicts(matched)
         if matched is not None and self.on_matched is not None and matched.matched:
             self.on_matched(matched)
         if self._stop.is_set():

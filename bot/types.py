@@ -97,6 +97,7 @@ class IngestResult:
     new_item_ids: tuple[int, ...] = ()
     modified_item_ids: tuple[int, ...] = ()
     linked_item_ids: tuple[int, ...] = ()  # already known from another feed: a new source only
+    new_guids: tuple[tuple[str, int], ...] = ()  # (entry guid, item id) of the new items
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,8 @@ class FeedPollResult:
     update: FeedUpdate
     ingest: IngestResult = field(default_factory=lambda: IngestResult(feed_id=0))
     parser: str = ""
+    # Verdicts made while polling (a feed's first poll): (item id, allegation, denial, official)
+    verdicts: tuple[tuple[int, bool, bool, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,10 +122,16 @@ class ItemRepository:
         for feed_id, _entries in by_feed:
             keys = [key for f, _g, _e, key in fresh if f == feed_id and key in ids]
             new = {ids[k] for k in keys if k in inserted and owner[k] == feed_id}
+            new_guids = tuple(
+                (entry.guid, ids[key])
+                for f, _g, entry, key in fresh
+                if f == feed_id and key in inserted and owner[key] == feed_id
+            )
             results.append(
                 IngestResult(
                     feed_id=feed_id,
                     new_item_ids=tuple(sorted(new)),
+                    new_guids=new_guids,
                     modified_item_ids=tuple(modified.get(feed_id, ())),
                     linked_item_ids=tuple(sorted({ids[k] for k in keys} - new)),
                 )

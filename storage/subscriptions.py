@@ -196,6 +196,11 @@ class OutboxRepository:
             )
         )
 
+    def mark_all_queued(self) -> None:
+        self.session.execute(
+            update(MatchRow).where(MatchRow.alerts_queued.is_(False)).values(alerts_queued=True)
+        )
+
     def mark_queued(self, item_ids: Sequence[int]) -> None:
         if item_ids:
             self.session.execute(

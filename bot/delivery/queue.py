@@ -37,10 +37,13 @@ def queue_alerts(
     while True:
         with db.session() as session:
             outbox = OutboxRepository(session)
+            subscriptions = SubscriptionRepository(session).find()
+            if not subscriptions:  # nobody to tell: mark every verdict queued at once
+                outbox.mark_all_queued()
+                return queued
             item_ids = outbox.unqueued_verdicts(BATCH)
             if not item_ids:
                 return queued
-            subscriptions = SubscriptionRepository(session).find()
             by_id = {s.id: s for s in subscriptions}
             muted = _muted(MuteRepository(session), subscriptions)
             items = MatchRepository(session).flagged(item_ids)
