@@ -139,8 +139,7 @@ async def parse_new_roles(
     it drains a little every tick of `claimwatch run` without holding one up. A one-off
     `poll` does not drain: it parses only what it may alert about, so it loads the parser
     only then. In a worker thread; returns how many were parsed."""
-    flagged = await blocking(_flagged, db, list(flagged_item_ids))
-    urgent = [f.item_id for f in flagged if not is_backfill(f)]
+    urgent = await blocking(_alertable, db, list(flagged_item_ids))
     parsed = await blocking(store_parsed_roles, db, item_ids=urgent) if urgent else 0
     if drain:
         parsed += await blocking(store_parsed_roles, db, limit=ROLES_BATCH)
@@ -192,6 +191,16 @@ async def judge_new(
         articles_read=read,
         roles_parsed=parsed,
     )
+
+
+def _alertable(db: Database, item_ids: list[int]) -> list[int]:
+    """Those of `item_ids` that may be alerted (not a first poll's backfill), read a batch at
+    a time so a first ingest's thousands of verdicts never sit in memory at once."""
+    found: list[int] = []
+    for start in range(0, len(item_ids), BATCH):
+        batch = _flagged(db, item_ids[start : start + BATCH])
+        found += [f.item_id for f in batch if not is_backfill(f)]
+    return found
 
 
 def _flagged(db: Database, item_ids: list[int]) -> list[FlaggedItem]:
