@@ -9,7 +9,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -39,16 +39,26 @@ def slow_callbacks(caplog: pytest.LogCaptureFixture) -> list[str]:
     ]
 
 
+@asynccontextmanager
+async def telegram_on(path: Path, standin: BotAPIStandIn) -> AsyncIterator[Database]:
+    """The real Telegram adapter on a SQLite file, chat 42 known to the stand-in."""
+    db = Database.open(f"sqlite:///{path}")
+    try:
+        async with AsyncExitStack() as stack:
+            await start_telegram(
+                stack, db, token=TELEGRAM_TOKEN, base_url=standin.base_url, poll_timeout=1
+            )
+            standin.add_chat(42)
+            yield db
+    finally:
+        db.dispose()
+
+
 async def test_a_command_waiting_on_a_locked_database_leaves_the_loop_free(
     tmp_path: Path, standin: BotAPIStandIn, debug_loop: None, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "claimwatch.db"
-    db = Database.open(f"sqlite:///{path}")
-    async with AsyncExitStack() as stack:
-        await start_telegram(
-            stack, db, token=TELEGRAM_TOKEN, base_url=standin.base_url, poll_timeout=1
-        )
-        standin.add_chat(42)
+    async with telegram_on(path, standin):
         caplog.clear()  # start-up (migrations, imports) is not what is measured
         # Another process holds SQLite's write lock for a second.
         writer = sqlite3.connect(path, check_same_thread=False)
@@ -63,7 +73,6 @@ async def test_a_command_waiting_on_a_locked_database_leaves_the_loop_free(
         assert standin.sent(42)[-1]["text"].startswith("Subscribed #1")
         assert ticks >= 10  # the answer really waited for the lock…
     writer.close()
-    db.dispose()
     assert slow_callbacks(caplog) == []  # …and nothing held the loop meanwhile
 
 
@@ -71,12 +80,7 @@ async def test_a_failing_command_answers_one_line(
     tmp_path: Path, standin: BotAPIStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "claimwatch.db"
-    db = Database.open(f"sqlite:///{path}")
-    async with AsyncExitStack() as stack:
-        await start_telegram(
-            stack, db, token=TELEGRAM_TOKEN, base_url=standin.base_url, poll_timeout=1
-        )
-        standin.add_chat(42)
+    async with telegram_on(path, standin):
         with sqlite3.connect(path) as broken:  # the database loses a table under us
             broken.execute("PRAGMA foreign_keys=OFF")
             broken.execute("DROP TABLE subscriptions")
@@ -88,5 +92,4 @@ async def test_a_failing_command_answers_one_line(
         )
         standin.user_sends(42, "/help")  # and the bot goes on serving
         assert "/subscribe" in (await replies(standin, 42, 2))[-1]["text"]
-    db.dispose()
     assert any("Telegram command failed" in r.getMessage() for r in caplog.records)

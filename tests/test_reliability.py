@@ -299,29 +299,19 @@ def test_debug_logs_of_a_real_process_hold_no_token_or_feed_password(
         "LOG_LEVEL": "DEBUG",
         "TELEGRAM_BOT_TOKEN": "987654321:TOKEN-SECRET-3abcdefghijklmnopqrstuvw",
     }
-    outputs = []
-    for args in (["feeds", "add", url], ["feeds", "add", bad], ["poll", "--once", "--all"]):
+
+    def claimwatch(*args: str) -> str:
         done = subprocess.run(
-            [CLAIMWATCH, *args],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
+            [CLAIMWATCH, *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
         )
-        outputs.append(done.stdout + done.stderr)
-    outputs.append(
-        subprocess.run(
-            [CLAIMWATCH, "feeds", "list"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        ).stdout
-    )
+        return done.stdout + done.stderr
+
+    outputs = [
+        claimwatch("feeds", "add", url),
+        claimwatch("feeds", "add", bad),
+        claimwatch("poll", "--once", "--all"),
+        claimwatch("feeds", "list"),
+    ]
     shown = "\n".join(outputs[2:])
     assert "HTTP 404" in shown  # the failure is reported…
     for secret in ("SECRET-1", "SECRET-2", "SECRET-3"):
