@@ -11,6 +11,7 @@ message is one line a user understands.
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -253,8 +254,8 @@ class Fetcher:
             target = httpx.URL(url)
             hop_headers = dict(headers)
             if target.userinfo:
-                auth = httpx.BasicAuth(target.username, target.password)
-                hop_headers["Authorization"] = auth._auth_header
+                pair = f"{target.username}:{target.password}".encode()
+                hop_headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
                 target = target.copy_with(userinfo=b"")
             return self._client.build_request("GET", target, headers=hop_headers)
         except (httpx.InvalidURL, ValueError, TypeError) as exc:
