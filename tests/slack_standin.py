@@ -138,6 +138,7 @@ def block_problem(blocks: Any) -> str | None:
 class Channel:
     id: str
     member: bool = True
+    creator: str = "U0USER"  # who created it (conversations.info)
     archived: bool = False
 
 
@@ -152,6 +153,10 @@ class SlackStandIn:
     bot_token: str = BOT_TOKEN
     app_token: str = APP_TOKEN
     channels: dict[str, Channel] = field(default_factory=dict)
+    # users.info: workspace members and their admin/owner flags
+    users: dict[str, dict[str, bool]] = field(
+        default_factory=lambda: {"U0USER": {}, "U0ADMIN": {"is_admin": True}, "U0OTHER": {}}
+    )
     posts: list[dict[str, Any]] = field(default_factory=list)
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
@@ -287,7 +292,22 @@ class SlackStandIn:
         channel = self._channel(str(params.get("channel", "")))
         if isinstance(channel, str):
             return channel
-        return {"channel": {"id": channel.id, "is_member": channel.member}}
+        return {
+            "channel": {"id": channel.id, "is_member": channel.member, "creator": channel.creator}
+        }
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        user = str(params.get("user", ""))
+        if user not in self.users:
+            return "user_not_found"
+        flags = self.users[user]
+        return {
+            "user": {
+                "id": user,
+                "is_admin": flags.get("is_admin", False),
+                "is_owner": flags.get("is_owner", False),
+            }
+        }
 
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"url": f"ws://127.0.0.1:{self.port}/ws"}

@@ -68,13 +68,18 @@ class Running:
             return response.status, await response.text()
 
     async def command(
-        self, command: str, text: str, channel: str = "C0NEWS", **kwargs: Any
+        self,
+        command: str,
+        text: str,
+        channel: str = "C0NEWS",
+        *,
+        user: str = "U0USER",
+        **kwargs: Any,
     ) -> dict[str, Any]:
         """Send a slash command; returns the answer posted to its response_url."""
         response_url = self.slack.response_url()
-        status, _ = await self.post(
-            slash_command(command, text, channel=channel, response_url=response_url), **kwargs
-        )
+        fields = slash_command(command, text, channel=channel, user=user, response_url=response_url)
+        status, _ = await self.post(fields, **kwargs)
         assert status == 200
         answers = await until(lambda: self.slack.answers(response_url))
         return answers[-1]  # type: ignore[no-any-return]
@@ -180,6 +185,34 @@ async def test_claimwatch_commands(db: Database, running: Running, slack: SlackS
     assert "/claimwatch subscribe [query]" in help_["text"]
     gone = await running.command("/claimwatch", "unsubscribe all", channel="C0OUT")
     assert gone["text"] == "Removed 1 subscription."
+
+
+async def test_only_the_channel_creator_and_admins_change_what_a_channel_receives(
+    db: Database, running: Running, slack: SlackStandIn
+) -> None:
+    from tests.slack_standin import Channel
+
+    slack.channels["C0NEWS"] = Channel("C0NEWS", creator="U0USER")
+    refused = await running.command("/claimwatch", "subscribe russia", user="U0OTHER")
+    assert refused["text"].startswith("Only this channel's creator, the workspace's admins")
+    for verb in ("unsubscribe all", "pause", "mode digest", "digest daily 08:00"):
+        answer = await running.command("/claimwatch", verb, user="U0OTHER")
+        assert answer["text"] == refused["text"], verb
+    url = await running.press("subscribe", "russia", user="U0OTHER")
+    (pressed,) = await until(lambda: slack.answers(url))
+    assert pressed["text"] == refused["text"]
+    with db.session() as session:
+        assert SubscriptionRepository(session).find() == []
+    # Reading is for everyone; the workspace admin, the creator and a DM may change.
+    listed = await running.command("/claimwatch", "list", user="U0OTHER")
+    assert listed["text"].startswith("No subscriptions here yet")
+    made = await running.command("/claimwatch", "subscribe russia", user="U0ADMIN")
+    assert made["text"].startswith("Subscribed *#1*")
+    paused = await running.command("/claimwatch", "pause", user="U0USER")
+    assert paused["text"] == "Paused 1 subscription."
+    slack.add_channel("D0DM")
+    own = await running.command("/claimwatch", "subscribe kremlin", "D0DM", user="U0OTHER")
+    assert own["text"].startswith("Subscribed *#2*")
 
 
 async def test_mute_this_story(db: Database, running: Running, slack: SlackStandIn) -> None:

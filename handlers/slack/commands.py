@@ -49,6 +49,14 @@ HELP = (
 )
 
 
+# Verbs that change what a channel receives: only those allowed may use them (_may_change).
+CHANGES = frozenset({"subscribe", "unsubscribe", "mode", "digest", "pause", "resume"})
+REFUSED = (
+    "Only this channel's creator, the workspace's admins and claimwatch's administrators can "
+    "change what this channel receives."
+)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -105,6 +113,8 @@ class SlackCommands:
         self, verb: str, rest: str, channel: str, user: str, client: AsyncWebClient
     ) -> str:
         """The answer to `/claimwatch <verb> <rest>` typed in `channel` by `user`."""
+        if verb in CHANGES and not await self._may_change(client, channel, user):
+            return REFUSED
         if verb == "subscribe":
             return await self._subscribe(rest, channel, user, client)
         if verb == "unsubscribe":
@@ -154,6 +164,25 @@ class SlackCommands:
         if not await self._member(client, channel):
             answer += f"\nI'm not in this channel yet: {INVITE_HINT} (alerts wait until then)."
         return answer
+
+    async def _may_change(self, client: AsyncWebClient, channel: str, user: str) -> bool:
+        """Whether `user` may change what `channel` receives: in a direct message, yes; in a
+        channel, claimwatch's administrators (SLACK_ADMIN_IDS), the workspace's admins and
+        owners, and the channel's creator (Slack's counterpart of Telegram's group admins).
+        An API error answers no."""
+        if channel.startswith("D") or user in self.admin_ids:
+            return True
+        try:
+            person = (await client.users_info(user=user)).data
+            if isinstance(person, dict):
+                flags = person.get("user", {})
+                if flags.get("is_admin") or flags.get("is_owner"):
+                    return True
+            info = (await client.conversations_info(channel=channel)).data
+        except SlackApiError as exc:
+            log.warning("Slack: cannot check who may change %s (%s)", channel, api_error(exc))
+            return False
+        return isinstance(info, dict) and info.get("channel", {}).get("creator") == user
 
     async def _member(self, client: AsyncWebClient, channel: str) -> bool:
         try:
@@ -271,5 +300,8 @@ class SlackCommands:
         await ack()
         channel = str(body.get("channel", {}).get("id", ""))
         user = str(body.get("user", {}).get("id", ""))
+        if not await self._may_change(client, channel, user):
+            await respond(text=REFUSED, response_type="ephemeral", replace_original=False)
+            return
         answer = await self._subscribe(body["actions"][0].get("value", ""), channel, user, client)
         await respond(text=answer, response_type="ephemeral", replace_original=False)
