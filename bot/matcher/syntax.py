@@ -126,11 +126,12 @@ def _agent(verb: Token) -> Token | None:
 def _passive(verb: Token) -> bool:
     if _children(verb, "nsubjpass", "auxpass"):
         return True
-    # a headline's ellipsis: "CIA accused over Iraq detainees" (no auxiliary, a participle)
+    # a headline's ellipsis: "CIA accused over Iraq detainees" (no auxiliary, a participle),
+    # and a participle clause: "Pinochet, …, was ordered under house arrest, charged with …"
     return (
         verb.tag_ == "VBN"
-        and not _children(verb, "aux")
-        and verb.dep_ == "ROOT"
+        and not _children(verb, "aux", *_SUBJECTS)
+        and verb.dep_ in ("ROOT", "advcl")
         and any(_lemma(p) in ("of", "over", "in", "with", "for") for p in _children(verb, "prep"))
     )
 
@@ -141,7 +142,7 @@ def _passive_subject(verb: Token) -> Token | None:
         found = _children(verb, "nsubjpass") or _children(verb, "nsubj")
         if found:
             return found[0]
-        if verb.dep_ != "conj":
+        if verb.dep_ not in ("conj", "advcl"):
             return None
         verb = verb.head
     return None
