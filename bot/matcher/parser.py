@@ -33,7 +33,7 @@ BATCH = 64
 # the subject of the sentence; it names no party
 _DATELINE = re.compile(
     r"^\s*(?:(?:[A-Z][A-Z.\-']+(?:,?\s+[A-Z][A-Za-z.\-']+)*\s*)?(?:\([A-Za-z ]{2,20}\)\s*)?"
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{1,2}:\s*)[-–—:]{1,2}\s+"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{1,2}:\s*)(?:[-–—:]{1,2}\s+|—(?=[A-Z]))"
 )
 _POSSESSIVE_PRONOUNS = ("its ", "their ", "his ", "her ", "our ")
 _log = logging.getLogger(__name__)

@@ -449,7 +449,10 @@ def plausible_actor(phrase: str) -> str:
     words = phrase.split()
     if not words or words[0].lower() in _NOT_ACTOR_START:
         return ""
-    lowered = {w.lower().strip(",.;:'\"") for w in words}
+    # "who" the pronoun is not the WHO
+    lowered = {
+        w.lower().strip(",.;:'\"") for w in words if w.isupper() or w.lower() not in _PRONOUNS
+    }
     named = any(
         (w[:1].isupper() and w.lower() not in _NOT_A_NAME) or w[:1].isdigit() for w in words
     )

@@ -224,7 +224,12 @@ def _party(token: Token | None) -> Token | None:
         return None
     if token.pos_ not in ("NOUN", "PROPN", "X", "NUM", "ADJ"):
         return None
+    if token.ent_type_ in _NOT_PARTY_ENTS:  # "Wednesday's denial", "the 1990s"
+        return None
     return token
+
+
+_NOT_PARTY_ENTS = frozenset("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY".split())
 
 
 def _speaker(token: Token) -> Token | None:
