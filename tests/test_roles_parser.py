@@ -209,3 +209,11 @@ def test_a_participle_clause_charges_the_subject_of_its_sentence(nlp: Any) -> No
     accuser, accused = syntax.allegation(doc)
     assert accused is not None and "Pinochet" in syntax.phrase(accused)
     assert accuser is None or "Pinochet" not in syntax.phrase(accuser)
+
+
+def test_a_role_the_evidence_leaves_a_common_noun_is_named_from_the_headline() -> None:
+    found = _parsed_roles(
+        "Singer Anna Kowalski sued", "The singer was sued for fraud by her former label."
+    )
+    assert found.accused == "Anna Kowalski"
+    assert "label" in found.accuser

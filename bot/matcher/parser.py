@@ -95,19 +95,50 @@ def parse_roles(
         for t in syntax.sentences_in([e.text for r in wanted for e in r.evidence])
         if t not in docs
     ]
-    bare = [_DATELINE.sub("", t, count=1) for t in texts]
-    docs.update(zip(texts, nlp.pipe(bare, batch_size=BATCH), strict=True))
-    return [
+    _parse(nlp, texts, docs)
+    found = [
         _roles(context, result, docs) if _flagged(result) else _rule_roles(result)
         for context, result in items
     ]
+    # a role that is a bare common noun ("the basketball star") may be named in the headline
+    # or the lead: parse those too, for these items only
+    vague = [
+        i
+        for i, (_, result) in enumerate(items)
+        if _flagged(result)
+        and any(map(_generic, (found[i].accuser, found[i].accused, found[i].denier)))
+    ]
+    leads = {i: _lead(items[i][0]) for i in vague}
+    _parse(nlp, [t for i in vague for t in leads[i] if t not in docs], docs)
+    for i in vague:
+        context, result = items[i]
+        found[i] = _roles(context, result, docs, [docs[t] for t in leads[i]])
+    return found
+
+
+def _parse(nlp: Any, texts: Sequence[str], docs: dict[str, Any]) -> None:
+    texts = list(dict.fromkeys(texts))
+    bare = [_DATELINE.sub("", t, count=1) for t in texts]
+    docs.update(zip(texts, nlp.pipe(bare, batch_size=BATCH), strict=True))
+
+
+LEAD_SENTENCES = 2
+
+
+def _lead(context: str) -> list[str]:
+    """The headline and the first sentences of the text."""
+    title, _, text = context.partition("\n")
+    lead = [s.text for s in segment.sentences("text", text[:2_000])[:LEAD_SENTENCES]]
+    return [t for t in [title.strip(), *lead] if t]
 
 
 def _rule_roles(result: MatchResult) -> Roles:
     return Roles(result.accuser, result.accused, result.denier)
 
 
-def _roles(context: str, result: MatchResult, docs: dict[str, Any]) -> Roles:
+def _roles(
+    context: str, result: MatchResult, docs: dict[str, Any], lead: Sequence[Any] = ()
+) -> Roles:
     body_first = sorted(result.evidence, key=lambda e: e.field == "title")
     parsed = syntax.roles(
         [docs[e.text] for e in body_first if e.label == "denial" and e.text in docs],
@@ -127,7 +158,7 @@ def _roles(context: str, result: MatchResult, docs: dict[str, Any]) -> Roles:
     denier = pick(parsed.denier, result.denier, result.denial)
     accuser = pick(parsed.accuser, result.accuser, result.allegation)
     accused = pick(parsed.accused, result.accused, result.allegation)
-    entities = _entities([docs[e.text] for e in body_first if e.text in docs])
+    entities = _entities([*(docs[e.text] for e in body_first if e.text in docs), *lead])
     denier = _named(denier, entities, context)
     accuser = _named(accuser, entities, context, avoid=accused)
     accused = _named(accused, entities, context, avoid=accuser)
@@ -207,19 +238,24 @@ _GENERIC_INSTITUTIONS = frozenset(
 )
 _GENERIC_PERSONS = frozenset(
     "man woman boy girl teenager suspect player star singer actor actress rapper driver "
-    "officer soldier trooper student teacher doctor executive manager coach".split()
+    "officer soldier trooper student teacher doctor executive manager coach champion "
+    "professor founder employee worker deserter dictator cleric preacher boss guru "
+    "businessman businesswoman tycoon billionaire millionaire pastor priest nurse guard "
+    "footballer striker midfielder goalkeeper athlete swimmer cyclist sprinter boxer".split()
 )
 
 
 def _generic(phrase: str) -> str:
-    """ "institution" or "person" when `phrase` is a bare common noun of that kind (nothing in
-    it capitalised), else ""."""
+    """ "institution" or "person" when `phrase` is a common noun of that kind ("the school",
+    "the basketball star", "Olympic swimming champion": its head is not a name), else ""."""
     words = phrase.split()
-    if not words or any(w[:1].isupper() or w[:1].isdigit() for w in words):
+    if not words or any(w[:1].isdigit() for w in words):
         return ""
-    head = words[-1].lower().strip(",.;:'\"")
-    if head in _GENERIC_INSTITUTIONS:
-        return "institution"
+    head = words[-1].strip(",.;:'\"")
+    if head[:1].isupper():
+        return ""
+    if head in _GENERIC_INSTITUTIONS and not any(w[:1].isupper() for w in words):
+        return "institution"  # "Villa" in "Villa manager" is a descriptor; "Acme company" not
     if head in _GENERIC_PERSONS:
         return "person"
     return ""
