@@ -217,3 +217,25 @@ def test_a_role_the_evidence_leaves_a_common_noun_is_named_from_the_headline() -
     )
     assert found.accused == "Anna Kowalski"
     assert "label" in found.accuser
+
+
+def test_a_deed_a_time_or_an_amount_is_no_party() -> None:
+    assert parser._party_like("Jakarta bombing") == ""
+    assert parser._party_like("Los Angeles, October 29") == ""
+    assert parser._party_like("two attacks Sunday") == ""
+    assert parser._party_like("240m libel damages") == ""
+    assert parser._party_like("Islamic State militants") == "Islamic State militants"
+    assert parser._party_like("Internet spammers") == "Internet spammers"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bare"),
+    [
+        ("Reuters - Ahold NV agreed to settle.", "Ahold NV agreed to settle."),
+        ("BAGHDAD—An Iraqi official denied it.", "An Iraqi official denied it."),
+        ("WASHINGTON (Reuters) - The army denied it.", "The army denied it."),
+        ("Police - the city's own - denied it.", "Police - the city's own - denied it."),
+    ],
+)
+def test_a_wire_dateline_is_cut_before_parsing(sentence: str, bare: str) -> None:
+    assert parser._DATELINE.sub("", sentence, count=1) == bare

@@ -33,7 +33,8 @@ BATCH = 64
 # the subject of the sentence; it names no party
 _DATELINE = re.compile(
     r"^\s*(?:(?:[A-Z][A-Z.\-']+(?:,?\s+[A-Z][A-Za-z.\-']+)*\s*)?(?:\([A-Za-z ]{2,20}\)\s*)?"
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{1,2}:\s*)(?:[-–—:]{1,2}\s+|—(?=[A-Z]))"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{1,2}:\s*|(?:Reuters|AFP|AP|UPI|Xinhua)\s*)"
+    r"(?:[-–—:]{1,2}\s+|—(?=[A-Z]))"
 )
 _POSSESSIVE_PRONOUNS = ("its ", "their ", "his ", "her ", "our ")
 _log = logging.getLogger(__name__)
@@ -152,7 +153,8 @@ def _roles(
         if found.lower().startswith(_POSSESSIVE_PRONOUNS) and rule:
             found = rule  # "its military": the rules resolve the owner ("Russia's military")
         # where the parse names nobody, the rules (CV: better), if they name a party at all
-        chosen = plausible_actor(found) or plausible_actor(rule)
+        rule = _DATELINE.sub("", rule, count=1)  # "Reuters - Ahold NV"
+        chosen = _party_like(plausible_actor(found)) or _party_like(plausible_actor(rule))
         return _expand_acronym(most_specific(chosen, [], context), context) if chosen else ""
 
     denier = pick(parsed.denier, result.denier, result.denial)
@@ -196,7 +198,7 @@ def _speaker_nearby(context: str, result: MatchResult, label: str, avoid: str = 
     order = [anchor, anchor + 1, anchor - 1, *range(len(sentences))]
     avoided = _words(avoid)
     for i in dict.fromkeys(i for i in order if 0 <= i < len(sentences)):
-        found = plausible_denier(rule_roles.speaker(sentences[i]))
+        found = _party_like(plausible_denier(rule_roles.speaker(sentences[i])))
         if found and not (_words(found) & avoided) and not _generic(found):
             return most_specific(found, [], context)
     return ""
@@ -224,6 +226,32 @@ def _expand_acronym(name: str, context: str) -> str:
                 if initials == name and tokens[j - 1][:1].isupper():
                     return " ".join(tokens[i:j])
     return name
+
+
+_WHEN = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december week month year today "
+    "yesterday tomorrow night morning evening".split()
+)
+
+
+def _party_like(phrase: str) -> str:
+    """`phrase` unless its head names a deed, a time or an amount rather than a party
+    ("Jakarta bombing", "two attacks Sunday", "Los Angeles, October 29", "240m damages")."""
+    words = phrase.split()
+    if not words:
+        return ""
+    head = words[-1].lower().strip(",.;:'\"’")
+    if head in _DEEDS or head in _WHEN or head[:1].isdigit() or head in _AMOUNTS:
+        return ""
+    return phrase
+
+
+_DEEDS = frozenset(
+    "bombing bombings attack attacks abuse fraud murder murders killing killings shooting "
+    "plot scandal case trial death deaths video crash fire blast explosion beheading".split()
+)
+_AMOUNTS = frozenset("damages million billion percent dollars pounds euros fine fines".split())
 
 
 def _words(phrase: str) -> set[str]:
