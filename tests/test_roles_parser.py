@@ -78,6 +78,7 @@ def test_denier_from_the_parse(nlp: Any, sentence: str, denier: str, official: b
             "US",
             "bank in Belarus",
         ),
+        ("The mayor blamed the blackout on the power company.", "mayor", "power company"),
     ],
 )
 def test_accuser_and_accused_from_the_parse(
@@ -239,3 +240,15 @@ def test_a_deed_a_time_or_an_amount_is_no_party() -> None:
 )
 def test_a_wire_dateline_is_cut_before_parsing(sentence: str, bare: str) -> None:
     assert parser._DATELINE.sub("", sentence, count=1) == bare
+
+
+def test_the_owner_of_an_alleged_deed_is_the_accused(nlp: Any) -> None:
+    _, accused = syntax.allegation(nlp("A court backed an inquiry into the guards' alleged abuse."))
+    assert accused is not None and syntax.phrase(accused) == "guards"
+    _, accused = syntax.allegation(nlp("Microsoft sued alleged spammers on Friday."))
+    assert accused is not None and syntax.phrase(accused) == "alleged spammers"
+
+
+def test_an_age_is_a_party_but_a_sum_is_not() -> None:
+    assert parser._party_like("A 16-year-old") == "A 16-year-old"
+    assert parser._party_like("$50m") == ""

@@ -242,7 +242,7 @@ def _party_like(phrase: str) -> str:
     if not words:
         return ""
     head = words[-1].lower().strip(",.;:'\"’")
-    if head in _DEEDS or head in _WHEN or head[:1].isdigit() or head in _AMOUNTS:
+    if head in _DEEDS or head in _WHEN or _AMOUNT.match(head) or head in _AMOUNTS:
         return ""
     return phrase
 
@@ -251,6 +251,7 @@ _DEEDS = frozenset(
     "bombing bombings attack attacks abuse fraud murder murders killing killings shooting "
     "plot scandal case trial death deaths video crash fire blast explosion beheading".split()
 )
+_AMOUNT = re.compile(r"^[$£€]?\d[\d.,]*(?:m|bn|k|st|nd|rd|th|s)?$")  # not "16-year-old"
 _AMOUNTS = frozenset("damages million billion percent dollars pounds euros fine fines".split())
 
 

@@ -319,8 +319,21 @@ def _clause_subject(token: Token) -> Token | None:
     return None
 
 
+def _blamed_on(verb: Token) -> Token | None:
+    """'blamed the attack on militants', 'bombing blamed on fugitives': the `on` object."""
+    if _lemma(verb) != "blame":
+        return None
+    for prep in _children(verb, "prep"):
+        if _lemma(prep) == "on":
+            return next(iter(_children(prep, "pobj")), None)
+    return None
+
+
 def _verb_parties(verb: Token) -> tuple[Token | None, Token | None]:
     lemma = _lemma(verb)
+    blamed = _blamed_on(verb)
+    if blamed is not None:
+        return (_agent(verb) or _speaker(verb)) if _passive(verb) else _subject(verb), blamed
     if _passive(verb):
         found_accused = _passive_subject(verb)
         if verb.dep_ in ("relcl", "acl") and (found_accused is None or _is_pronoun(found_accused)):
@@ -406,7 +419,9 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
         elif str(hedge.lower_) in ("alleged", "suspected", "accused") and (
             hedge.dep_ == "amod" and hedge.head.pos_ in ("NOUN", "PROPN")
         ):
-            found.append((None, hedge.head))  # "Microsoft sues alleged spammers"
+            owners = _children(hedge.head, "poss")
+            # "the troops' alleged abuse": the owner of the deed; "alleged spammers": the head
+            found.append((None, owners[0] if owners else hedge.head))
     parties = [(_party(a), _party(b)) for a, b in found]
     for accuser, accused in parties:
         if accuser is not None and accused is not None:
