@@ -252,3 +252,15 @@ def test_the_owner_of_an_alleged_deed_is_the_accused(nlp: Any) -> None:
 def test_an_age_is_a_party_but_a_sum_is_not() -> None:
     assert parser._party_like("A 16-year-old") == "A 16-year-old"
     assert parser._party_like("$50m") == ""
+
+
+def test_a_clause_cut_short_at_a_pronoun_is_no_party() -> None:
+    assert parser._party_like("home Sunday morning -- which he") == ""
+    assert parser._party_like("US") == "US"
+
+
+def test_the_source_of_the_denied_story_is_not_its_denier(nlp: Any) -> None:
+    docs = [nlp("The company called the New York Times report false.")]
+    assert parser._entities(docs)["institution"] == ["the New York Times"]
+    assert parser._entities(docs, claim_sources=False)["institution"] == []
+    assert parser._named("company", parser._entities(docs, claim_sources=False), "") == "company"

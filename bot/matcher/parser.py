@@ -160,8 +160,9 @@ def _roles(
     denier = pick(parsed.denier, result.denier, result.denial)
     accuser = pick(parsed.accuser, result.accuser, result.allegation)
     accused = pick(parsed.accused, result.accused, result.allegation)
-    entities = _entities([*(docs[e.text] for e in body_first if e.text in docs), *lead])
-    denier = _named(denier, entities, context)
+    evidence_docs = [*(docs[e.text] for e in body_first if e.text in docs), *lead]
+    entities = _entities(evidence_docs)
+    denier = _named(denier, _entities(evidence_docs, claim_sources=False), context)
     accuser = _named(accuser, entities, context, avoid=accused)
     accused = _named(accused, entities, context, avoid=accuser)
     if result.denial and not denier:
@@ -242,7 +243,13 @@ def _party_like(phrase: str) -> str:
     if not words:
         return ""
     head = words[-1].lower().strip(",.;:'\"’")
-    if head in _DEEDS or head in _WHEN or _AMOUNT.match(head) or head in _AMOUNTS:
+    if (
+        head in _DEEDS
+        or head in _WHEN
+        or _AMOUNT.match(head)
+        or head in _AMOUNTS
+        or (head in _HEAD_PRONOUNS and not words[-1].isupper())  # "… -- which he"; not "US"
+    ):
         return ""
     return phrase
 
@@ -252,6 +259,7 @@ _DEEDS = frozenset(
     "plot scandal case trial death deaths video crash fire blast explosion beheading".split()
 )
 _AMOUNT = re.compile(r"^[$£€]?\d[\d.,]*(?:m|bn|k|st|nd|rd|th|s)?$")  # not "16-year-old"
+_HEAD_PRONOUNS = frozenset("he she it they we i you him her them us me who which that".split())
 _AMOUNTS = frozenset("damages million billion percent dollars pounds euros fine fines".split())
 
 
@@ -290,13 +298,21 @@ def _generic(phrase: str) -> str:
     return ""
 
 
-def _entities(docs: Sequence[Any]) -> dict[str, list[str]]:
+def _entities(docs: Sequence[Any], claim_sources: bool = True) -> dict[str, list[str]]:
+    """The organisations and persons the parses name, in order; without `claim_sources`, not
+    those that only modify a claim noun ("the Esquire story": the claim's source)."""
     found: dict[str, list[str]] = {"institution": [], "person": []}
     for doc in docs:
         for ent in getattr(doc, "ents", ()):
-            kind = "person" if ent.label_ == "PERSON" else "institution"
-            if ent.label_ in ("PERSON", "ORG"):
-                found[kind].append(str(ent.text).strip(" ,;:'\"’s"))
+            if ent.label_ not in ("PERSON", "ORG"):
+                continue
+            if not claim_sources and any(
+                (t.head.i < ent.start or t.head.i >= ent.end) and syntax.is_claim_noun(t.head)
+                for t in ent
+            ):
+                continue
+            name = str(ent.text).strip(" ,;:'\"’").removesuffix("'s").removesuffix("’s")
+            found["person" if ent.label_ == "PERSON" else "institution"].append(name)
     return found
 
 

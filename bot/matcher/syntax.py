@@ -167,7 +167,7 @@ def phrase(head: Token) -> str:
                 continue
             if child.dep_ == "prep" and not _kept_prep(child, nested=depth > 0):
                 continue
-            if child.dep_ == "punct" and str(child.text) not in (",", "'", "’", "-"):
+            if child.dep_ == "punct" and str(child.text) not in (",", "'", "’", "-", "/"):
                 continue
             walk(child, depth + 1)
 
@@ -214,6 +214,11 @@ def _kept_prep(prep: Token, nested: bool) -> bool:
         or bool(target.ent_type_)
         or _lemma(target) in lx.INSTITUTIONS
     )
+
+
+def is_claim_noun(token: Token) -> bool:
+    """A claim, report, story, allegation … (what a denial denies)."""
+    return _lemma(token) in lx.CLAIM_NOUNS or _lemma(token) in ACCUSE_NOUNS
 
 
 def _party(token: Token | None) -> Token | None:
