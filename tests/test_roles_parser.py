@@ -264,3 +264,11 @@ def test_the_source_of_the_denied_story_is_not_its_denier(nlp: Any) -> None:
     assert parser._entities(docs)["institution"] == ["the New York Times"]
     assert parser._entities(docs, claim_sources=False)["institution"] == []
     assert parser._named("company", parser._entities(docs, claim_sources=False), "") == "company"
+
+
+def test_what_counts_as_a_bare_common_noun() -> None:
+    assert parser._generic("the companies") == "institution"
+    assert parser._generic("Olympic swimming champion") == "person"
+    assert parser._generic("four men") == ""  # not one named man
+    assert parser._generic("Acme company") == ""
+    assert parser._generic("Kremlin spokesman") == ""

@@ -282,6 +282,21 @@ _GENERIC_PERSONS = frozenset(
 )
 
 
+_SINGULAR = {  # institutions only: "four men" are not one named man
+    "companies": "company",
+    "firms": "firm",
+    "groups": "group",
+    "banks": "bank",
+    "clubs": "club",
+    "teams": "team",
+    "agencies": "agency",
+    "sites": "site",
+    "websites": "website",
+    "outlets": "outlet",
+    "newspapers": "newspaper",
+}
+
+
 def _generic(phrase: str) -> str:
     """ "institution" or "person" when `phrase` is a common noun of that kind ("the school",
     "the basketball star", "Olympic swimming champion": its head is not a name), else ""."""
@@ -291,6 +306,7 @@ def _generic(phrase: str) -> str:
     head = words[-1].strip(",.;:'\"")
     if head[:1].isupper():
         return ""
+    head = _SINGULAR.get(head, head)  # "the companies said": the named companies
     if head in _GENERIC_INSTITUTIONS and not any(w[:1].isupper() for w in words):
         return "institution"  # "Villa" in "Villa manager" is a descriptor; "Acme company" not
     if head in _GENERIC_PERSONS:
