@@ -89,6 +89,26 @@ def test_accuser_and_accused_from_the_parse(
     assert found_accused is not None and syntax.phrase(found_accused) == accused
 
 
+def test_a_headline_accused_over_something_is_passive(nlp: Any) -> None:
+    accuser, accused = syntax.allegation(nlp("CIA accused over Iraq detainees"))
+    assert accused is not None and syntax.phrase(accused) == "CIA"
+    assert accuser is None or syntax.phrase(accuser) != "CIA"
+    token = syntax.denier(nlp("The minister denied with a laugh that he took bribes."))
+    assert token is not None and syntax.phrase(token) == "minister"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "accuser", "accused"),
+    [("Prosecutors charged the mayor with fraud.", "Prosecutors", "mayor")],
+)
+def test_an_active_charge_keeps_its_roles(
+    nlp: Any, sentence: str, accuser: str, accused: str
+) -> None:
+    found_accuser, found_accused = syntax.allegation(nlp(sentence))
+    assert found_accuser is not None and syntax.phrase(found_accuser) == accuser
+    assert found_accused is not None and syntax.phrase(found_accused) == accused
+
+
 def test_the_seed_article_under_a_misleading_headline() -> None:
     text = shared_path("corpus", "seed-article.txt").read_text()
     title = "Kremlin denies executing troops who refuse to fight"

@@ -126,6 +126,15 @@ def _agent(verb: Token) -> Token | None:
 def _passive(verb: Token) -> bool:
     if _children(verb, "nsubjpass", "auxpass"):
         return True
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if (
+        following is not None
+        and verb.tag_ in ("VBD", "VBN")
+        and _lemma(verb) in ACCUSE_VERBS
+        and not _children(verb, "aux")
+        and _lemma(following) in ("of", "over", "with")
+    ):
+        return True  # "CIA accused over detainees", "Man charged with fraud": no object between
     # a headline's ellipsis: "CIA accused over Iraq detainees" (no auxiliary, a participle),
     # and a participle clause: "Pinochet, …, was ordered under house arrest, charged with …"
     return (
