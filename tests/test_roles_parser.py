@@ -292,3 +292,11 @@ def test_what_counts_as_a_bare_common_noun() -> None:
     assert parser._generic("four men") == ""  # not one named man
     assert parser._generic("Acme company") == ""
     assert parser._generic("Kremlin spokesman") == ""
+
+
+def test_charges_of_a_deed_are_against_whoever_settles_them(nlp: Any) -> None:
+    accuser, accused = syntax.allegation(
+        nlp("The two founders agreed to settle regulators' charges of improper trading.")
+    )
+    assert accuser is not None and syntax.phrase(accuser) == "regulators"
+    assert accused is not None and syntax.phrase(accused) == "two founders"

@@ -373,6 +373,18 @@ _MAKING_VERBS = frozenset(
 )
 
 
+def _names_accused(prep: Token, pobj: Token | None) -> bool:
+    """'charges against X'; 'accusations of Russia' (a party), not 'charges of improper
+    trading' (the deed)."""
+    if _lemma(prep) == "against":
+        return True
+    return (
+        _lemma(prep) == "of"
+        and pobj is not None
+        and (pobj.pos_ == "PROPN" or bool(pobj.ent_type_) or _lemma(pobj) in lx.INSTITUTIONS)
+    )
+
+
 def _noun_parties(doc: Any, noun: Token) -> tuple[Token | None, Token | None]:
     found_accuser = None
     for owner in _children(noun, "poss", "compound", "amod"):
@@ -387,7 +399,7 @@ def _noun_parties(doc: Any, noun: Token) -> tuple[Token | None, Token | None]:
         pobj = next(iter(_children(prep, "pobj")), None)
         if _lemma(prep) in ("by", "from") and found_accuser is None:
             found_accuser = pobj
-        elif _lemma(prep) in ("against", "of") and found_accused is None:
+        elif found_accused is None and _names_accused(prep, pobj):
             found_accused = pobj
     found_accused = found_accused or _clause_subject(noun)
     verb = noun.head
