@@ -300,3 +300,11 @@ def test_charges_of_a_deed_are_against_whoever_settles_them(nlp: Any) -> None:
     )
     assert accuser is not None and syntax.phrase(accuser) == "regulators"
     assert accused is not None and syntax.phrase(accused) == "two founders"
+
+
+def test_a_denial_with_no_deny_verb_is_its_sentences_subjects(nlp: Any) -> None:
+    token = syntax.denier(
+        nlp("The army defended its record, saying an inquiry found no evidence of abuse.")
+    )
+    assert token is not None and syntax.phrase(token) == "army"
+    assert syntax.denier(nlp("The claims are being described as a hoax.")) is None

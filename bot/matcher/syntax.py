@@ -320,7 +320,13 @@ def denier(doc: Any) -> Token | None:
         if found is not None:
             return found
     verbs = _cues(doc, DENY_VERBS | PLEA_VERBS, ("VERB",))
-    return _speaker(verbs[0]) if verbs else None
+    found = _speaker(verbs[0]) if verbs else None
+    if found is None:  # "The military defended its record, claiming … no evidence of abuse"
+        for root in (t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")):
+            if not _passive(root):
+                found = _party(_subject(root))
+                break
+    return found
 
 
 def _clause_subject(token: Token) -> Token | None:
