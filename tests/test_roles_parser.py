@@ -308,3 +308,18 @@ def test_a_denial_with_no_deny_verb_is_its_sentences_subjects(nlp: Any) -> None:
     )
     assert token is not None and syntax.phrase(token) == "army"
     assert syntax.denier(nlp("The claims are being described as a hoax.")) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "denier"),
+    [
+        (
+            "According to a motion it filed in court, the company says the claims are baseless.",
+            "company",
+        ),
+        ("According to a statement by the ministry, the reports are baseless.", "ministry"),
+    ],
+)
+def test_according_to_a_document_is_its_author(nlp: Any, sentence: str, denier: str) -> None:
+    token = syntax.denier(nlp(sentence))
+    assert token is not None and syntax.phrase(token) == denier

@@ -253,6 +253,8 @@ def _speaker(token: Token) -> Token | None:
         if _lemma(t) == "accord" or str(t.lower_) == "according":
             for to in t.children:
                 for pobj in _children(to, "pobj"):
+                    if _lemma(pobj) in _DOCUMENTS:  # "according to a motion it filed"
+                        return _document_author(pobj)
                     return _party(pobj)
     node = token
     for _ in range(6):
@@ -268,6 +270,26 @@ def _speaker(token: Token) -> Token | None:
             found = _party(_subject(node))
             if found is not None:
                 return found
+    return None
+
+
+_DOCUMENTS = frozenset(
+    "motion filing document documents paper papers statement report complaint indictment "
+    "affidavit lawsuit suit record records letter memo transcript".split()
+)
+
+
+def _document_author(document: Token) -> Token | None:
+    """Who a document is by: its possessor or compound ("IBM's motion", "court papers" have
+    none), the subject of its relative clause ("a motion IBM filed"), or a `by`/`from` object;
+    a pronoun or nobody gives None."""
+    for owner in _children(document, "poss"):
+        return _party(owner)
+    for clause in _children(document, "relcl", "acl"):
+        return _party(next(iter(_children(clause, *_SUBJECTS)), None))
+    for prep in _children(document, "prep"):
+        if _lemma(prep) in ("by", "from"):
+            return _party(next(iter(_children(prep, "pobj")), None))
     return None
 
 
