@@ -7,6 +7,7 @@ cross-validation (folds fixed by a hash of the id), which is the honest estimate
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,9 +40,16 @@ class Counts:
 
 
 def role_agrees(gold: str, predicted: str) -> bool:
-    """Partial match: the two share a content word ("Russian embassy" ~ "the embassy")."""
-    words = {w for w in gold.lower().replace("/", " ").split() if len(w) > 2}
-    return bool(words & {w for w in predicted.lower().split() if len(w) > 2})
+    """Partial match: the two share a content word ("Russian embassy" ~ "the embassy"),
+    punctuation aside ("Parmalat," ~ "Parmalat"); a two-letter abbreviation in capitals is a
+    content word ("U.S." ~ "US government")."""
+    return bool(_content_words(gold) & _content_words(predicted))
+
+
+def _content_words(phrase: str) -> set[str]:
+    words = re.findall(r"[^\W_]+(?:['’&][^\W_]+)*", re.sub(r"(?<=\b[A-Z])\.", "", phrase))
+    words = [w.removesuffix("'s").removesuffix("’s") for w in words]  # "Iraq's" ~ "Iraq"
+    return {w.lower() for w in words if len(w) > 2 or (len(w) == 2 and w.isupper())}
 
 
 @dataclass

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluate import FOLDS, cross_validate, evaluate, fold_of
+from bot.evaluate import FOLDS, cross_validate, evaluate, fold_of, role_agrees
 from tests.conftest import shared_path
 
 
@@ -27,6 +27,16 @@ def test_folds_are_fixed_by_id_and_roughly_even() -> None:
     sizes = Counter(fold_of(i) for i in ids)
     assert set(sizes) == set(range(FOLDS))
     assert min(sizes.values()) > 2000 / FOLDS * 0.8
+
+
+def test_a_role_agrees_on_a_shared_content_word_whatever_the_punctuation() -> None:
+    assert role_agrees("Russian embassy in Washington", "the embassy")
+    assert role_agrees("Acme", "Acme, the toy maker")
+    assert role_agrees("U.S. military", "US")
+    assert role_agrees("Iraq", "Iraq's health ministry")
+    assert not role_agrees("Iraq", "Iran")
+    assert not role_agrees("an ex", "an ex")  # short words are not content words
+    assert not role_agrees("he", "he")
 
 
 def test_roles_are_counted_over_every_item_that_names_the_party() -> None:

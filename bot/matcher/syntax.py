@@ -126,11 +126,21 @@ def _agent(verb: Token) -> Token | None:
 def _passive(verb: Token) -> bool:
     if _children(verb, "nsubjpass", "auxpass"):
         return True
-    # a headline's ellipsis: "CIA accused over Iraq detainees" (no auxiliary, a participle)
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if (
+        following is not None
+        and verb.tag_ in ("VBD", "VBN")
+        and _lemma(verb) in ACCUSE_VERBS
+        and not _children(verb, "aux")
+        and _lemma(following) in ("of", "over", "with")
+    ):
+        return True  # "CIA accused over detainees", "Man charged with fraud": no object between
+    # a headline's ellipsis: "CIA accused over Iraq detainees" (no auxiliary, a participle),
+    # and a participle clause: "Pinochet, …, was ordered under house arrest, charged with …"
     return (
         verb.tag_ == "VBN"
-        and not _children(verb, "aux")
-        and verb.dep_ == "ROOT"
+        and not _children(verb, "aux", *_SUBJECTS)
+        and verb.dep_ in ("ROOT", "advcl")
         and any(_lemma(p) in ("of", "over", "in", "with", "for") for p in _children(verb, "prep"))
     )
 
@@ -141,7 +151,7 @@ def _passive_subject(verb: Token) -> Token | None:
         found = _children(verb, "nsubjpass") or _children(verb, "nsubj")
         if found:
             return found[0]
-        if verb.dep_ != "conj":
+        if verb.dep_ not in ("conj", "advcl"):
             return None
         verb = verb.head
     return None
@@ -166,7 +176,7 @@ def phrase(head: Token) -> str:
                 continue
             if child.dep_ == "prep" and not _kept_prep(child, nested=depth > 0):
                 continue
-            if child.dep_ == "punct" and str(child.text) not in (",", "'", "’", "-"):
+            if child.dep_ == "punct" and str(child.text) not in (",", "'", "’", "-", "/"):
                 continue
             walk(child, depth + 1)
 
@@ -215,6 +225,11 @@ def _kept_prep(prep: Token, nested: bool) -> bool:
     )
 
 
+def is_claim_noun(token: Token) -> bool:
+    """A claim, report, story, allegation … (what a denial denies)."""
+    return _lemma(token) in lx.CLAIM_NOUNS or _lemma(token) in ACCUSE_NOUNS
+
+
 def _party(token: Token | None) -> Token | None:
     """A token that can name a party: not a pronoun, not a claim noun."""
     if token is None or _is_pronoun(token):
@@ -223,7 +238,12 @@ def _party(token: Token | None) -> Token | None:
         return None
     if token.pos_ not in ("NOUN", "PROPN", "X", "NUM", "ADJ"):
         return None
+    if token.ent_type_ in _NOT_PARTY_ENTS:  # "Wednesday's denial", "the 1990s"
+        return None
     return token
+
+
+_NOT_PARTY_ENTS = frozenset("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY".split())
 
 
 def _speaker(token: Token) -> Token | None:
@@ -233,6 +253,8 @@ def _speaker(token: Token) -> Token | None:
         if _lemma(t) == "accord" or str(t.lower_) == "according":
             for to in t.children:
                 for pobj in _children(to, "pobj"):
+                    if _lemma(pobj) in _DOCUMENTS:  # "according to a motion it filed"
+                        return _document_author(pobj)
                     return _party(pobj)
     node = token
     for _ in range(6):
@@ -248,6 +270,26 @@ def _speaker(token: Token) -> Token | None:
             found = _party(_subject(node))
             if found is not None:
                 return found
+    return None
+
+
+_DOCUMENTS = frozenset(
+    "motion filing document documents paper papers statement report complaint indictment "
+    "affidavit lawsuit suit record records letter memo transcript".split()
+)
+
+
+def _document_author(document: Token) -> Token | None:
+    """Who a document is by: its possessor or compound ("IBM's motion", "court papers" have
+    none), the subject of its relative clause ("a motion IBM filed"), or a `by`/`from` object;
+    a pronoun or nobody gives None."""
+    for owner in _children(document, "poss"):
+        return _party(owner)
+    for clause in _children(document, "relcl", "acl"):
+        return _party(next(iter(_children(clause, *_SUBJECTS)), None))
+    for prep in _children(document, "prep"):
+        if _lemma(prep) in ("by", "from"):
+            return _party(next(iter(_children(prep, "pobj")), None))
     return None
 
 
@@ -300,7 +342,13 @@ def denier(doc: Any) -> Token | None:
         if found is not None:
             return found
     verbs = _cues(doc, DENY_VERBS | PLEA_VERBS, ("VERB",))
-    return _speaker(verbs[0]) if verbs else None
+    found = _speaker(verbs[0]) if verbs else None
+    if found is None:  # "The military defended its record, claiming … no evidence of abuse"
+        for root in (t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")):
+            if not _passive(root):
+                found = _party(_subject(root))
+                break
+    return found
 
 
 def _clause_subject(token: Token) -> Token | None:
@@ -313,8 +361,21 @@ def _clause_subject(token: Token) -> Token | None:
     return None
 
 
+def _blamed_on(verb: Token) -> Token | None:
+    """'blamed the attack on militants', 'bombing blamed on fugitives': the `on` object."""
+    if _lemma(verb) != "blame":
+        return None
+    for prep in _children(verb, "prep"):
+        if _lemma(prep) == "on":
+            return next(iter(_children(prep, "pobj")), None)
+    return None
+
+
 def _verb_parties(verb: Token) -> tuple[Token | None, Token | None]:
     lemma = _lemma(verb)
+    blamed = _blamed_on(verb)
+    if blamed is not None:
+        return (_agent(verb) or _speaker(verb)) if _passive(verb) else _subject(verb), blamed
     if _passive(verb):
         found_accused = _passive_subject(verb)
         if verb.dep_ in ("relcl", "acl") and (found_accused is None or _is_pronoun(found_accused)):
@@ -340,6 +401,18 @@ _MAKING_VERBS = frozenset(
 )
 
 
+def _names_accused(prep: Token, pobj: Token | None) -> bool:
+    """'charges against X'; 'accusations of Russia' (a party), not 'charges of improper
+    trading' (the deed)."""
+    if _lemma(prep) == "against":
+        return True
+    return (
+        _lemma(prep) == "of"
+        and pobj is not None
+        and (pobj.pos_ == "PROPN" or bool(pobj.ent_type_) or _lemma(pobj) in lx.INSTITUTIONS)
+    )
+
+
 def _noun_parties(doc: Any, noun: Token) -> tuple[Token | None, Token | None]:
     found_accuser = None
     for owner in _children(noun, "poss", "compound", "amod"):
@@ -354,7 +427,7 @@ def _noun_parties(doc: Any, noun: Token) -> tuple[Token | None, Token | None]:
         pobj = next(iter(_children(prep, "pobj")), None)
         if _lemma(prep) in ("by", "from") and found_accuser is None:
             found_accuser = pobj
-        elif _lemma(prep) in ("against", "of") and found_accused is None:
+        elif found_accused is None and _names_accused(prep, pobj):
             found_accused = pobj
     found_accused = found_accused or _clause_subject(noun)
     verb = noun.head
@@ -400,7 +473,9 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
         elif str(hedge.lower_) in ("alleged", "suspected", "accused") and (
             hedge.dep_ == "amod" and hedge.head.pos_ in ("NOUN", "PROPN")
         ):
-            found.append((None, hedge.head))  # "Microsoft sues alleged spammers"
+            owners = _children(hedge.head, "poss")
+            # "the troops' alleged abuse": the owner of the deed; "alleged spammers": the head
+            found.append((None, owners[0] if owners else hedge.head))
     parties = [(_party(a), _party(b)) for a, b in found]
     for accuser, accused in parties:
         if accuser is not None and accused is not None:
