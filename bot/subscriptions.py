@@ -37,7 +37,7 @@ def subscribe(
         info = SubscriptionRepository(session).add(
             platform, chat, query.source, now=now, thread=thread, by=by
         )
-    recent = len(summarize(db, query, now - PREVIEW_WINDOW).items)
+    recent = len(summarize(db, query, now - PREVIEW_WINDOW, parse_first=0).items)
     return Subscribed(info, query, recent)
 
 

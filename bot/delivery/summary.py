@@ -13,6 +13,7 @@ from storage.matches import MatchRepository
 from storage.subscriptions import OutboxRepository
 
 SCAN_LIMIT = 1000  # newest flagged stories searched per answer (scoring is in Python)
+SHOWN_AT_MOST = 50  # the most stories any answer lists (Telegram's /summary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +26,28 @@ class Summary:
         return max(0, len(self.items) - shown) + self.unsearched
 
 
-def summarize(db: Database, query: Query, since: datetime, *, scan: int = SCAN_LIMIT) -> Summary:
-    """Raises StorageError."""
+def summarize(
+    db: Database,
+    query: Query,
+    since: datetime,
+    *,
+    scan: int = SCAN_LIMIT,
+    parse_first: int = SHOWN_AT_MOST,
+) -> Summary:
+    """The flagged stories of the period that match `query`. The parties of the first
+    `parse_first` (the ones an answer shows) are read by the parser now if it has not read
+    them yet (a first poll's backfill waits for `claimwatch run` to drain it), so an answer
+    names parties as well as an alert does. Raises StorageError."""
     with db.session() as session:
         items = MatchRepository(session).flagged_since(since, limit=scan)
         total = OutboxRepository(session).count_flagged_since(since) if len(items) >= scan else 0
-    return Summary(
-        [item for item in items if query.matches(candidate(item))], max(0, total - len(items))
-    )
+    matching = [item for item in items if query.matches(candidate(item))]
+    shown = [item.item_id for item in matching[:parse_first]]
+    if shown:
+        from bot.matching import store_parsed_roles
+
+        if store_parsed_roles(db, item_ids=shown):
+            with db.session() as session:
+                parsed = {i.item_id: i for i in MatchRepository(session).flagged(shown)}
+            matching = [parsed.get(item.item_id, item) for item in matching]
+    return Summary(matching, max(0, total - len(items)))

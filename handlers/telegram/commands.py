@@ -24,7 +24,7 @@ from telegram.ext import (
 from bot.alerts import alert_for
 from bot.clock import utcnow
 from bot.config import parse_duration
-from bot.delivery.summary import summarize
+from bot.delivery.summary import SHOWN_AT_MOST, summarize
 from bot.digests import Schedule, ScheduleError, parse_schedule
 from bot.errors import ClaimwatchError, StorageError
 from bot.offload import blocking
@@ -55,7 +55,7 @@ COMMANDS = [
     BotCommand("resume", "Resume this chat's alerts"),
     BotCommand("feeds", "The monitored feeds and their health"),
 ]
-SUMMARY_SHOWN = 50  # stories listed in a /summary answer; the rest are counted
+SUMMARY_SHOWN = SHOWN_AT_MOST  # stories listed in a /summary answer; the rest are counted
 DEFAULT_DIGEST = Schedule(weekday=None, hour=8, minute=0, timezone="UTC")
 HELP = (
     "<b>claimwatch</b> watches news feeds for <b>allegations</b> and <b>official denials</b> "
