@@ -219,10 +219,10 @@ class Fetcher:
         all_permanent = True
         for _hop in range(self.policy.max_redirects + 1):
             try:
-                self.guard.check_url(url)
                 request = self._request(url, headers)
             except InvalidFeedURLError as exc:
                 raise FeedFetchError(url, str(exc), retryable=False) from None
+            self.guard.check_host(request.url.host, url)  # the URL is parsed once per hop
             host = request.url.host or url
             try:
                 response = await self._client.send(request, stream=True)

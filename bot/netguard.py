@@ -51,8 +51,12 @@ class AddressGuard:
         """Vet a URL whose host is an IP literal, read as the HTTP client will send it (host
         names are vetted by the resolver, and every connection by the socket factory).
         Raises BlockedAddressError, or InvalidFeedURLError when the client cannot use the URL."""
+        self.check_host(client_host(url), url)
+
+    def check_host(self, host: str, url: str) -> None:
+        """`check_url` for a host already read as the HTTP client sends it."""
         try:
-            address = ipaddress.ip_address(client_host(url))
+            address = ipaddress.ip_address(host)
         except ValueError:
             return
         self.check(address, url)
