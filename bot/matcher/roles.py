@@ -380,9 +380,15 @@ def _is_person(name: str, context: str) -> tuple[bool, bool]:
     tokens = name.split()
     last = re.escape(tokens[-1])
     full = bool(_PERSON_NAME.match(name))
+    # in a title-case run ("A Former Employee Is Suing Amazon And …") the word before a name
+    # is no first name; nor is a word the text also writes in lower case
     mentioned = any(
-        m.group(1).lower() not in _NOT_FIRST_NAMES
-        for m in re.finditer(r"\b([A-Z][\w'’\-]+)\s+" + last + r"\b", context)
+        m.group(2).lower() not in _NOT_FIRST_NAMES
+        and not (m.group(1) and m.group(3))
+        and not re.search(r"\b" + re.escape(m.group(2).lower()) + r"\b", context)
+        for m in re.finditer(
+            r"(\b[A-Z][\w'’\-]*\s+)?\b([A-Z][\w'’\-]+)\s+" + last + r"\b(\s+[A-Z])?", context
+        )
     )
     if not (full or mentioned):
         return False, False
@@ -394,11 +400,32 @@ def _is_person(name: str, context: str) -> tuple[bool, bool]:
     return True, titled is not None
 
 
+_REPRESENTS = re.compile(
+    r"^(?:the\s+)?((?:[A-Z][\w'’\-]*\s+){0,2}[A-Z][\w'’\-]*)['’]s?\s+(?:[a-z]+\s+)?"
+    r"(agents?|publicists?|managers?|lawyers?|attorneys?|reps?|representatives?|spokes\w+)\b"
+)
+
+
+def _speaks_for_a_person(denier: str, context: str) -> bool:
+    """ "Nelson's agent Gregg Klein", "Axl Rose's reps", "Plant's publicist": someone speaking
+    for a private person, which the guidelines count as private ("Putin's spokesman" speaks
+    for an office, and is official)."""
+    found = _REPRESENTS.match(denier)
+    if found is None:
+        return False
+    principal = found.group(1)
+    if set(principal.lower().split()) & lx.INSTITUTIONS:
+        return False
+    person, office = _is_person(principal, context)
+    return person and not office
+
+
 def is_official(denier: str, context: str = "", reason: str = "") -> bool:
     """A government, ministry, embassy, army, police, agency, court, party, company, club or
     its spokesperson — or a country or organisation named on its own; not a private person
-    speaking for themselves (a plea of innocence is a person's unless an institution pleads)."""
-    if not denier:
+    speaking for themselves or through an agent (a plea of innocence is a person's unless an
+    institution pleads)."""
+    if not denier or _speaks_for_a_person(denier, context):
         return False
     words = set(re.findall(r"[\w'’]+", denier.lower()))
     institution = bool(words & lx.INSTITUTIONS)
@@ -422,7 +449,11 @@ def is_private(denier: str, context: str = "", reason: str = "") -> bool:
     the one denier who makes a denial unofficial. A phrase that is neither clearly an
     institution nor clearly a person ("Aircraft maker Airbus", "key allies in the war") is not
     private: the classifier weighs it."""
-    if not denier or is_official(denier, context, reason):
+    if not denier:
+        return False
+    if _speaks_for_a_person(denier, context):
+        return True
+    if is_official(denier, context, reason):
         return False
     words = set(re.findall(r"[\w'’]+", denier.lower()))
     if words & lx.PRIVATE_MARKERS:
