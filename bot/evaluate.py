@@ -150,28 +150,28 @@ def cross_validate(
     rows: Sequence[Mapping[str, Any]],
     folds: int = FOLDS,
     *,
-    c: float | None = None,
-    ngrams: bool | None = None,
     analyses: Sequence[Analysis] | None = None,
 ) -> Report:
-    """k-fold CV: for each fold, fit the classifier (same settings as the shipped model unless
-    given) on the other folds and judge the fold. Raises ClaimwatchError without scikit-learn."""
+    """k-fold CV: for each fold, fit the classifier (the shipped model's settings: C, words
+    and threshold per label) on the other folds and judge the fold. Raises ClaimwatchError
+    without scikit-learn."""
     from bot.matcher.training import DEFAULT_C, fit
 
     shipped = learned.shipped()
-    c = c if c is not None else float(shipped.meta.get("C", DEFAULT_C))
-    ngrams = shipped.ngrams if ngrams is None else ngrams
+    chosen = shipped.meta.get("C", DEFAULT_C)
+    c = {label: float(chosen[label] if isinstance(chosen, dict) else chosen) for label in LABELS}
+    words = {name: m.words for name, m in shipped.labels.items()}
     analyses = analyses or [_analyse(row) for row in rows]
-    features = [a.features(ngrams) for a in analyses]
+    features = {w: [a.features(w) for a in analyses] for w in {False, *words.values()}}
     fold = [fold_of(str(row["id"]), folds) for row in rows]
     report = Report()
     for k in range(folds):
         train = [i for i in range(len(rows)) if fold[i] != k]
         model = fit(
-            [features[i] for i in train],
+            {w: [found[i] for i in train] for w, found in features.items()},
             [rows[i] for i in train],
             c=c,
-            ngrams=ngrams,
+            words=words,
             thresholds={name: m.threshold for name, m in shipped.labels.items()},
         )
         for i in range(len(rows)):

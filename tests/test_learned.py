@@ -1,6 +1,7 @@
 """The learned layer: the shipped JSON model loads without scikit-learn, a bad file is a clear
-error, items without a cue word are never flagged, and the shipped weights are exactly what
-training on dev + train with the recorded settings gives (the file is not hand-edited)."""
+error, items without a cue word are never flagged, words count only for the labels whose model
+reads them, and the shipped weights are exactly what training on dev + train with the recorded
+settings gives (the file is not hand-edited)."""
 
 from __future__ import annotations
 
@@ -50,14 +51,46 @@ def test_shipped_model_is_what_training_gives() -> None:
         with shared_path("corpus", name).open() as lines:
             rows += [json.loads(line) for line in lines]
     shipped = learned.shipped()
-    features = [_analyse(row).features(shipped.ngrams) for row in rows]
+    analyses = [_analyse(row) for row in rows]
     model = fit(
-        features,
+        {words: [a.features(words) for a in analyses] for words in (False, True)},
         rows,
-        c=float(shipped.meta["C"]),
-        ngrams=shipped.ngrams,
+        c={name: float(c) for name, c in shipped.meta["C"].items()},
+        words={name: m.words for name, m in shipped.labels.items()},
         thresholds={name: m.threshold for name, m in shipped.labels.items()},
     )
     for name, label in shipped.labels.items():
+        assert model.labels[name].words == label.words
         assert model.labels[name].weights == pytest.approx(label.weights, abs=1e-3)
         assert model.labels[name].bias == pytest.approx(label.bias, abs=1e-3)
+
+
+def test_words_count_only_for_a_label_whose_model_reads_them() -> None:
+    plain = learned.LabelModel(bias=0.0, weights={"t:beheaded": 3.0})
+    worded = learned.LabelModel(bias=0.0, weights={"t:beheaded": 3.0}, words=True)
+    assert plain.probability({}, {"t:beheaded"}) == 0.5
+    assert worded.probability({}, {"t:beheaded"}) > 0.9
+
+
+def test_an_allegation_flagged_by_its_words_shows_the_words_that_told() -> None:
+    """No allegation cue, yet the item's words weigh enough: the evidence is the sentence
+    whose telling words weigh most, and the reason names them (short words never)."""
+    weights = {"t:beheaded": 2.0, "t:of": 1.5, "t:video": 0.5}
+    model = learned.Model(
+        labels={
+            "allegation": learned.LabelModel(bias=-1.0, weights=weights, threshold=0.5, words=True),
+            "denial": learned.LabelModel(bias=-5.0, weights={}),
+            "official_denial": learned.LabelModel(bias=-5.0, weights={}),
+        }
+    )
+    item = MatchInput(
+        "Markets calm",
+        "Trading was quiet. A video of the hostage shows he was beheaded, officials said.",
+    )
+    analysis = analyse(item)
+    assert analysis.features() and not any(c.strength > 0 for c in analysis.allegations)
+    result = decide(analysis, model)
+    assert result.allegation and not result.denial
+    [evidence] = result.evidence
+    assert "beheaded" in evidence.text and evidence.field == "text"
+    assert evidence.reason == "words:beheaded/video"

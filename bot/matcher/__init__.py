@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from bot.matcher import learned, multilingual
 from bot.matcher import lexicon as lx
 from bot.matcher.english import Cue, allegation_cues, could_match, denial_cues
-from bot.matcher.features import hashed_words, item_features
+from bot.matcher.features import item_features, text_words, word_features
 from bot.matcher.model import Evidence, MatchInput, MatchResult
 from bot.matcher.roles import (
     allegation_roles,
@@ -42,10 +42,10 @@ __all__ = [
 
 # Bump when the rules change: stored verdicts from older versions are re-made by
 # `claimwatch rematch` (and by the pipeline, as items come up).
-MATCHER_VERSION = 3
+MATCHER_VERSION = 4
 THRESHOLD = 0.5
-STRONG_CUE = 0.5  # below it a cue alone never flags an allegation (it may make it borderline)
 MAX_EVIDENCE = 3
+WORDS_ALONE = 0.5  # how much an item's words must weigh to make an allegation with no cue
 _LEAD_SENTENCES = 3
 _BODY_WEIGHT = 0.85  # GDELT's lesson: background paragraphs deep in a story are noisier
 _ENTITY_JUNK = re.compile(r"&(?:lt|gt|amp|quot);?|\bquot;|</?b>", re.IGNORECASE)
@@ -106,16 +106,20 @@ class Analysis:
     denier: str = ""
     denial_reason: str = ""
     private_denier: bool = False  # the denier is a person speaking for themselves
-    strong_allegation: bool = False  # an allegation cue of strength >= 0.5 fired
     other: MatchResult | None = None  # the verdict for languages the classifier does not cover
     _features: dict[bool, dict[str, float]] = field(default_factory=dict)
+    _words: set[str] | None = None
 
-    def features(self, ngrams: bool = False) -> dict[str, float]:
+    def features(self, words: bool = False) -> dict[str, float]:
         """The classifier's input; empty when the lexical gate found no cue word (such an
-        item is never flagged)."""
-        if ngrams not in self._features:
+        item is never flagged). `words`: with the item's words (`features.text_words`)."""
+        if words not in self._features:
             found: dict[str, float] = {}
-            if self.parts:
+            if words:
+                found = self.features()
+                if found:
+                    found = {**found, **dict.fromkeys(self.words(), 1.0)}
+            elif self.parts:
                 found = item_features(
                     parts=self.parts,
                     has_title=bool(self.title.strip()),
@@ -126,10 +130,14 @@ class Analysis:
                     denier=self.denier,
                     official=self.denier != "" and not self.private_denier,
                 )
-                if ngrams:
-                    hashed_words({c.sentence for c in self.denials + self.allegations}, found)
-            self._features[ngrams] = found
-        return self._features[ngrams]
+            self._features[words] = found
+        return self._features[words]
+
+    def words(self) -> set[str]:
+        """The item's words as features (`features.text_words`), read once."""
+        if self._words is None:
+            self._words = text_words(self.title, self.text)
+        return self._words
 
 
 def match(item: MatchInput) -> MatchResult:
@@ -173,28 +181,33 @@ def analyse(item: MatchInput) -> Analysis:
         denier=denier,
         denial_reason=denial_reason,
         private_denier=private,
-        strong_allegation=any(c.strength >= STRONG_CUE for c in allegations),
     )
 
 
 def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
-    """Labels from the classifier over the rule features; roles, claim and evidence from the
-    rules that fired."""
+    """Labels from the classifier over the rule features (and, for the labels whose model
+    uses them, the item's words); roles, claim and evidence from the rules that fired."""
     if analysis.other is not None:
         return analysis.other
-    features = analysis.features(model.ngrams)
-    if not features:
+    if not analysis.features():  # no cue word passed the lexical gate
         return MatchResult(scores=dict.fromkeys(("allegation", "denial", "official_denial"), 0.0))
     labels = model.labels
     t_allegation = labels["allegation"].threshold
     t_official = labels["official_denial"].threshold
-    allegation_score = labels["allegation"].probability(features)
-    denial_score = labels["denial"].probability(features)
-    official_score = labels["official_denial"].probability(features)
-    # Evidence first: no allegation without an allegation cue of some strength (a denial of
-    # a product rumour is not an allegation, however often denials come with one; a bare
-    # "accused" with no wrongdoing named stays borderline, so a summary is read in full).
-    is_allegation = allegation_score >= t_allegation and analysis.strong_allegation
+    features = analysis.features()
+    words = analysis.words() if any(m.words for m in labels.values()) else set()
+    allegation_score = labels["allegation"].probability(features, words)
+    denial_score = labels["denial"].probability(features, words)
+    official_score = labels["official_denial"].probability(features, words)
+    best_denials = _best(analysis.denials)
+    best_allegations = _best(analysis.allegations)
+    cued = bool(best_allegations)
+    # Evidence first: with no allegation cue, the item's words must themselves weigh for an
+    # allegation (a denial of a product rumour comes with no allegation, however often
+    # denials do); CV: this costs no F1 and buys precision.
+    is_allegation = allegation_score >= t_allegation and (
+        cued or labels["allegation"].words_weight(words) >= WORDS_ALONE
+    )
     is_denial = denial_score >= labels["denial"].threshold
     # The classifier learns that most denials are official; a denier the rules see as a
     # private person (a name with no office, "the singer herself") vetoes it.
@@ -203,11 +216,16 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
         and official_score >= labels["official_denial"].threshold
         and not analysis.private_denier
     )
-    best_denials = _best(analysis.denials)
-    best_allegations = _best(analysis.allegations)
+    reasons = [c.reason for c in analysis.denials + analysis.allegations]
+    if is_allegation and not cued:
+        # flagged by its words alone: the sentence whose words weigh most is the evidence
+        worded = _worded_evidence(analysis, labels["allegation"])
+        if worded is not None:
+            best_allegations = [worded]
+            reasons.append(worded.reason)
 
     accuser = accused = denier = claim = ""
-    if is_allegation and best_allegations:
+    if is_allegation and cued:  # a sentence flagged by its words alone: the parser names them
         accuser, accused, claim = allegation_roles(_body_first(best_allegations))
     if is_denial and best_denials:
         denier = analysis.denier
@@ -222,7 +240,7 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
         denial=is_denial,
         official_denial=official,
         scores={
-            "allegation": _allegation_score(analysis, allegation_score, t_allegation),
+            "allegation": learned.calibrated(allegation_score, t_allegation),
             "denial": learned.calibrated(denial_score, labels["denial"].threshold),
             "official_denial": learned.calibrated(
                 official_score if official else min(official_score, 0.3 * t_official),
@@ -235,18 +253,40 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
         claim=claim,
         language="en",
         evidence=evidence,
-        reasons=tuple(dict.fromkeys(c.reason for c in analysis.denials + analysis.allegations)),
+        reasons=tuple(dict.fromkeys(reasons)),
     )
 
 
-def _allegation_score(analysis: Analysis, probability: float, threshold: float) -> float:
-    """On the pipeline's scale: a weak-only allegation the classifier would flag stays in the
-    borderline band (0.25-0.5), where the pipeline reads a summary's article in full."""
-    if analysis.strong_allegation:
-        return learned.calibrated(probability, threshold)
-    if probability >= threshold:
-        return 0.45
-    return min(learned.calibrated(probability, threshold), 0.3)
+_WORDED_REASON_WORDS = 3
+_MIN_WORD = 4  # shorter words ("he", "of a") weigh in the model but explain nothing
+
+
+def _telling(gram: str) -> bool:
+    return any(len(word) >= _MIN_WORD for word in gram.split())
+
+
+def _worded_evidence(analysis: Analysis, model: learned.LabelModel) -> Cue | None:
+    """For an allegation flagged by its words with no allegation cue: the sentence whose
+    telling words weigh most for the label, as a cue whose reason names the heaviest of them
+    ("words:beheaded/allegedly/hunting"), so an alert still shows why it matched."""
+    weights = model.weights
+    best: tuple[float, Sentence, list[str]] | None = None
+    for sentence in analysis.parts:
+        scored = sorted(
+            {
+                (weights[name], name[2:])
+                for name in word_features(sentence.text)
+                if weights.get(name, 0.0) > 0 and _telling(name[2:])
+            },
+            reverse=True,
+        )
+        total = sum(weight for weight, _ in scored)
+        if scored and (best is None or total > best[0]):
+            best = (total, sentence, [word for _, word in scored[:_WORDED_REASON_WORDS]])
+    if best is None:
+        return None
+    _, sentence, top = best
+    return Cue("allegation", sentence, -1, "words:" + "/".join(top), 0.5, 0)
 
 
 def _denied_allegations(denials: list[Cue]) -> list[Cue]:

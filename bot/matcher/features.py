@@ -1,5 +1,5 @@
 """What the classifier sees of an item: the cue rules that fired, where, how strongly, who the
-denier looks like, and (optionally) hashed words of the sentences that carry a cue (pure).
+denier looks like, and (for the labels whose model uses them) the words of the item (pure).
 
 A feature is a name and a value; absent features are 0. Names are stable strings, so a model
 file written by `scripts/train_matcher.py` can be read back without the training library.
@@ -10,14 +10,13 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import zlib
 from collections.abc import Iterable
 
 from bot.matcher import lexicon as lx
 from bot.matcher.english import Cue
 from bot.matcher.segment import Sentence
 
-HASH_BUCKETS = 1 << 14
+WORDS_TEXT_CHARS = 3000  # how much of a text its words are read from (the lead tells most)
 _LEAD_SENTENCES = 3
 _WORD_CHARS = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -101,13 +100,21 @@ def hint_features(parts: Iterable[Sentence], found: dict[str, float]) -> None:
             found[f"w:{word}"] = 1.0
 
 
-def hashed_words(sentences: Iterable[Sentence], found: dict[str, float]) -> None:
-    """Unigrams and bigrams of the cue-bearing sentences, hashed (crc32: stable across runs)."""
-    for sentence in sentences:
-        words = _WORD_CHARS.findall(sentence.lower.replace("’", "'"))
-        grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
-        for gram in grams:
-            found[f"h:{zlib.crc32(gram.encode()) % HASH_BUCKETS}"] = 1.0
+def word_features(text: str) -> set[str]:
+    """`t:word` and `t:word word` of a text (lower-cased words and word pairs)."""
+    words = _WORD_CHARS.findall(text.lower().replace("’", "'"))
+    grams = {"t:" + word for word in words}
+    grams.update(f"t:{first} {second}" for first, second in itertools.pairwise(words))
+    return grams
+
+
+def text_words(title: str, text: str) -> set[str]:
+    """Words and word pairs of the headline and the first WORDS_TEXT_CHARS of the text, as
+    features. Much of what makes an allegation is said with no cue word ("reports indicate
+    he was beheaded", "police are hunting a man who slapped"); the classifier learns which
+    words tell. Kept by name (no hashing), so the model file shows what it learned and
+    scoring is one dictionary look-up per word."""
+    return word_features(f"{title}\n{text[:WORDS_TEXT_CHARS]}")
 
 
 def item_features(
@@ -132,6 +139,10 @@ def item_features(
     }
     if not any(c.strength > 0 for c in denials + allegations):
         found["nocue"] = 1.0
+    if not any(c.strength > 0 for c in allegations):
+        found["a:none"] = 1.0  # what words alone must outweigh to make an allegation
+    if not any(c.strength > 0 for c in denials):
+        found["d:none"] = 1.0
     hint_features(parts, found)
     cue_features(denials, found)
     cue_features(allegations, found)

@@ -1,4 +1,5 @@
-"""The learned layer: a logistic regression per label over the rule features (pure scoring).
+"""The learned layer: a logistic regression per label over the rule features and, where
+cross-validation chose them for the label, the item's words (pure scoring).
 
 The weights live in a small JSON file shipped with the package (`data/model.json`, written by
 `scripts/train_matcher.py`), so matching needs no machine-learning library and scoring one item
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -19,16 +21,31 @@ LABELS = ("allegation", "denial", "official_denial")
 
 @dataclass(frozen=True, slots=True)
 class LabelModel:
+    """`words`: the item's words are among this label's features (`features.text_words`)."""
+
     bias: float
     weights: dict[str, float]
     threshold: float = 0.5
+    words: bool = False
 
-    def probability(self, features: dict[str, float]) -> float:
+    def probability(self, features: dict[str, float], words: Iterable[str] = ()) -> float:
+        """`words`: binary features given by name alone (the item's words, when `self.words`)."""
         weights = self.weights
         z = self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items())
-        if z < -30:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-z))
+        if self.words:
+            z += sum(weights.get(name, 0.0) for name in words)
+        return _logistic(z)
+
+    def words_weight(self, words: Iterable[str]) -> float:
+        """What the words alone add to the label's log-odds (0 when it reads no words)."""
+        weights = self.weights
+        return sum(weights.get(name, 0.0) for name in words) if self.words else 0.0
+
+
+def _logistic(z: float) -> float:
+    if z < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def calibrated(probability: float, threshold: float) -> float:
@@ -42,20 +59,19 @@ def calibrated(probability: float, threshold: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """One `LabelModel` per label; `ngrams` says whether hashed words are among the features."""
+    """One `LabelModel` per label."""
 
     labels: dict[str, LabelModel]
-    ngrams: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "ngrams": self.ngrams,
             "meta": self.meta,
             "labels": {
                 name: {
                     "bias": round(m.bias, 6),
                     "threshold": m.threshold,
+                    "words": m.words,
                     "weights": {k: round(v, 4) for k, v in sorted(m.weights.items()) if v},
                 }
                 for name, m in self.labels.items()
@@ -71,12 +87,13 @@ def from_json(data: dict[str, Any]) -> Model:
                 bias=float(data["labels"][name]["bias"]),
                 weights={str(k): float(v) for k, v in data["labels"][name]["weights"].items()},
                 threshold=float(data["labels"][name].get("threshold", 0.5)),
+                words=bool(data["labels"][name].get("words", False)),
             )
             for name in LABELS
         }
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not a matcher model: missing {exc}") from None
-    return Model(labels=labels, ngrams=bool(data.get("ngrams")), meta=dict(data.get("meta", {})))
+    return Model(labels=labels, meta=dict(data.get("meta", {})))
 
 
 @lru_cache(maxsize=1)

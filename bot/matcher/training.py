@@ -6,6 +6,7 @@ Used by `scripts/train_matcher.py` (writes the shipped model) and by `claimwatch
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,6 +15,8 @@ from bot.matcher.learned import LABELS, LabelModel, Model
 
 DEFAULT_C = 1.0
 PRUNE = 0.01  # weights smaller than this are dropped (keeps the shipped file small)
+MIN_ITEMS = 3  # a word feature is learned only when this many training items have it
+WORD_PRUNE = 0.005  # likewise for word features, of which there are thousands
 
 
 def _sklearn() -> tuple[Any, Any]:
@@ -27,41 +30,71 @@ def _sklearn() -> tuple[Any, Any]:
     return DictVectorizer, LogisticRegression
 
 
+def _common_words(found: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    """Drop the word features seen in fewer than MIN_ITEMS training items: a word met once
+    teaches nothing about unseen news, and there are tens of thousands of them."""
+    seen = Counter(name for features in found for name in features if name.startswith("t:"))
+    return [
+        {
+            name: v
+            for name, v in features.items()
+            if not name.startswith("t:") or seen[name] >= MIN_ITEMS
+        }
+        for features in found
+    ]
+
+
 def fit(
-    features: Sequence[dict[str, float]],
+    features: Mapping[bool, Sequence[dict[str, float]]],
     targets: Sequence[Mapping[str, Any]],
     *,
-    c: float = DEFAULT_C,
-    ngrams: bool = False,
+    c: Mapping[str, float] | float = DEFAULT_C,
+    words: Mapping[str, bool] | None = None,
     thresholds: Mapping[str, float] | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Model:
-    """One L2 logistic regression per label over the items that have features (items where no
-    cue fired are never flagged, so they teach nothing). Deterministic (liblinear)."""
+    """One L2 logistic regression per label over the items that have rule features (items
+    where no cue word passed the gate are never flagged, so they teach nothing).
+    `features[False]` are the rule features, `features[True]` the same with the item's words
+    (needed only for the labels `words` turns on); `c` is the regularisation, per label or
+    for all. Deterministic (liblinear)."""
     dict_vectorizer, logistic_regression = _sklearn()
-    rows = [i for i, found in enumerate(features) if found]
-    vectorizer = dict_vectorizer(sparse=True)
-    matrix = vectorizer.fit_transform([features[i] for i in rows]).tocsr()
-    # liblinear takes 32-bit sparse indices only
-    matrix.indices = matrix.indices.astype("int32")
-    matrix.indptr = matrix.indptr.astype("int32")
-    names = vectorizer.get_feature_names_out()
+    words = words or {}
+    rows = [i for i, found in enumerate(features[False]) if found]
     labels: dict[str, LabelModel] = {}
     for label in LABELS:
+        with_words = bool(words.get(label))
+        found = [features[with_words][i] for i in rows]
+        if with_words:
+            found = _common_words(found)
+        vectorizer = dict_vectorizer(sparse=True)
+        matrix = vectorizer.fit_transform(found).tocsr()
+        # liblinear takes 32-bit sparse indices only
+        matrix.indices = matrix.indices.astype("int32")
+        matrix.indptr = matrix.indptr.astype("int32")
+        names = vectorizer.get_feature_names_out()
         y = [int(targets[i].get(label) or 0) for i in rows]
+        threshold = (thresholds or {}).get(label, 0.5)
         if len(set(y)) < 2:  # a fold without a positive example: never flag
-            labels[label] = LabelModel(bias=-10.0 if not any(y) else 10.0, weights={})
+            bias = -10.0 if not any(y) else 10.0
+            labels[label] = LabelModel(bias=bias, weights={}, threshold=threshold)
             continue
-        classifier = logistic_regression(C=c, solver="liblinear", max_iter=1000)
+        strength = c[label] if isinstance(c, Mapping) else c
+        classifier = logistic_regression(C=strength, solver="liblinear", max_iter=1000)
         classifier.fit(matrix, y)
         weights = {
             str(name): round(float(w), 4)
             for name, w in zip(names, classifier.coef_[0], strict=True)
-            if abs(w) >= PRUNE
+            if abs(w) >= (WORD_PRUNE if str(name).startswith("t:") else PRUNE)
         }
         labels[label] = LabelModel(
             bias=float(classifier.intercept_[0]),
             weights=weights,
-            threshold=(thresholds or {}).get(label, 0.5),
+            threshold=threshold,
+            words=with_words,
         )
-    return Model(labels=labels, ngrams=ngrams, meta={"C": c, **(meta or {})})
+    settings = {
+        "C": {label: c[label] if isinstance(c, Mapping) else c for label in LABELS},
+        "words": {label: bool(words.get(label)) for label in LABELS},
+    }
+    return Model(labels=labels, meta={**settings, **(meta or {})})
