@@ -69,3 +69,29 @@ def test_the_accuser_of_a_charge_is_who_says_it() -> None:
     )
     assert result.allegation
     assert "police" in result.accuser.lower()
+
+
+@pytest.mark.parametrize(
+    ("denier", "context", "private"),
+    [
+        # an agent, publicist or reps speaking for a private person: private (guidelines)
+        ("Nelson's agent Gregg Klein", "Singer Willie Nelson is alive, his agent said.", True),
+        ("Rose's reps", "Rocker Axl Rose was not hurt, Rose's reps said.", True),
+        # a spokesman for an office or an institution: official
+        ("Putin's spokesman", "President Vladimir Putin's spokesman called it lies.", False),
+        ("the ministry's spokesman", "The foreign ministry's spokesman denied it.", False),
+        # a company named after a title-case headline run is no person's surname
+        (
+            "Amazon",
+            "A Former Employee Is Suing Amazon And Its Boss\nAmazon said it is untrue.",
+            False,
+        ),
+    ],
+)
+def test_who_speaks_for_a_private_person_is_private(
+    denier: str, context: str, private: bool
+) -> None:
+    from bot.matcher.roles import is_official, is_private
+
+    assert is_private(denier, context) is private
+    assert is_official(denier, context) is not private

@@ -381,13 +381,14 @@ def _is_person(name: str, context: str) -> tuple[bool, bool]:
     last = re.escape(tokens[-1])
     full = bool(_PERSON_NAME.match(name))
     # in a title-case run ("A Former Employee Is Suing Amazon And …") the word before a name
-    # is no first name; nor is a word the text also writes in lower case
+    # is no first name; nor is a word the text also writes in lower case (names never span
+    # a line break: "…Its Boss\nAmazon said")
     mentioned = any(
         m.group(2).lower() not in _NOT_FIRST_NAMES
         and not (m.group(1) and m.group(3))
         and not re.search(r"\b" + re.escape(m.group(2).lower()) + r"\b", context)
         for m in re.finditer(
-            r"(\b[A-Z][\w'’\-]*\s+)?\b([A-Z][\w'’\-]+)\s+" + last + r"\b(\s+[A-Z])?", context
+            r"(\b[A-Z][\w'’\-]* +)?\b([A-Z][\w'’\-]+) +" + last + r"\b( +[A-Z])?", context
         )
     )
     if not (full or mentioned):
