@@ -28,9 +28,11 @@ ARTICLE = (
 
 
 def feed_with_link(link: str) -> bytes:
+    # borderline from its headline alone (an investigation names no accuser); "Minister
+    # accused over contracts" no longer is: the classifier flags it outright
     return (
         "<rss version='2.0'><channel><title>Wire</title><item>"
-        "<title>Minister accused over contracts</title>"
+        "<title>Minister faces investigation over contracts</title>"
         f"<link>{link}</link><guid>{link}</guid>"
         "<description>Opposition lawmakers spoke on Tuesday.</description>"
         "</item></channel></rss>"
