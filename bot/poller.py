@@ -45,8 +45,8 @@ from storage.feeds import FeedRepository
 from storage.items import ItemRepository
 
 if TYPE_CHECKING:
-    from bot.matcher import MatchResult
     from bot.matching import MatchReport
+    from bot.verdicts import VerdictRow
 
 BATCH = 50  # feeds per write transaction
 _WORKER_DIED = "the parser process died while reading this feed"
@@ -62,7 +62,7 @@ class Outcome:
     state: FeedState
     fetched: FetchedFeed | FeedError
     parsed: ParsedFeed | str | None = None
-    verdicts: tuple[MatchResult, ...] = ()
+    verdicts: tuple[VerdictRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +308,7 @@ class Poller:
                 from bot.matcher import MATCHER_VERSION
                 from storage.matches import MatchRepository
 
-                MatchRepository(session).save(
+                MatchRepository(session).save_rows(
                     [pair for pairs in verdicts.values() for pair in pairs], MATCHER_VERSION, now
                 )
             results = [
@@ -319,8 +319,7 @@ class Poller:
                     ingest=by_feed.get(o.state.id, IngestResult(feed_id=o.state.id)),
                     parser=parsed.parser if parsed else "",
                     verdicts=tuple(
-                        (item_id, v.allegation, v.denial, v.official_denial)
-                        for item_id, v in verdicts.get(o.state.id, ())
+                        (item_id, v[0], v[1], v[2]) for item_id, v in verdicts.get(o.state.id, ())
                     ),
                 )
                 for o, update, parsed in decided
@@ -332,10 +331,10 @@ class Poller:
 def _new_item_verdicts(
     decided: Sequence[tuple[Outcome, FeedUpdate, ParsedFeed | None]],
     ingested: dict[int, IngestResult],
-) -> dict[int, list[tuple[int, MatchResult]]]:
+) -> dict[int, list[tuple[int, VerdictRow]]]:
     """Per feed, the workers' verdicts on the items that were new: (item id, verdict). An
     entry already known (from another feed, or stored before) keeps its own verdict."""
-    found: dict[int, list[tuple[int, MatchResult]]] = {}
+    found: dict[int, list[tuple[int, VerdictRow]]] = {}
     for outcome, _update, parsed in decided:
         if not outcome.verdicts or parsed is None or outcome.state.id not in ingested:
             continue

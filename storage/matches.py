@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.matcher.model import Evidence, MatchResult
 from bot.types import FlaggedItem
+from bot.verdicts import COLUMNS as VERDICT_COLUMNS
+from bot.verdicts import VerdictRow, verdict_row
 from storage.models import Feed, Item, ItemSource, MatchRow
 
 MATCHES = cast(Table, MatchRow.__table__)
@@ -53,12 +55,19 @@ class MatchRepository:
 
     def save(self, results: Sequence[tuple[int, MatchResult]], version: int, now: datetime) -> None:
         """Store verdicts, replacing older ones for the same items."""
-        if not results:
+        self.save_rows([(item_id, verdict_row(r)) for item_id, r in results], version, now)
+
+    def save_rows(
+        self, verdicts: Sequence[tuple[int, VerdictRow]], version: int, now: datetime
+    ) -> None:
+        """Store verdicts already reduced to their columns (bot.verdicts), replacing older
+        ones for the same items."""
+        if not verdicts:
             return
-        ids = [item_id for item_id, _ in results]
+        ids = [item_id for item_id, _ in verdicts]
         self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(ids)))
         self.session.execute(
-            MATCHES.insert(), [_row(item_id, result, version, now) for item_id, result in results]
+            MATCHES.insert(), [_row(item_id, row, version, now) for item_id, row in verdicts]
         )
 
     def unparsed(
@@ -250,23 +259,11 @@ def _result(row: MatchRow) -> MatchResult:
     )
 
 
-def _row(item_id: int, result: MatchResult, version: int, now: datetime) -> dict[str, Any]:
-    data = result.as_json()
+def _row(item_id: int, verdict: VerdictRow, version: int, now: datetime) -> dict[str, Any]:
     return {
         "item_id": item_id,
         "matcher_version": version,
-        "allegation": result.allegation,
-        "denial": result.denial,
-        "official_denial": result.official_denial,
-        "score_allegation": result.scores.get("allegation", 0.0),
-        "score_denial": result.scores.get("denial", 0.0),
-        "score_official": result.scores.get("official_denial", 0.0),
-        "accuser": result.accuser,
-        "accused": result.accused,
-        "denier": result.denier,
-        "claim": result.claim,
-        "language": result.language,
-        "evidence": json.dumps(data["evidence"], ensure_ascii=False),
+        **dict(zip(VERDICT_COLUMNS, verdict, strict=True)),
         "matched_at": now,
         "roles_version": 0,
     }

@@ -4,6 +4,7 @@ the matcher stage would have made (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -63,3 +64,46 @@ async def test_first_polls_are_judged_by_the_workers(
     again = await poll(db, db_url, parse_workers=2)
     assert again.judged == []
     assert match_pending(db).matched == 1
+
+
+async def test_worker_verdicts_store_every_column_the_matcher_gives(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    """The workers send verdicts back as bare rows (bot.verdicts); every stored column,
+    scores and evidence JSON included, is what match() gives for the stored item."""
+    count = POOL_MIN_FEEDS + 1
+    with db.session() as session:
+        for i in range(count):
+            titles = [f"{h} ({i})" for h in HEADLINES]
+            url = feed_server.add(f"/g{i}.xml", body=rss(*titles, channel=f"Feed {i}"))
+            FeedRepository(session).add(url, now=datetime.now(UTC))
+    await poll(db, db_url, parse_workers=2)
+    with db.session() as session:
+        rows = session.execute(
+            select(Item.title, Item.summary, MatchRow).join(MatchRow, MatchRow.item_id == Item.id)
+        ).all()
+    assert len(rows) == count * len(HEADLINES)
+    for title, summary, row in rows:
+        expected = match(MatchInput(title=title, text=summary))
+        scores = expected.scores
+        assert (
+            row.score_allegation,
+            row.score_denial,
+            row.score_official,
+            row.accuser,
+            row.accused,
+            row.claim,
+            row.language,
+            row.roles_version,
+        ) == (
+            scores.get("allegation", 0.0),
+            scores.get("denial", 0.0),
+            scores.get("official_denial", 0.0),
+            expected.accuser,
+            expected.accused,
+            expected.claim,
+            expected.language,
+            0,
+        ), title
+        assert json.loads(row.evidence) == expected.as_json()["evidence"], title
+    assert any(row.evidence != "[]" for _t, _s, row in rows)
