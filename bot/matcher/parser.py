@@ -107,7 +107,10 @@ def parse_roles(
         i
         for i, (_, result) in enumerate(items)
         if _flagged(result)
-        and any(map(_generic, (found[i].accuser, found[i].accused, found[i].denier)))
+        and (
+            any(map(_generic, (found[i].accuser, found[i].accused, found[i].denier)))
+            or (result.allegation and not found[i].accused)
+        )
     ]
     leads = {i: _lead(items[i][0]) for i in vague}
     _parse(nlp, [t for i in vague for t in leads[i] if t not in docs], docs)
@@ -146,6 +149,14 @@ def _roles(
         [docs[e.text] for e in body_first if e.label == "allegation" and e.text in docs],
         denied_wrongdoing=any(e.reason == "denied-wrongdoing" for e in result.evidence),
     )
+
+    if result.allegation and not parsed.accused:
+        # the headline or the lead may name whom the evidence sentences leave out
+        for doc in lead:
+            _, accused_token = syntax.allegation(doc)
+            if accused_token is not None:
+                parsed = replace(parsed, accused=syntax.phrase(accused_token))
+                break
 
     def pick(found: str, rule: str, flagged: bool) -> str:
         if not flagged:
