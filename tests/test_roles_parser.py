@@ -323,3 +323,13 @@ def test_a_denial_with_no_deny_verb_is_its_sentences_subjects(nlp: Any) -> None:
 def test_according_to_a_document_is_its_author(nlp: Any, sentence: str, denier: str) -> None:
     token = syntax.denier(nlp(sentence))
     assert token is not None and syntax.phrase(token) == denier
+
+
+def test_an_allegation_naming_no_accused_charges_the_one_who_denies_it() -> None:
+    found = _parsed_roles(
+        "Fraud claims surface in tender row",
+        "Opposition lawmakers made allegations of fraud in the tender on Tuesday. "
+        "Acme Holdings denied the allegations in a statement.",
+    )
+    assert "Acme" in found.denier
+    assert "Acme" in found.accused

