@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.query import QueryError, candidate, parse
 from bot.text import clean_display
-from bot.types import FlaggedItem, SubscriptionInfo
+from bot.types import REPORTING_OUTLET, FlaggedItem, SubscriptionInfo
 
 NEW_ITEM_WINDOW = timedelta(hours=1)
 
@@ -89,15 +89,23 @@ def alert_for(item: FlaggedItem, query: str = "") -> Alert:
         official=item.official_denial,
         title=item.title or "(no title)",
         url=item.url,
-        accuser=item.accuser,
+        accuser=_outlet(item.accuser, titles),
         accused=item.accused,
-        denier=item.denier,
+        denier=_outlet(item.denier, titles),
         quote=item.quote,
         claim=item.claim,
         sources=titles or item.feeds[:1],
         why=query or "everything flagged",
         when=item.published_at or item.first_seen_at,
     )
+
+
+def _outlet(party: str, sources: tuple[str, ...]) -> str:
+    """The matcher's "the reporting outlet" (a denial in the article's own voice, as a
+    fact-check's) named by its source: "the reporting outlet (Snopes)"."""
+    if party == REPORTING_OUTLET and sources:
+        return f"{REPORTING_OUTLET} ({sources[0]})"
+    return party
 
 
 def console_text(item: FlaggedItem) -> str:

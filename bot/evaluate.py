@@ -7,12 +7,12 @@ cross-validation (folds fixed by a hash of the id), which is the honest estimate
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.matcher import Analysis, MatchInput, MatchResult, analyse, decide, learned, parser
+from bot.matcher.ranker import same_party
 
 LABELS = ("allegation", "denial", "official_denial")
 ROLES = ("accuser", "accused", "denier")
@@ -40,16 +40,8 @@ class Counts:
 
 
 def role_agrees(gold: str, predicted: str) -> bool:
-    """Partial match: the two share a content word ("Russian embassy" ~ "the embassy"),
-    punctuation aside ("Parmalat," ~ "Parmalat"); a two-letter abbreviation in capitals is a
-    content word ("U.S." ~ "US government")."""
-    return bool(_content_words(gold) & _content_words(predicted))
-
-
-def _content_words(phrase: str) -> set[str]:
-    words = re.findall(r"[^\W_]+(?:['’&][^\W_]+)*", re.sub(r"(?<=\b[A-Z])\.", "", phrase))
-    words = [w.removesuffix("'s").removesuffix("’s") for w in words]  # "Iraq's" ~ "Iraq"
-    return {w.lower() for w in words if len(w) > 2 or (len(w) == 2 and w.isupper())}
+    """Partial match: the two share a content word (`ranker.same_party`)."""
+    return same_party(gold, predicted)
 
 
 @dataclass
@@ -61,7 +53,9 @@ class Report:
     roles: dict[str, list[int]] = field(default_factory=dict)
     # the same with the parser's roles (None: the parser was not run or could not load)
     parsed_roles: dict[str, list[int]] | None = None
-    _judged: list[tuple[Mapping[str, Any], MatchResult]] = field(default_factory=list)
+    # the parser's syntax rules alone, without the role ranker
+    syntax_roles: dict[str, list[int]] | None = None
+    judged: list[tuple[Mapping[str, Any], MatchResult]] = field(default_factory=list)
 
     def add(self, kind: str, label: str, gold: int, predicted: int) -> None:
         for key in ((kind, label), ("all", label)):
@@ -76,24 +70,64 @@ class Report:
     def f1(self, label: str, kind: str = "all") -> float:
         return self.counts.get((kind, label), Counts()).f1
 
-    def role_share(self, role: str, parsed: bool = False) -> float:
-        tallies = (self.parsed_roles or {}) if parsed else self.roles
+    def role_share(self, role: str, parsed: bool = False, syntax_only: bool = False) -> float:
+        """The share named right: by the rules, or with `parsed` by the parser (the ranked
+        roles; with `syntax_only`, the parser's syntax rules alone)."""
+        if parsed:
+            tallies = (self.syntax_roles if syntax_only else self.parsed_roles) or {}
+        else:
+            tallies = self.roles
         agreed, judged = tallies.get(role, [0, 0])
         return agreed / judged if judged else 0.0
 
-    def score_parsed_roles(self, cache: dict[str, Any] | None = None) -> bool:
-        """Tally the parser's roles over the items scored so far; False when the parser
-        cannot be loaded (the tallies stay None)."""
-        found = parser.parse_roles(
-            [(f"{row.get('title') or ''}\n{row.get('text') or ''}", r) for row, r in self._judged],
-            cache=cache,
-        )
-        if found is None:
+    def score_parsed_roles(
+        self, cache: dict[str, Any] | None = None, folds: int | None = None
+    ) -> bool:
+        """Tally the parser's roles over the items scored so far: the syntax rules alone and
+        with the role ranker (the shipped one; with `folds`, one fitted on the other folds
+        for each fold). False when the parser cannot be loaded (the tallies stay None)."""
+        items = [
+            (f"{row.get('title') or ''}\n{row.get('text') or ''}", r) for row, r in self.judged
+        ]
+        plain = parser.parse_roles(items, cache=cache, rank=False)
+        if plain is None:
             return False
-        self.parsed_roles = {}
-        for (row, _result), roles in zip(self._judged, found, strict=True):
-            _tally(self.parsed_roles, row, roles.accuser, roles.accused, roles.denier)
+        ranked = (
+            parser.parse_roles(items, cache=cache)
+            if folds is None
+            else self._cross_validated_roles(items, plain, cache, folds)
+        )
+        self.syntax_roles, self.parsed_roles = {}, {}
+        for (row, _result), found, best in zip(self.judged, plain, ranked or plain, strict=True):
+            _tally(self.syntax_roles, row, found.accuser, found.accused, found.denier)
+            _tally(self.parsed_roles, row, best.accuser, best.accused, best.denier)
         return True
+
+    def _cross_validated_roles(
+        self,
+        items: Sequence[tuple[str, MatchResult]],
+        plain: Sequence[parser.Roles],
+        cache: dict[str, Any] | None,
+        folds: int,
+    ) -> list[parser.Roles] | None:
+        """The ranked roles of each item by a ranker fitted on the items of the other folds
+        (their candidates come from these same judgements; no held-out label is seen)."""
+        from bot.matcher.training import fit_ranker, ranker_examples
+
+        found = parser.role_candidates(items, cache=cache)
+        if found is None:
+            return None
+        rows = [row for row, _ in self.judged]
+        fold = [fold_of(str(row["id"]), folds) for row in rows]
+        roles = list(plain)
+        for k in range(folds):
+            train = [i for i in range(len(rows)) if fold[i] != k]
+            model = fit_ranker(ranker_examples([rows[i] for i in train], [found[i] for i in train]))
+            for i in range(len(rows)):
+                candidates = found[i]
+                if fold[i] == k and candidates is not None:
+                    roles[i] = parser.ranked(model, items[i][1], candidates)
+        return roles
 
     def score(self, row: Mapping[str, Any], result: MatchResult) -> None:
         self.items += 1
@@ -103,7 +137,7 @@ class Report:
             "denial": int(result.denial),
             "official_denial": int(result.official_denial),
         }
-        self._judged.append((row, result))
+        self.judged.append((row, result))
         _tally(self.roles, row, result.accuser, result.accused, result.denier)
         for label in LABELS:
             gold = int(row.get(label) or 0)
@@ -122,6 +156,10 @@ def _tally(
             tally = tallies.setdefault(role, [0, 0])
             tally[0] += role_agrees(gold_role, found[role])
             tally[1] += 1
+
+
+def _context(row: Mapping[str, Any]) -> str:
+    return f"{row.get('title') or ''}\n{row.get('text') or ''}"
 
 
 def _analyse(row: Mapping[str, Any]) -> Analysis:
@@ -206,19 +244,22 @@ def render(fit: Report, cv: Report | None = None, folds: int = FOLDS) -> str:
     parsed = fit.parsed_roles is not None
     if parsed:
         lines.append(
-            "  (the parser has no training: its fit and CV differ only by which items the"
-            " labels flag)"
+            "  (rules = the surface rules; syntax = the parser's syntax rules; ranked = the role"
+            " ranker over the parser's candidates: its fit is the shipped ranker, trained on"
+            " every item, its CV a ranker fitted on the other folds)"
         )
     for role in ROLES:
-        agreed, judged = fit.roles.get(role, [0, 0])
-        line = f"  {role:8} rules fit {agreed}/{judged} = {fit.role_share(role):.2f}"
+        judged = fit.roles.get(role, [0, 0])[1]
+        line = f"  {role:8} of {judged:3}  rules {fit.role_share(role):.2f}"
         if cv is not None:
-            line += f"  CV {cv.role_share(role):.2f}"
+            line += f" CV {cv.role_share(role):.2f}"
         if parsed:
-            agreed, judged = (fit.parsed_roles or {}).get(role, [0, 0])
-            line += f"   | parser fit {agreed}/{judged} = {fit.role_share(role, True):.2f}"
+            line += f" | syntax {fit.role_share(role, True, True):.2f}"
+            if cv is not None and cv.syntax_roles is not None:
+                line += f" CV {cv.role_share(role, True, True):.2f}"
+            line += f" | ranked {fit.role_share(role, True):.2f}"
             if cv is not None and cv.parsed_roles is not None:
-                line += f"  CV {cv.role_share(role, True):.2f}"
+                line += f" CV {cv.role_share(role, True):.2f}"
         lines.append(line)
     if not parsed:
         lines.append("  (no parser roles: spaCy or its model cannot be loaded)")

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from bot.errors import ClaimwatchError
-from bot.evaluate import cross_validate, evaluate, render
+from bot.evaluate import FOLDS, cross_validate, evaluate, render
 from bot.matcher import MatchInput, match, parser
 
 
@@ -107,6 +107,6 @@ def run_eval(path: str) -> int:
         cv = None
     parses: dict[str, Any] = {}  # each sentence parsed once for the fit and the CV
     if fit.score_parsed_roles(parses) and cv is not None:
-        cv.score_parsed_roles(parses)
+        cv.score_parsed_roles(parses, folds=FOLDS)
     print(render(fit, cv))
     return 0

@@ -116,8 +116,8 @@ def flagged_lines(items: Sequence[FlaggedItem], *, total: int) -> list[str]:
         who = []
         if item.accuser or item.accused:
             who.append(f"{item.accuser or '?'} -> {item.accused or '?'}")
-        if item.denier:
-            who.append(f"denied by {item.denier}")
+        if alert.denier:
+            who.append(f"denied by {alert.denier}")
         line = f"  * [{label}] {_cut(item.title or '(no title)', 90)}"
         lines.append(line + (f" ({'; '.join(who)})" if who else ""))
     if total > len(items):

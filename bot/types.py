@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# the matcher's party for a denial (or claim) in the article's own voice, as a fact-check's;
+# alerts name the source beside it
+REPORTING_OUTLET = "the reporting outlet"
+
 
 @dataclass(frozen=True, slots=True)
 class FeedState:

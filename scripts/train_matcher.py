@@ -1,6 +1,7 @@
 """Train the matcher's classifier and write the model file the package ships.
 
     .venv/bin/python scripts/train_matcher.py [FILE.jsonl ...] [--out bot/matcher/data/model.json]
+    .venv/bin/python scripts/train_matcher.py --roles [FILE.jsonl ...]   # the role ranker
 
 Default data: ../shared/corpus/dev.jsonl and train.jsonl. The settings (regularisation C,
 the item's words among the features or not, and a threshold, each per label) are chosen by
@@ -18,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.evaluate import FOLDS, _analyse, fold_of
-from bot.matcher import decide
+from bot.matcher import Analysis, decide, learned, parser
 from bot.matcher.learned import LABELS
-from bot.matcher.training import fit
+from bot.matcher.ranker import ROLES
+from bot.matcher.training import fit, fit_ranker, ranker_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
+DATA = ROOT / "bot" / "matcher" / "data"
 GRID_C = (0.1, 0.3, 1.0)
 # a setting must beat a simpler one by this much (the thresholds are picked on the same folds)
 NEAR_TIE = 0.005
@@ -97,12 +100,49 @@ def choose(
     return settings, thresholds, scores
 
 
+def train_roles(rows: list[dict[str, Any]], analyses: list[Analysis], out: Path) -> None:
+    """Fit the role ranker on every item the shipped classifier flags (needs spaCy and its
+    model) and write it; prints the ranked roles' CV beside the syntax rules alone."""
+    from bot.evaluate import Report
+
+    model = learned.shipped()
+    report = Report()
+    for row, analysis in zip(rows, analyses, strict=True):
+        report.score(row, decide(analysis, model))
+    items = [(f"{r.get('title') or ''}\n{r.get('text') or ''}", m) for r, m in report.judged]
+    cache: dict[str, Any] = {}
+    found = parser.role_candidates(items, cache=cache)
+    if found is None:
+        raise SystemExit("train_matcher: the parser cannot be loaded (see the warning above)")
+    if not report.score_parsed_roles(cache, folds=FOLDS):
+        raise SystemExit("train_matcher: the parser cannot be loaded")
+    for role in ROLES:
+        print(
+            f"{role:8} CV named right: syntax rules {report.role_share(role, True, True):.3f}"
+            f", ranked {report.role_share(role, True):.3f}"
+        )
+    ranker = fit_ranker(ranker_examples(rows, found))
+    ranker.meta.update(
+        items=len(rows),
+        folds=FOLDS,
+        cv_named_right={role: round(report.role_share(role, True), 4) for role in ROLES},
+    )
+    text = json.dumps(ranker.as_json(), sort_keys=True, separators=(",", ":"))
+    out.write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "files", nargs="*", default=[str(CORPUS / "dev.jsonl"), str(CORPUS / "train.jsonl")]
     )
-    parser.add_argument("--out", default=str(ROOT / "bot" / "matcher" / "data" / "model.json"))
+    parser.add_argument("--out", help="default: bot/matcher/data/model.json (roles.json)")
+    parser.add_argument(
+        "--roles",
+        action="store_true",
+        help="train the role ranker (over the shipped classifier's verdicts) instead",
+    )
     args = parser.parse_args()
     rows = [
         json.loads(line)
@@ -111,6 +151,10 @@ def main() -> None:
         if line.strip()
     ]
     analyses = [_analyse(row) for row in rows]
+    if args.roles:
+        train_roles(rows, analyses, Path(args.out or DATA / "roles.json"))
+        return
+    args.out = args.out or str(DATA / "model.json")
     features = {words: [a.features(words) for a in analyses] for words in (False, True)}
     private = [a.private_denier for a in analyses]
     probabilities: dict[Setting, list[dict[str, float]]] = {}

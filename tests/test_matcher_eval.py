@@ -4,6 +4,7 @@ agreement counted over every item whose label names the party (naming nobody is 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -76,10 +77,15 @@ def test_cross_validation_judges_every_item_once_on_a_model_that_never_saw_it() 
     assert cv.f1("allegation") >= 0.75
     assert cv.f1("denial") >= 0.80
     assert cv.f1("official_denial") >= 0.68
-    # parser roles over the same CV verdicts, beside the rule roles (0.22 / 0.20 / 0.39)
-    assert cv.score_parsed_roles()
-    assert cv.role_share("accused", parsed=True) >= cv.role_share("accused") + 0.04
-    assert cv.role_share("denier", parsed=True) >= cv.role_share("denier") + 0.04
+    # parser roles over the same CV verdicts, beside the rule roles (0.22 / 0.20 / 0.39),
+    # the syntax rules alone beside the role ranker fitted on the other folds
+    assert cv.score_parsed_roles(folds=5)
+    assert cv.role_share("accused", True, True) >= cv.role_share("accused") + 0.04
+    assert cv.role_share("denier", True, True) >= cv.role_share("denier") + 0.04
+    # the ranker's gain (today 0.39 -> 0.43, 0.36 -> 0.44, 0.53 -> 0.56)
+    assert cv.role_share("accused", parsed=True) >= cv.role_share("accused", True, True) + 0.04
+    assert cv.role_share("accuser", parsed=True) >= cv.role_share("accuser", True, True) + 0.02
+    assert cv.role_share("denier", parsed=True) >= cv.role_share("denier", True, True)
     assert cv.role_share("accuser", parsed=True) >= cv.role_share("accuser")
 
 
@@ -91,5 +97,5 @@ def test_eval_command_prints_fit_and_cv(tmp_path: Path) -> None:
     ).stdout
     assert "5-fold cross-validation" in out
     assert "CV F1" in out
-    assert "denier   rules fit" in out
-    assert "parser fit" in out
+    assert re.search(r"denier +of +\d+ +rules [\d.]+ CV [\d.]+ \| syntax", out)
+    assert re.search(r"\| ranked [\d.]+ CV [\d.]+", out)

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.matcher import ranker, segment, syntax
 from bot.matcher import roles as rule_roles
-from bot.matcher import segment, syntax
 from bot.matcher.model import MatchResult
 from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
@@ -79,45 +79,196 @@ def parse_roles(
     items: Sequence[tuple[str, MatchResult]],
     package: str = MODEL_PACKAGE,
     cache: dict[str, Any] | None = None,
+    *,
+    rank: bool = True,
+    model: ranker.RankModel | None = None,
 ) -> list[Roles] | None:
     """Parser roles for each (context, result); `context` is the item's title and text, where
     the fullest mention of a party is looked up. Items that are not flagged (or not English)
     keep their rule roles. None when the parser cannot be loaded. `cache` (sentence -> parse)
-    lets a caller that judges the same items several times parse each sentence once."""
-    wanted = [r for _, r in items if _flagged(r)]
+    lets a caller that judges the same items several times parse each sentence once. With
+    `rank`, the role ranker (`model`, default the shipped one) picks each party among the
+    candidates; without, or where none is shipped, the syntax rules' picks stand."""
+    docs = cache if cache is not None else {}
+    found = _syntax_roles(items, package, docs)
+    if found is None or not rank:
+        return found
+    model = model or ranker.shipped()
+    if model is None:
+        return found
+    for i, (context, result) in enumerate(items):
+        if _flagged(result):
+            found[i] = ranked(model, result, candidates(context, result, docs, found[i]))
+    return found
+
+
+def role_candidates(
+    items: Sequence[tuple[str, MatchResult]],
+    package: str = MODEL_PACKAGE,
+    cache: dict[str, Any] | None = None,
+) -> list[list[ranker.Candidate] | None] | None:
+    """The ranker's candidates of each flagged item (None for the others), for training
+    and cross-validation; None when the parser cannot be loaded."""
+    docs = cache if cache is not None else {}
+    found = _syntax_roles(items, package, docs)
+    if found is None:
+        return None
+    return [
+        candidates(context, result, docs, roles) if _flagged(result) else None
+        for (context, result), roles in zip(items, found, strict=True)
+    ]
+
+
+def ranked(
+    model: ranker.RankModel, result: MatchResult, found: Sequence[ranker.Candidate]
+) -> Roles:
+    """The ranker's pick of each party the labels call for; accuser and accused are the best
+    pair by their summed scores that are not the same party."""
+    accuser = accused = None
+    if result.allegation and found:
+        accuser, accused = _best_pair(model, found)
+    denier = model.choose("denier", found) if result.denial else None
+    return Roles(
+        accuser=accuser.text if accuser else "",
+        accused=accused.text if accused else "",
+        denier=denier.text if denier else "",
+        official=denier.official if denier else None,
+    )
+
+
+PAIR_DEPTH = 4
+
+
+def _best_pair(
+    model: ranker.RankModel, found: Sequence[ranker.Candidate]
+) -> tuple[ranker.Candidate, ranker.Candidate]:
+    def top(role: str) -> list[tuple[float, ranker.Candidate]]:
+        scored = [(model.score(role, c), n, c) for n, c in enumerate(found)]
+        return [(s, c) for s, _, c in sorted(scored, key=lambda t: (-t[0], t[1]))[:PAIR_DEPTH]]
+
+    accusers, accused = top("accuser"), top("accused")
+    pairs = [
+        (a_score + b_score, a, b)
+        for a_score, a in accusers
+        for b_score, b in accused
+        if not ranker.same_party(a.text, b.text)
+    ]
+    if not pairs:
+        return accusers[0][1], accused[0][1]
+    _, a, b = max(pairs, key=lambda t: t[0])
+    return a, b
+
+
+_ROLE_LABELS = {"accuser": "allegation", "accused": "allegation", "denier": "denial"}
+
+
+def _syntax_roles(
+    items: Sequence[tuple[str, MatchResult]], package: str, docs: dict[str, Any]
+) -> list[Roles] | None:
+    """The syntax rules' roles (the rules' where the parse names nobody); parses the
+    evidence sentences, the headline and the lead of the flagged items into `docs`."""
+    wanted = [(c, r) for c, r in items if _flagged(r)]
     if not wanted:
         return [_rule_roles(r) for _, r in items]
     nlp = load(package)
     if nlp is None:
         return None
-    docs = cache if cache is not None else {}
-    texts = [
-        t
-        for t in syntax.sentences_in([e.text for r in wanted for e in r.evidence])
-        if t not in docs
-    ]
-    _parse(nlp, texts, docs)
+    texts = syntax.sentences_in(
+        [t for context, r in wanted for t in (*(e.text for e in r.evidence), *_lead(context))]
+    )
+    _parse(nlp, [t for t in texts if t not in docs], docs)
     found = [
         _roles(context, result, docs) if _flagged(result) else _rule_roles(result)
         for context, result in items
     ]
     # a role that is a bare common noun ("the basketball star") may be named in the headline
-    # or the lead: parse those too, for these items only
-    vague = [
-        i
-        for i, (_, result) in enumerate(items)
-        if _flagged(result)
-        and (
+    # or the lead: look there too, for these items only
+    for i, (context, result) in enumerate(items):
+        if _flagged(result) and (
             any(map(_generic, (found[i].accuser, found[i].accused, found[i].denier)))
             or (result.allegation and not found[i].accused)
-        )
-    ]
-    leads = {i: _lead(items[i][0]) for i in vague}
-    _parse(nlp, [t for i in vague for t in leads[i] if t not in docs], docs)
-    for i in vague:
-        context, result = items[i]
-        found[i] = _roles(context, result, docs, [docs[t] for t in leads[i]])
+        ):
+            found[i] = _roles(context, result, docs, [docs[t] for t in _lead(context)])
     return found
+
+
+def candidates(
+    context: str, result: MatchResult, docs: dict[str, Any], picks: Roles
+) -> list[ranker.Candidate]:
+    """Every party the item's parsed evidence sentences, headline and lead name (noun chunks
+    and named entities, each at its fullest mention), the rules' and the syntax rules' picks,
+    and, for a denial, SELF (the outlet's own voice), with the ranker's features."""
+    sources = [
+        (f"ev{e.label[0]}{'t' if e.field == 'title' else ''}", docs[e.text])
+        for e in result.evidence
+        if e.text in docs
+    ]
+    lead = _lead(context)
+    sources += [("title" if n == 0 else "lead", docs[t]) for n, t in enumerate(lead) if t in docs]
+    entities = _entities([doc for _, doc in sources])
+    mentions: dict[str, tuple[str, set[str], bool | None]] = {}
+    for kind, doc in sources:
+        heads = [chunk.root for chunk in doc.noun_chunks]
+        heads += [ent.root for ent in doc.ents if ent.label_ in ranker.PARTY_ENTS]
+        for head in dict.fromkeys(heads):
+            text = _candidate_text(head, context)
+            if not text:
+                continue
+            generic = _generic(text)
+            if generic:  # "the company" stands for the company the sentences name
+                text = _named(text, entities, context)
+            key = text.lower()
+            official = syntax.official(head)
+            if key not in mentions or (mentions[key][2] is None and official is not None):
+                mentions[key] = (text, mentions.get(key, ("", set(), None))[1], official)
+            found = mentions[key][1]
+            found |= ranker.mention_features(head, kind)
+            if generic:
+                found.add(f"generic:{generic}:{'named' if _generic(text) == '' else 'bare'}")
+            if mentions[key][2]:
+                found.add("official")
+    rule_picks = {"accuser": result.accuser, "accused": result.accused, "denier": result.denier}
+    syntax_picks = {"accuser": picks.accuser, "accused": picks.accused, "denier": picks.denier}
+    for pick in (*syntax_picks.values(), *rule_picks.values()):
+        if pick and pick.lower() not in mentions:
+            official = picks.official if pick == picks.denier else None
+            mentions[pick.lower()] = (pick, {"src:pick"}, official)
+    out = [
+        ranker.Candidate(
+            text,
+            frozenset(found | ranker.item_features(text, n, syntax_picks, rule_picks, context)),
+            official,
+        )
+        for n, (text, found, official) in enumerate(mentions.values())
+    ]
+    if result.denial:
+        reasons = {
+            e.reason.split(":")[0].split("+")[0] for e in result.evidence if e.label == "denial"
+        }
+        flags = [
+            name
+            for name, on in (
+                ("noev", not any(kind.startswith("ev") for kind, _ in sources)),
+                ("nodenier", not picks.denier),
+                ("notitle", not context.partition("\n")[0].strip()),
+            )
+            if on
+        ]
+        kind = "feed" if len(context) < 1_500 else "article"
+        out.append(ranker.Candidate(ranker.SELF, ranker.self_features(kind, reasons, flags), True))
+    return out
+
+
+def _candidate_text(head: Any, context: str) -> str:
+    """The party `head` names, at its fullest mention; "" for a pronoun (possessive ones
+    too), a claim noun, a deed, a time or an amount."""
+    if syntax.party(head) is None:
+        return ""
+    text = syntax.phrase(head)
+    if text.lower().startswith(_POSSESSIVE_PRONOUNS):
+        return ""  # "its military": the rules' pick, a candidate too, names the owner
+    text = _party_like(plausible_actor(text))
+    return _expand_acronym(most_specific(text, [], context), context) if text else ""
 
 
 def _parse(nlp: Any, texts: Sequence[str], docs: dict[str, Any]) -> None:

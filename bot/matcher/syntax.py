@@ -230,7 +230,7 @@ def is_claim_noun(token: Token) -> bool:
     return _lemma(token) in lx.CLAIM_NOUNS or _lemma(token) in ACCUSE_NOUNS
 
 
-def _party(token: Token | None) -> Token | None:
+def party(token: Token | None) -> Token | None:
     """A token that can name a party: not a pronoun, not a claim noun."""
     if token is None or _is_pronoun(token):
         return None
@@ -255,19 +255,19 @@ def _speaker(token: Token) -> Token | None:
                 for pobj in _children(to, "pobj"):
                     if _lemma(pobj) in _DOCUMENTS:  # "according to a motion it filed"
                         return _document_author(pobj)
-                    return _party(pobj)
+                    return party(pobj)
     node = token
     for _ in range(6):
         for child in node.children:
             if child.dep_ in ("parataxis", "ccomp", "conj") and _lemma(child) in SAY_VERBS:
-                found = _party(_subject(child))
+                found = party(_subject(child))
                 if found is not None:
                     return found
         if node.head is node:
             break
         node = node.head
         if _lemma(node) in SAY_VERBS and node.pos_ in ("VERB", "AUX"):
-            found = _party(_subject(node))
+            found = party(_subject(node))
             if found is not None:
                 return found
     return None
@@ -284,12 +284,12 @@ def _document_author(document: Token) -> Token | None:
     none), the subject of its relative clause ("a motion IBM filed"), or a `by`/`from` object;
     a pronoun or nobody gives None."""
     for owner in _children(document, "poss"):
-        return _party(owner)
+        return party(owner)
     for clause in _children(document, "relcl", "acl"):
-        return _party(next(iter(_children(clause, *_SUBJECTS)), None))
+        return party(next(iter(_children(clause, *_SUBJECTS)), None))
     for prep in _children(document, "prep"):
         if _lemma(prep) in ("by", "from"):
-            return _party(next(iter(_children(prep, "pobj")), None))
+            return party(next(iter(_children(prep, "pobj")), None))
     return None
 
 
@@ -313,7 +313,7 @@ def _has_particle(verb: Token, particle: str) -> bool:
 def denier(doc: Any) -> Token | None:
     """The denier in one parsed sentence, or None."""
     for verb in _cues(doc, DENY_VERBS | PLEA_VERBS, ("VERB",)):
-        found = _party(_agent(verb)) if _passive(verb) else _party(_subject(verb))
+        found = party(_agent(verb)) if _passive(verb) else party(_subject(verb))
         if found is not None:
             return found
     for word in [t for t in doc if _lemma(t) in EVALUATIVE or str(t.lower_) in EVALUATIVE]:
@@ -323,7 +323,7 @@ def denier(doc: Any) -> Token | None:
                 break
             node = node.head
             if _lemma(node) in CALL_VERBS and node.pos_ == "VERB":
-                found = _party(_agent(node) if _passive(node) else _subject(node))
+                found = party(_agent(node) if _passive(node) else _subject(node))
                 if found is not None:
                     return found
                 break
@@ -332,12 +332,12 @@ def denier(doc: Any) -> Token | None:
             return found
     for noun in _cues(doc, DENY_NOUNS, ("NOUN",)):
         for owner in _children(noun, "poss", "compound"):
-            if _party(owner) is not None:
+            if party(owner) is not None:
                 return owner
         for prep in _children(noun, "prep"):
             if _lemma(prep) in ("from", "by"):
                 for pobj in _children(prep, "pobj"):
-                    return _party(pobj)
+                    return party(pobj)
         found = _speaker(noun)
         if found is not None:
             return found
@@ -346,7 +346,7 @@ def denier(doc: Any) -> Token | None:
     if found is None:  # "The military defended its record, claiming … no evidence of abuse"
         for root in (t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")):
             if not _passive(root):
-                found = _party(_subject(root))
+                found = party(_subject(root))
                 break
     return found
 
@@ -476,7 +476,7 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
             owners = _children(hedge.head, "poss")
             # "the troops' alleged abuse": the owner of the deed; "alleged spammers": the head
             found.append((None, owners[0] if owners else hedge.head))
-    parties = [(_party(a), _party(b)) for a, b in found]
+    parties = [(party(a), party(b)) for a, b in found]
     for accuser, accused in parties:
         if accuser is not None and accused is not None:
             return accuser, accused
@@ -485,7 +485,7 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
     if accuser is None:
         for token in doc:
             if _lemma(token) in ACCUSE_VERBS | ACCUSE_NOUNS or str(token.lower_) in HEDGE_ADVERBS:
-                accuser = _party(_speaker(token))
+                accuser = party(_speaker(token))
                 if accuser is not None:
                     break
     return accuser, accused

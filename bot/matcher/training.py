@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.errors import ClaimwatchError
 from bot.matcher.learned import LABELS, LabelModel, Model
+from bot.matcher.ranker import ROLES, Candidate, RankModel, same_party
 
 DEFAULT_C = 1.0
 PRUNE = 0.01  # weights smaller than this are dropped (keeps the shipped file small)
@@ -98,3 +99,51 @@ def fit(
         "words": {label: bool(words.get(label)) for label in LABELS},
     }
     return Model(labels=labels, meta={**settings, **(meta or {})})
+
+
+RANKER_C = 0.5
+Examples = Sequence[tuple[Sequence[Candidate], str]]  # (an item's candidates, the gold party)
+
+
+def fit_ranker(examples: Mapping[str, Examples], c: float = RANKER_C) -> RankModel:
+    """One L2 logistic regression per role over the candidates of the training items whose
+    label names that party: a candidate is a positive example when it names the same party
+    as the label (`same_party`, the test eval scores with). Deterministic (liblinear)."""
+    dict_vectorizer, logistic_regression = _sklearn()
+    weights: dict[str, dict[str, float]] = {}
+    for role in ROLES:
+        found = [
+            (dict.fromkeys(candidate.features, 1.0), int(same_party(gold, candidate.text)))
+            for candidates, gold in examples.get(role, ())
+            for candidate in candidates
+        ]
+        if len({y for _, y in found}) < 2:
+            weights[role] = {}
+            continue
+        vectorizer = dict_vectorizer(sparse=True)
+        matrix = vectorizer.fit_transform([x for x, _ in found]).tocsr()
+        matrix.indices = matrix.indices.astype("int32")
+        matrix.indptr = matrix.indptr.astype("int32")
+        classifier = logistic_regression(C=c, solver="liblinear", max_iter=1000)
+        classifier.fit(matrix, [y for _, y in found])
+        weights[role] = {
+            str(name): float(w)
+            for name, w in zip(vectorizer.get_feature_names_out(), classifier.coef_[0], strict=True)
+            if abs(w) >= PRUNE
+        }
+    return RankModel(weights=weights, meta={"C": c})
+
+
+def ranker_examples(
+    rows: Sequence[Mapping[str, Any]], found: Sequence[Sequence[Candidate] | None]
+) -> dict[str, list[tuple[Sequence[Candidate], str]]]:
+    """Per role, the (candidates, gold party) of the rows whose label names that party and
+    that have candidates (`found[i]`: the candidates of row i, None when not flagged)."""
+    return {
+        role: [
+            (candidates, str(row[role]))
+            for row, candidates in zip(rows, found, strict=True)
+            if candidates and row.get(role)
+        ]
+        for role in ROLES
+    }
