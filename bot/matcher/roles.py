@@ -5,6 +5,7 @@ headline prefixes)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.matcher import lexicon as lx
 from bot.matcher.english import Cue
@@ -242,6 +243,12 @@ def _stems(phrase: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[\w'’\-]+", phrase.lower()) if len(w) > 2}
 
 
+@lru_cache(maxsize=32)
+def _specific_mentions(context: str) -> tuple[str, ...]:
+    """The institutions a text names (read once per text: the parser asks of every party)."""
+    return tuple(_clean(m.group(1)) for m in _SPECIFIC_MENTION.finditer(context))
+
+
 def most_specific(name: str, candidates: list[str], context: str = "") -> str:
     """The longest mention of the same party: one whose words include (by stem) every word of
     `name` ("Russia" -> "Russian embassy in Washington", "embassy" -> "the Russian embassy in
@@ -250,8 +257,7 @@ def most_specific(name: str, candidates: list[str], context: str = "") -> str:
         return name
     wanted = _stems(name)
     best = name
-    mentions = [_clean(m.group(1)) for m in _SPECIFIC_MENTION.finditer(context[:20_000])]
-    for candidate in [*candidates, *mentions]:
+    for candidate in [*candidates, *_specific_mentions(context[:20_000])]:
         words = candidate.split()
         if (
             len(words) > len(best.split())

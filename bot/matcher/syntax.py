@@ -181,7 +181,8 @@ def phrase(head: Token) -> str:
             walk(child, depth + 1)
 
     walk(head, 0)
-    tokens = [t for t in head.doc if t.i in keep]
+    doc = head.doc
+    tokens = [doc[i] for i in sorted(keep)]
     # a contiguous run around the head (a skipped clause in between ends the phrase)
     run = [head]
     by_index = {t.i: t for t in tokens}
