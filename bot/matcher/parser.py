@@ -8,6 +8,10 @@ returns None after one warning line, and the rule roles stand.
 
     parse_roles([(context, result), ...]) -> [Roles, ...] | None
     apply(result, roles) -> result with the parser's parties (the rules' where it found none)
+
+The syntax rules (`syntax.py`) name one party per role; the role ranker (`ranker.py`) then
+picks each among every party the parsed sentences name (`candidates`), the syntax rules'
+pick among them.
 """
 
 from __future__ import annotations
@@ -157,9 +161,6 @@ def _best_pair(
         return accusers[0][1], accused[0][1]
     _, a, b = max(pairs, key=lambda t: t[0])
     return a, b
-
-
-_ROLE_LABELS = {"accuser": "allegation", "accused": "allegation", "denier": "denial"}
 
 
 def _syntax_roles(

@@ -139,7 +139,7 @@ def item_features(
                 found.add(f"exact:{role}")
         if rules.get(role) and same_party(rules[role], text):
             found.add(f"rule:{role}")
-    words = text.split()
+    words = text.split() or [text]
     found.add(f"freq:{min(context.lower().count(words[-1].lower()), 6)}")
     found.add(f"order:{min(first, 5)}")
     found.add(f"len:{min(len(words), 4)}")
