@@ -13,6 +13,8 @@ from bot.alerts import alert_for
 from bot.matcher import MatchInput, match, parser, ranker
 from bot.matcher.training import fit_ranker
 from bot.types import REPORTING_OUTLET, FlaggedItem
+from tests.conftest import shared_path
+from tests.stories import own_article
 
 
 def _candidate(text: str, *features: str) -> ranker.Candidate:
@@ -155,3 +157,48 @@ def test_an_alert_names_the_source_of_a_denial_in_the_outlets_own_voice() -> Non
     assert alert_for(item).denier == f"{REPORTING_OUTLET} (Fact Check Weekly)"
     named = alert_for(replace(item, denier="Energy Ministry"))
     assert named.denier == "Energy Ministry"
+
+
+HEADLINES = [
+    "Kremlin denies executing troops who refuse to fight",
+    "White House: Russia executing soldiers who refuse orders; embassy calls it 'lies'",
+    "US, Russia trade claims",
+    "Russia",
+]
+
+
+@pytest.mark.parametrize("headline", HEADLINES)
+def test_the_seed_article_names_the_same_parties_whatever_the_headline(headline: str) -> None:
+    text = shared_path("corpus", "seed-article.txt").read_text()
+    found = _roles(headline, text)
+    assert "White House" in found.accuser
+    assert "Russia" in found.accused
+    assert found.denier == "Russian embassy in Washington"
+
+
+@pytest.mark.parametrize("headline", [*HEADLINES, ""])
+def test_the_own_embassy_article_names_the_same_parties_whatever_the_headline(
+    headline: str,
+) -> None:
+    _own_headline, paragraphs = own_article("embassy-denial.txt")
+    found = _roles(headline, "\n".join(paragraphs))
+    assert "German" in found.accuser
+    assert "Russia" in found.accused
+    assert found.denier == "Russian embassy in Berlin"
+
+
+def test_a_lawyers_my_client_is_not_the_denier_and_a_headline_verb_is_no_name() -> None:
+    headline, paragraphs = own_article("private-denial.txt")
+    result = match(MatchInput(headline, "\n".join(paragraphs)))
+    found = parser.role_candidates([(f"{headline}\n" + "\n".join(paragraphs), result)])
+    assert found is not None and found[0] is not None
+    texts = [c.text.lower() for c in found[0]]
+    assert "football coach" in texts
+    assert not any(t.startswith("my ") for t in texts)
+    assert "coach" in _roles(headline, "\n".join(paragraphs)).denier.lower()
+    ministry_headline, ministry = own_article("ministry-denial.txt")
+    text = f"{ministry_headline}\n" + "\n".join(ministry)
+    found = parser.role_candidates([(f"Russia\n{text}", match(MatchInput("Russia", text)))])
+    assert found is not None and found[0] is not None
+    assert not any(c.text.split()[-1].lower() == "rejects" for c in found[0])
+    assert not any(c.text.startswith("Russia Health") for c in found[0])  # no line break

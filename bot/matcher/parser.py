@@ -17,6 +17,7 @@ pick among them.
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 import re
 import threading
@@ -40,7 +41,8 @@ _DATELINE = re.compile(
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{1,2}:\s*|(?:Reuters|AFP|AP|UPI|Xinhua)\s*)"
     r"(?:[-–—:]{1,2}\s+|—(?=[A-Z]))"
 )
-_POSSESSIVE_PRONOUNS = ("its ", "their ", "his ", "her ", "our ")
+_FIRST_PERSON = ("my ", "our ", "your ")
+_POSSESSIVE_PRONOUNS = ("its ", "their ", "his ", "her ", *_FIRST_PERSON)
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _loaded: dict[str, Any] = {}
@@ -126,41 +128,55 @@ def role_candidates(
 def ranked(
     model: ranker.RankModel, result: MatchResult, found: Sequence[ranker.Candidate]
 ) -> Roles:
-    """The ranker's pick of each party the labels call for; accuser and accused are the best
-    pair by their summed scores that are not the same party."""
-    accuser = accused = None
-    if result.allegation and found:
-        accuser, accused = _best_pair(model, found)
-    denier = model.choose("denier", found) if result.denial else None
+    """The ranker's pick of each party the labels call for: the best set by summed scores
+    in which the accuser is neither the accused nor the denier (the one who denies is not
+    the one who accuses); where no such set is among the best few, each role's best."""
+    roles = [
+        role
+        for role, label in (
+            ("accuser", "allegation"),
+            ("accused", "allegation"),
+            ("denier", "denial"),
+        )
+        if getattr(result, label)
+    ]
+    chosen = _best_set(model, roles, found) if found else {}
+    denier = chosen.get("denier")
     return Roles(
-        accuser=accuser.text if accuser else "",
-        accused=accused.text if accused else "",
+        accuser=chosen["accuser"].text if "accuser" in chosen else "",
+        accused=chosen["accused"].text if "accused" in chosen else "",
         denier=denier.text if denier else "",
         official=denier.official if denier else None,
     )
 
 
-PAIR_DEPTH = 4
+SET_DEPTH = 4  # the best few candidates of each role that are tried together
 
 
-def _best_pair(
-    model: ranker.RankModel, found: Sequence[ranker.Candidate]
-) -> tuple[ranker.Candidate, ranker.Candidate]:
+def _best_set(
+    model: ranker.RankModel, roles: Sequence[str], found: Sequence[ranker.Candidate]
+) -> dict[str, ranker.Candidate]:
     def top(role: str) -> list[tuple[float, ranker.Candidate]]:
         scored = [(model.score(role, c), n, c) for n, c in enumerate(found)]
-        return [(s, c) for s, _, c in sorted(scored, key=lambda t: (-t[0], t[1]))[:PAIR_DEPTH]]
+        return [(s, c) for s, _, c in sorted(scored, key=lambda t: (-t[0], t[1]))[:SET_DEPTH]]
 
-    accusers, accused = top("accuser"), top("accused")
-    pairs = [
-        (a_score + b_score, a, b)
-        for a_score, a in accusers
-        for b_score, b in accused
-        if not ranker.same_party(a.text, b.text)
-    ]
-    if not pairs:
-        return accusers[0][1], accused[0][1]
-    _, a, b = max(pairs, key=lambda t: t[0])
-    return a, b
+    tops = {role: top(role) for role in roles}
+    best: tuple[float, dict[str, ranker.Candidate]] | None = None
+    for combination in itertools.product(*(tops[role] for role in roles)):
+        chosen = dict(zip(roles, (c for _, c in combination), strict=True))
+        accuser = chosen.get("accuser")
+        if accuser is not None and any(
+            ranker.same_party(accuser.text, chosen[other].text)
+            for other in ("accused", "denier")
+            if other in chosen
+        ):
+            continue
+        score = sum(s for s, _ in combination)
+        if best is None or score > best[0]:
+            best = (score, chosen)
+    if best is None:
+        return {role: tops[role][0][1] for role in roles}
+    return best[1]
 
 
 def _syntax_roles(
@@ -207,13 +223,14 @@ def candidates(
     lead = _lead(context)
     sources += [("title" if n == 0 else "lead", docs[t]) for n, t in enumerate(lead) if t in docs]
     entities = _entities([doc for _, doc in sources])
+    rule_parties = (result.accuser, result.accused, result.denier)
     mentions: dict[str, tuple[str, set[str], bool | None]] = {}
     for kind, doc in sources:
         heads = [chunk.root for chunk in doc.noun_chunks]
         heads += [ent.root for ent in doc.ents if ent.label_ in ranker.PARTY_ENTS]
         cue = ranker.first_cue(doc)
         for head in dict.fromkeys(heads):
-            text = _candidate_text(head, context)
+            text = _candidate_text(head, context, rule_parties)
             if not text:
                 continue
             generic = _generic(text)
@@ -232,13 +249,19 @@ def candidates(
     rule_picks = {"accuser": result.accuser, "accused": result.accused, "denier": result.denier}
     syntax_picks = {"accuser": picks.accuser, "accused": picks.accused, "denier": picks.denier}
     for pick in (*syntax_picks.values(), *rule_picks.values()):
-        if pick and pick.lower() not in mentions:
+        # "my client", "our company": a quote's own words, meaningless out of it ("her former
+        # label" tells a reader enough, and the text names the owner nearby)
+        if pick and pick.lower() not in mentions and not pick.lower().startswith(_FIRST_PERSON):
             official = picks.official if pick == picks.denier else None
             mentions[pick.lower()] = (pick, {"src:pick"}, official)
     out = [
         ranker.Candidate(
             text,
-            frozenset(found | ranker.item_features(text, n, syntax_picks, rule_picks, context)),
+            frozenset(
+                found
+                | ranker.item_features(text, n, syntax_picks, rule_picks, context)
+                | ({"owned"} if _pronoun_owned(text) else set())
+            ),
             official,
         )
         for n, (text, found, official) in enumerate(mentions.values())
@@ -261,14 +284,27 @@ def candidates(
     return out
 
 
-def _candidate_text(head: Any, context: str) -> str:
-    """The party `head` names, at its fullest mention; "" for a pronoun (possessive ones
-    too), a claim noun, a deed, a time or an amount."""
-    if syntax.party(head) is None:
-        return ""
+def _pronoun_owned(phrase: str) -> bool:
+    """ "its military", "my client": a party only the pronoun's antecedent names."""
+    return phrase.lower().startswith(_POSSESSIVE_PRONOUNS)
+
+
+def _candidate_text(head: Any, context: str, owned_by: Sequence[str] = ()) -> str:
+    """The party `head` names, at its fullest mention; "" for a pronoun, a claim noun, a
+    deed, a time or an amount. A party owned by a pronoun ("its military") is the one of
+    `owned_by` (the rules' parties, "Russia's military") with the same head word, else none
+    (the syntax rules' picks are candidates of their own: "her former label")."""
+    if syntax.party(head) is None or ranker.cue_class(head) in ("deny", "accuse", "call"):
+        return ""  # "the denial", "allegations", "rejects" tagged a noun: no party
     text = syntax.phrase(head)
-    if text.lower().startswith(_POSSESSIVE_PRONOUNS):
-        return ""  # "its military": the rules' pick, a candidate too, names the owner
+    if _pronoun_owned(text):  # "its military": the rules' pick may name the owner
+        last = text.split()[-1].lower()
+        text = next(
+            (p for p in owned_by if p and not _pronoun_owned(p) and p.split()[-1].lower() == last),
+            "",
+        )
+        if not text:
+            return ""
     text = _party_like(plausible_actor(text))
     return _expand_acronym(most_specific(text, [], context), context) if text else ""
 

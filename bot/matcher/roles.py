@@ -233,9 +233,11 @@ _INSTITUTION_HEADS = (
     r"embassy|ministry|government|military|army|police|council|department|administration"
     r"|agency|commission|office|spokes(?:man|woman|person)|authorities|prosecutors?"
 )
+# a mention never spans a line break (the headline and the text are joined by one)
 _SPECIFIC_MENTION = re.compile(
-    r"\b((?:[A-Z][\w'’\-]*\s+){1,3}(?:" + _INSTITUTION_HEADS + r")"
-    r"(?:\s+(?:in|of|for)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})?)\b"
+    r"\b((?:[A-Z][\w'’\-]*[^\S\n]+){1,3}(?:" + _INSTITUTION_HEADS + r")"
+    r"(?:[^\S\n]+(?:in|of|for)[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w'’\-]*"
+    r"(?:[^\S\n]+[A-Z][\w'’\-]*){0,2})?)\b"
 )
 
 
