@@ -5,16 +5,16 @@ sentences name, by a logistic regression per role (trained by `scripts/train_mat
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
 from bot.alerts import alert_for
 from bot.matcher import MatchInput, match, parser, ranker
 from bot.matcher.training import fit_ranker
-from bot.types import REPORTING_OUTLET, FlaggedItem
+from bot.types import REPORTING_OUTLET
 from tests.conftest import shared_path
 from tests.stories import own_article
+from tests.test_alerts import flagged
 
 
 def _candidate(text: str, *features: str) -> ranker.Candidate:
@@ -139,24 +139,10 @@ def test_candidates_are_parties_at_their_fullest_never_pronouns() -> None:
 
 
 def test_an_alert_names_the_source_of_a_denial_in_the_outlets_own_voice() -> None:
-    now = datetime(2026, 12, 4, tzinfo=UTC)
-    item = FlaggedItem(
-        item_id=1,
-        title="No, the actor did not die",
-        url=None,
-        allegation=False,
-        denial=True,
-        official_denial=True,
-        accuser="",
-        accused="",
-        denier=REPORTING_OUTLET,
-        claim="",
-        first_seen_at=now,
-        feeds=("Fact Check Weekly",),
-    )
-    assert alert_for(item).denier == f"{REPORTING_OUTLET} (Fact Check Weekly)"
-    named = alert_for(replace(item, denier="Energy Ministry"))
-    assert named.denier == "Energy Ministry"
+    item = flagged(1, "No, the actor did not die", denier=REPORTING_OUTLET, feeds=("Fact Check",))
+    assert alert_for(item).denier == f"{REPORTING_OUTLET} (Fact Check)"
+    assert alert_for(replace(item, denier="Energy Ministry")).denier == "Energy Ministry"
+    assert alert_for(replace(item, feeds=())).denier == REPORTING_OUTLET  # no source known
 
 
 HEADLINES = [
