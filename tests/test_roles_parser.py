@@ -217,7 +217,7 @@ def test_a_bare_common_noun_becomes_the_named_party_it_stands_for(nlp: Any) -> N
 
 def test_an_acronym_is_spelled_out_where_the_text_names_it_in_full() -> None:
     context = "The Federal Trade Commission sued the firm. The FTC said it lied."
-    assert parser._expand_acronym("FTC", context) == "Federal Trade Commission"
+    assert parser._expand_acronym("FTC", context) == "Federal Trade Commission (FTC)"
     assert parser._expand_acronym("FTC", "The FTC said so.") == "FTC"
     assert parser._expand_acronym("Kremlin", context) == "Kremlin"
 

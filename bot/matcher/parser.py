@@ -414,9 +414,9 @@ _CAPITALISED_RUN = re.compile(
 
 
 def _expand_acronym(name: str, context: str) -> str:
-    """An acronym spelled out where the text names it in full ("FCC" -> "Federal
-    Communications Commission"): the first capitalised run whose initials (small words
-    skipped) are the acronym."""
+    """An acronym spelled out where the text names it in full, the acronym kept beside it
+    ("FCC" -> "Federal Communications Commission (FCC)", as readers and later mentions name
+    it): the first capitalised run whose initials (small words skipped) are the acronym."""
     if not _ACRONYM.match(name):
         return name
     for match in _CAPITALISED_RUN.finditer(context[:20_000]):
@@ -427,7 +427,7 @@ def _expand_acronym(name: str, context: str) -> str:
             for j in range(i + 2, len(tokens) + 1):
                 initials = "".join(w[0] for w in tokens[i:j] if w[:1].isupper())
                 if initials == name and tokens[j - 1][:1].isupper():
-                    return " ".join(tokens[i:j])
+                    return f"{' '.join(tokens[i:j])} ({name})"
     return name
 
 
