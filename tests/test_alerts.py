@@ -235,19 +235,23 @@ async def test_judged_but_never_queued_is_caught_up_after_a_restart(
     from bot.runner import Runner
 
     settings = make_settings(db_url)
-    first = Database.open(db_url)
-    url = feed_server.add("/kp.xml", body=rss(("1", "Weather", "Sunny and dry.")))
-    with first.session() as session:
-        FeedRepository(session).add(url, now=datetime.now(UTC))
-        SubscriptionRepository(session).add("console", "stdout", "russia", now=datetime.now(UTC))
-    await Poller(first, settings).poll(include_not_due=True)
     lines = shared_path("corpus", "seed-article.txt").read_text().splitlines()
-    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in lines)
-    seed = ("2", "Russia calls White House execution claims 'other-worldly lies'", paragraphs)
-    feed_server.routes["/kp.xml"].body = rss(("1", "Weather", "Sunny and dry."), seed)
-    await Poller(first, settings).poll(include_not_due=True)
-    assert match_pending(first).flagged_item_ids  # judged and committed ...
-    first.dispose()  # ... and the process dies before queueing
+    first = Database.open(db_url)
+    try:
+        url = feed_server.add("/kp.xml", body=rss(("1", "Weather", "Sunny and dry.")))
+        with first.session() as session:
+            FeedRepository(session).add(url, now=datetime.now(UTC))
+            SubscriptionRepository(session).add(
+                "console", "stdout", "russia", now=datetime.now(UTC)
+            )
+        await Poller(first, settings).poll(include_not_due=True)
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in lines)
+        seed = ("2", "Russia calls White House execution claims 'other-worldly lies'", paragraphs)
+        feed_server.routes["/kp.xml"].body = rss(("1", "Weather", "Sunny and dry."), seed)
+        await Poller(first, settings).poll(include_not_due=True)
+        assert match_pending(first).flagged_item_ids  # judged and committed ...
+    finally:
+        first.dispose()  # ... and the process dies before queueing
 
     restarted = Database.open(db_url)
     try:

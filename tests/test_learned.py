@@ -94,3 +94,29 @@ def test_an_allegation_flagged_by_its_words_shows_the_words_that_told() -> None:
     [evidence] = result.evidence
     assert "beheaded" in evidence.text and evidence.field == "text"
     assert evidence.reason == "words:beheaded/video"
+
+
+def test_officialness_is_learned_among_the_denials_only() -> None:
+    """`decide` asks the official label only of an item it flags as a denial, so items with
+    no denial do not teach it: adding them leaves the official model as it was, while the
+    denial model learns from them."""
+    official = {"denier:institution": 1.0, "d:deny": 0.9}
+    private = {"denier:private": 1.0, "d:deny": 0.9}
+    other = {"a:accuse": 0.9, "denier:institution": 1.0}
+    denials = [official, official, private, private]
+    labels = [
+        {"denial": 1, "official_denial": 1},
+        {"denial": 1, "official_denial": 1},
+        {"denial": 1, "official_denial": 0},
+        {"denial": 1, "official_denial": 0},
+    ]
+    extra = [other] * 3
+    base = fit({False: denials, True: denials}, labels)
+    more = fit(
+        {False: denials + extra, True: denials + extra},
+        labels + [{"denial": 0, "official_denial": 0}] * 3,
+    )
+    assert more.labels["official_denial"] == base.labels["official_denial"]
+    assert more.labels["denial"] != base.labels["denial"]
+    chooses = more.labels["official_denial"]
+    assert chooses.probability(official) > 0.5 > chooses.probability(private)

@@ -83,13 +83,18 @@ _PHRASES = [
     # story counts as a denial): the picture was doctored, the star is alive, the site is satire
     (
         re.compile(
-            r"\b(?:(?:is|was|are|were|has\s+been|have\s+been|had\s+been)\s+(?:not|never)\s+"
+            r"\b(?:(?:(?:is|was|are|were)|(?<=\w)['’]s)\s+(?:not|never)\s+"
             r"(?:real|stolen|accurate|authentic|genuine)"
+            r"|(?:has|have|had)\s+(?:not|never)\s+been\s+(?:stolen|real|doctored|faked)"
+            r"|confirmed\s+(?:as\s+)?not\s+(?:being|to\s+be)"
             r"|(?:isn['’]t|wasn['’]t|aren['’]t|weren['’]t)\s+(?:real|stolen|accurate|authentic|genuine)"
             r"|(?:was|were|been|is|are)\s+(?:digitally\s+)?(?:doctored|photoshopped|faked)"
             r"|(?:is|was|are)\s+(?:still\s+)?alive\s+and\s+well"
             r"|(?:satire|satirical|parody|spoof|fake\s+news)\s+(?:news\s+)?(?:site|website|outlet)"
             r"|no\s+(?:such\s+(?:thing|incident|event|plan|plans)|affiliation))\b"
+            # the fact-check headline: "No, Macklemore has not joined ISIS"
+            r"|^no,\s+(?:[\w'’.-]+\s+){1,6}?(?:has|have|is|are|was|were|did|does|do)"
+            r"(?:n['’]t|\s+not|\s+never)\b"
         ),
         "debunk-fact",
         0.6,
@@ -264,7 +269,13 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
 
 def gated(sentence: Sentence) -> bool:
     """Cheap lexical gate: does the sentence hold any word a rule could fire on?"""
-    return not lx.GATE.isdisjoint(sentence.word_set) or "investigat" in sentence.lower
+    lower = sentence.lower
+    return not lx.GATE.isdisjoint(sentence.word_set) or "investigat" in lower or _fact_check(lower)
+
+
+def _fact_check(lower: str) -> bool:
+    """A sentence that opens like a fact-check's verdict: "No, X has not …"."""
+    return lower.startswith("no, ")
 
 
 _DENIAL_TRIGGERS = lx.DENY | lx.REFUTE | lx.REJECT | lx.EVALUATIVE
@@ -273,7 +284,7 @@ _PHRASE_WORDS = lx._forms(
     "nothing involved involvement happened happen responsible guilty evidence proof sign "
     "indication law laws rules shot hoax fake role part knowledge insist insists insisted "
     "insisting there real stolen accurate authentic genuine doctored photoshopped faked alive "
-    "satire satirical parody spoof such affiliation"
+    "satire satirical parody spoof such affiliation confirmed"
 )
 
 
@@ -281,7 +292,7 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
     """Every denial cue in the sentence, vetoed ones included (strength 0, reason '-...')."""
     cues: list[Cue] = []
     present = sentence.word_set & _DENIAL_TRIGGERS
-    phrases = not _PHRASE_WORDS.isdisjoint(sentence.word_set)
+    phrases = not _PHRASE_WORDS.isdisjoint(sentence.word_set) or _fact_check(sentence.lower)
     if not present and not phrases:
         return cues
     words = sentence.words
@@ -427,4 +438,8 @@ ALL_TRIGGERS = _DENIAL_TRIGGERS | _PHRASE_WORDS | _ALLEGATION_TRIGGERS | _ALLEGA
 
 def could_match(lower_text: str) -> bool:
     """Item-level gate: False when no rule could fire anywhere in the text (most news)."""
-    return "investigat" in lower_text or not ALL_TRIGGERS.isdisjoint(_GATE_WORD.findall(lower_text))
+    return (
+        "investigat" in lower_text
+        or "no, " in lower_text
+        or not ALL_TRIGGERS.isdisjoint(_GATE_WORD.findall(lower_text))
+    )

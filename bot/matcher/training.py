@@ -55,7 +55,8 @@ def fit(
     meta: dict[str, Any] | None = None,
 ) -> Model:
     """One L2 logistic regression per label over the items that have rule features (items
-    where no cue word passed the gate are never flagged, so they teach nothing).
+    where no cue word passed the gate are never flagged, so they teach nothing); the official
+    denial is learned among the items labelled a denial only.
     `features[False]` are the rule features, `features[True]` the same with the item's words
     (needed only for the labels `words` turns on); `c` is the regularisation, per label or
     for all. Deterministic (liblinear)."""
@@ -65,7 +66,13 @@ def fit(
     labels: dict[str, LabelModel] = {}
     for label in LABELS:
         with_words = bool(words.get(label))
-        found = [features[with_words][i] for i in rows]
+        # officialness is learned among the denials only: `decide` asks it only of an item
+        # it already flags as a denial, so what it must tell apart is an institution's
+        # denial from a private person's, not a denial from no denial
+        among = (
+            rows if label != "official_denial" else [i for i in rows if targets[i].get("denial")]
+        )
+        found = [features[with_words][i] for i in among]
         if with_words:
             found = _common_words(found)
         vectorizer = dict_vectorizer(sparse=True)
@@ -74,7 +81,7 @@ def fit(
         matrix.indices = matrix.indices.astype("int32")
         matrix.indptr = matrix.indptr.astype("int32")
         names = vectorizer.get_feature_names_out()
-        y = [int(targets[i].get(label) or 0) for i in rows]
+        y = [int(targets[i].get(label) or 0) for i in among]
         threshold = (thresholds or {}).get(label, 0.5)
         if len(set(y)) < 2:  # a fold without a positive example: never flag
             bias = -10.0 if not any(y) else 10.0
