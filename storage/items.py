@@ -25,6 +25,7 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.types import IngestResult, ParsedEntry
+from storage import bulk
 from storage.models import Item, ItemSource, MatchRow
 
 ITEMS = cast(Table, Item.__table__)
@@ -49,20 +50,10 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
 def insert_ignore(
     session: Session, table: Table, rows: list[dict[str, Any]], *returning: Any
 ) -> list[Any]:
-    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL, in one executemany.
-
-    With `returning` columns, answers the rows actually inserted (not the skipped ones).
-    """
-    if not rows:
-        return []
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing()
-    if returning:
-        return list(session.execute(statement.returning(*returning), rows))
-    session.execute(statement, rows)
-    return []
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL, in one batch
+    (`storage.bulk`). With `returning` columns, answers the rows actually inserted (not
+    the skipped ones)."""
+    return bulk.insert(session, table, rows, *returning, ignore_conflicts=True)
 
 
 class ItemRepository:
@@ -118,14 +109,18 @@ class ItemRepository:
                 if key in ids
             ],
         )
+        fresh_of: dict[int, list[tuple[ParsedEntry, str]]] = {}
+        for feed_id, _guid_hash, entry, key in fresh:
+            fresh_of.setdefault(feed_id, []).append((entry, key))
         results = []
         for feed_id, _entries in by_feed:
-            keys = [key for f, _g, _e, key in fresh if f == feed_id and key in ids]
+            mine = fresh_of.get(feed_id, [])
+            keys = [key for _e, key in mine if key in ids]
             new = {ids[k] for k in keys if k in inserted and owner[k] == feed_id}
             new_guids = tuple(
                 (entry.guid, ids[key])
-                for f, _g, entry, key in fresh
-                if f == feed_id and key in inserted and owner[key] == feed_id
+                for entry, key in mine
+                if key in inserted and owner[key] == feed_id
             )
             results.append(
                 IngestResult(

@@ -19,6 +19,7 @@ from bot.matcher.model import Evidence, MatchResult
 from bot.types import FlaggedItem
 from bot.verdicts import COLUMNS as VERDICT_COLUMNS
 from bot.verdicts import VerdictRow, verdict_row
+from storage import bulk
 from storage.models import Feed, Item, ItemSource, MatchRow
 
 MATCHES = cast(Table, MatchRow.__table__)
@@ -66,8 +67,8 @@ class MatchRepository:
             return
         ids = [item_id for item_id, _ in verdicts]
         self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(ids)))
-        self.session.execute(
-            MATCHES.insert(), [_row(item_id, row, version, now) for item_id, row in verdicts]
+        bulk.insert(
+            self.session, MATCHES, [_row(item_id, row, version, now) for item_id, row in verdicts]
         )
 
     def unparsed(
