@@ -102,6 +102,7 @@ def _sqlite(
 
     # Column == Column builds SQL, so compare by identity
     from_key = [any(column is k for k in table.primary_key.columns) for column in returning]
+    session.flush()  # as session.execute would: pending ORM objects go first
     connection = session.connection().connection.driver_connection
     assert isinstance(connection, sqlite3.Connection)
     cursor = connection.cursor()

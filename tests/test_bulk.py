@@ -78,3 +78,14 @@ def test_without_conflicts_ignored_a_duplicate_is_a_storage_error(db: Database) 
 def test_a_column_the_table_does_not_have_is_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="unknown columns"), db.session() as session:
         bulk.insert(session, ITEMS, [row("a", colour="red")])
+
+
+def test_pending_orm_objects_are_written_first(db: Database) -> None:
+    """As session.execute does: an object added in the same session is flushed before the
+    bulk rows, so a conflict with it is seen (and skipped), not a duplicate."""
+    with db.session() as session:
+        session.add(Item(**row("a")))
+        inserted = bulk.insert(
+            session, ITEMS, [row("a"), row("b")], Item.dedupe_key, ignore_conflicts=True
+        )
+    assert inserted == [("b",)]
