@@ -1,4 +1,4 @@
-"""Bulk inserts: many rows in one statement round, portable, and fast on SQLite.
+"""Bulk inserts: many rows in one call, portable, and fast on SQLite.
 
 SQLAlchemy's executemany spends most of a large insert building each row's parameters
 (about 0.1 ms a row: a first ingest of 30,000 items spent more time there than in SQLite).
