@@ -141,10 +141,10 @@ def ranked(
         if getattr(result, label)
     ]
     chosen = _best_set(model, roles, found) if found else {}
-    denier = chosen.get("denier")
+    accuser, accused, denier = (chosen.get(role) for role in ("accuser", "accused", "denier"))
     return Roles(
-        accuser=chosen["accuser"].text if "accuser" in chosen else "",
-        accused=chosen["accused"].text if "accused" in chosen else "",
+        accuser=accuser.text if accuser else "",
+        accused=accused.text if accused else "",
         denier=denier.text if denier else "",
         official=denier.official if denier else None,
     )
@@ -223,14 +223,15 @@ def candidates(
     lead = _lead(context)
     sources += [("title" if n == 0 else "lead", docs[t]) for n, t in enumerate(lead) if t in docs]
     entities = _entities([doc for _, doc in sources])
-    rule_parties = (result.accuser, result.accused, result.denier)
+    rule_picks = {"accuser": result.accuser, "accused": result.accused, "denier": result.denier}
+    owners = tuple(rule_picks.values())  # who "its military" may belong to
     mentions: dict[str, tuple[str, set[str], bool | None]] = {}
     for kind, doc in sources:
         heads = [chunk.root for chunk in doc.noun_chunks]
         heads += [ent.root for ent in doc.ents if ent.label_ in ranker.PARTY_ENTS]
         cue = ranker.first_cue(doc)
         for head in dict.fromkeys(heads):
-            text = _candidate_text(head, context, rule_parties)
+            text = _candidate_text(head, context, owners)
             if not text:
                 continue
             generic = _generic(text)
@@ -246,7 +247,6 @@ def candidates(
                 found.add(f"generic:{generic}:{'named' if _generic(text) == '' else 'bare'}")
             if mentions[key][2]:
                 found.add("official")
-    rule_picks = {"accuser": result.accuser, "accused": result.accused, "denier": result.denier}
     syntax_picks = {"accuser": picks.accuser, "accused": picks.accused, "denier": picks.denier}
     for pick in (*syntax_picks.values(), *rule_picks.values()):
         # "my client", "our company": a quote's own words, meaningless out of it ("her former
