@@ -234,3 +234,44 @@ def test_only_a_person_speaking_for_themselves_is_private(
     denier: str, context: str, private: bool
 ) -> None:
     assert is_private(denier, context) is private
+
+
+@pytest.mark.parametrize(
+    ("text", "allegation_cue"),
+    [
+        ("Human error at the contractor is to blame for the outage.", False),
+        ("Firefighters are investigating whether a gas leak is to blame.", False),
+        ("China blamed the lack of trust between the two sides.", False),
+        ("The crash was blamed on bad weather.", False),
+        ("The coach blames the loss of half his squad for the poor start.", False),
+        ("Marine mammals have no standing to sue the Navy.", False),
+        ("Ukraine blamed Russia for the attack on the power plant.", True),
+        ("Russia is to blame for the massacre, the minister said.", True),
+        ("The outage was blamed on hackers working for a foreign state.", True),
+        ("Shareholders sue the bank over misleading accounts.", True),
+    ],
+)
+def test_blame_on_a_cause_or_a_party(text: str, allegation_cue: bool) -> None:
+    """Blame that falls on a cause (error, weather, a leak, a loss) accuses no party; blame on
+    a party does. Checked on the cues, whatever the classifier weighs."""
+    cues = analyse(MatchInput("", text)).allegations
+    assert any(c.strength > 0 for c in cues) is allegation_cue
+
+
+@pytest.mark.parametrize(
+    ("text", "allegation_cue"),
+    [
+        ("A new fuel cell could sell at a price of around $90, its inventors claim.", False),
+        ("Initial claims for jobless pay rose, Labor Department data showed.", False),
+        ("Toshiba claims Hollywood backing in the war over the next DVD standard.", False),
+        ("Regulators claim the airlines were price-fixing for years.", True),
+        ("Activists claim the factory relies on forced labour.", True),
+        ("Prosecutors claim the trader profited from insider trading.", True),
+        ("The report claims officials covered up the abuse.", True),
+    ],
+)
+def test_deeds_of_two_words_are_read_as_pairs(text: str, allegation_cue: bool) -> None:
+    """'price', 'labour', 'war', 'trading' are no wrongdoing alone; 'price-fixing', 'forced
+    labour', 'insider trading' and 'covered up' are."""
+    cues = analyse(MatchInput("", text)).allegations
+    assert any(c.strength > 0 for c in cues) is allegation_cue

@@ -42,7 +42,7 @@ __all__ = [
 
 # Bump when the rules change: stored verdicts from older versions are re-made by
 # `claimwatch rematch` (and by the pipeline, as items come up).
-MATCHER_VERSION = 4
+MATCHER_VERSION = 5
 THRESHOLD = 0.5
 MAX_EVIDENCE = 3
 WORDS_ALONE = 0.5  # how much an item's words must weigh to make an allegation with no cue
@@ -296,8 +296,12 @@ def _denied_allegations(denials: list[Cue]) -> list[Cue]:
     for cue in denials:
         if cue.strength <= 0:
             continue
-        claim = set(claim_of(cue).lower().replace("’", "'").split())
-        if claim & (lx.WRONGDOING | lx.ACCUSE) or (cue.index >= 0 and cue.reason.endswith("+act")):
+        claim = claim_of(cue).lower().replace("’", "'").split()
+        if (
+            lx.names_wrongdoing(claim)
+            or not lx.ACCUSE.isdisjoint(claim)
+            or (cue.index >= 0 and cue.reason.endswith("+act"))
+        ):
             implied.append(
                 Cue("allegation", cue.sentence, cue.index, "denied-wrongdoing", 0.7, cue.char_start)
             )

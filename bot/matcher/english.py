@@ -362,6 +362,13 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
             if negated(sentence, i, 3):
                 cues.append(Cue("allegation", sentence, i, f"-{word}:negated", 0.0))
                 continue
+            if word in _BLAME and _blames_a_cause(words, i):
+                # "human error is to blame", "blamed the lack of trust": a cause, no party
+                cues.append(Cue("allegation", sentence, i, "-blame:cause", 0.0))
+                continue
+            if word in _SUE and words[max(0, i - 2) : i] == ["standing", "to"]:
+                cues.append(Cue("allegation", sentence, i, "-sue:standing", 0.0))
+                continue  # "have no standing to sue": who may go to court, not an accusation
             strength = 0.9
             if word in _ACCUSE_WEAK_ALONE and not _wrongdoing_near(words, i, 12):
                 strength = 0.45  # "accused of miscalculation", "blamed the weather", "alleged bug"
@@ -415,6 +422,42 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
     return cues
 
 
+_BLAME = lx._forms("blame blames blamed blaming")
+_SUE = lx._forms("sue")
+# what is blamed when no one is: causes, conditions and mishaps ("the weather", "human
+# error", "a gas leak", "the lack of trust", "the loss of a whole side")
+_CAUSES = lx._forms(
+    "lack loss losses error errors failure failures activity activities apathy leak leaks "
+    "weather conditions virus viruses bug bugs glitch glitches fault faults flaw flaws heat "
+    "cold rain rains storm storms drought floods flooding demand prices costs inflation "
+    "economy slowdown climate warming fatigue injury injuries mistake mistakes accident "
+    "accidents luck pressure stress complacency fog ice snow wind winds malfunction outage "
+    "outages shortage shortages overcrowding congestion traffic smoking diet obesity genes "
+    "genetics age disease illness infection mismatch miscommunication misunderstanding"
+)
+_BE = frozenset("is are was were be been being may might could can also partly largely".split())
+_DETERMINERS = frozenset("the a an its his her their our this that these those".split())
+
+
+def _blames_a_cause(words: list[str], i: int) -> bool:
+    """The blame at token i falls on a cause, not a party: "X (is) to blame" or "X blamed
+    for" with a cause among the few words of X, or "blamed (on) Y" with a cause heading Y."""
+    before = i - 1 if i and words[i - 1] == "to" else i
+    following = words[i + 1 : i + 2]
+    if before < i or following == ["for"]:
+        j = before
+        while j > 0 and words[j - 1] in _BE:
+            j -= 1
+        return any(w in _CAUSES for w in words[max(0, j - 4) : j])
+    k = i + 1 + (following == ["on"])
+    while k < len(words) and words[k] in _DETERMINERS:
+        k += 1
+    ahead = words[k : k + 2]
+    return bool(ahead) and (
+        ahead[0] in _CAUSES or (len(ahead) == 2 and ahead[1] in _CAUSES and ahead[1] != "for")
+    )
+
+
 def _has_agent(sentence: Sentence, i: int) -> bool:
     """A capitalised name (or 'the army', 'militants', …) acts just before the verb."""
     before = sentence.words[max(0, i - 4) : i]
@@ -430,7 +473,7 @@ def _has_agent(sentence: Sentence, i: int) -> bool:
 
 
 def _wrongdoing_near(words: list[str], i: int, window: int) -> bool:
-    return any(w in lx.WRONGDOING for w in words[max(0, i - window) : i + window + 1])
+    return lx.names_wrongdoing(words[max(0, i - window) : i + window + 1])
 
 
 ALL_TRIGGERS = _DENIAL_TRIGGERS | _PHRASE_WORDS | _ALLEGATION_TRIGGERS | _ALLEGATION_CONTEXT

@@ -4,6 +4,9 @@ faster and easier to audit."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
+
 
 def _forms(*stems: str) -> frozenset[str]:
     return frozenset(w for stem in stems for w in stem.split())
@@ -77,20 +80,20 @@ WRONGDOING = _forms(
     "killing killings murder murders murdered massacre massacres execute executes executed "
     "executing execution executions torture tortured torturing abuse abuses abused abusing "
     "rape raped assault assaults assaulted kidnap kidnapped kidnapping abduct abducted abduction "
-    "war crime crimes genocide atrocity atrocities aggression terrorism terrorist terror "
+    "crime crimes genocide atrocity atrocities aggression terrorism terrorist terror "
     "corruption corrupt bribe bribes bribery bribing fraud fraudulent embezzlement embezzling "
     "laundering espionage spying spy spied treason interference interfering meddling meddle "
     "hacking hacked hack cyberattack sabotage violate violated violating violation violations "
-    "breach breached breaching cover covered collusion colluded colluding doping cheat cheated "
+    "breach breached breaching collusion colluded colluding doping cheat cheated "
     "cheating steal stole stolen stealing theft smuggling smuggled trafficking harassment "
     "harassed discrimination discriminated misconduct negligence negligent lied deceived "
     "deceiving misled misleading manipulation manipulated manipulating dumping illegal "
     "illegally unlawful unlawfully criminal wrongdoing improprieties impropriety plot plotted "
-    "plotting price fixing forced labour labor shelling shelled invasion invaded occupation "
+    "plotting shelling shelled invasion invaded occupation "
     "persecution persecuted extortion perjury obstruction racketeering manslaughter homicide "
-    "slaying shooting shot looting arson poisoning poisoned poison insider trading "
-    "mistreatment mistreated excessive force brutality crackdown deportation deported "
-    "sexual trumped jailing jailed detained detention spam spammers infringement infringed "
+    "slaying shooting shot looting arson poisoning poisoned poison "
+    "mistreatment mistreated brutality crackdown deportation deported "
+    "sexual jailing jailed detained detention spam spammers infringement infringed "
     "infringing piracy pirated copyright cartel monopoly collusive overcharging overcharged "
     "evasion evade evading falsified falsifying forged forgery counterfeit lying cyber "
     "propaganda disinformation destabilize destabilise incitement incite inciting hate "
@@ -102,6 +105,35 @@ WRONGDOING = _forms(
     "coerced improper improperly antitrust anticompetitive anti-competitive wrongful wrongfully "
     "abusive"
 )
+# deeds of two words, whose words alone name none ("price", "labour", "force", "trading",
+# "war", "cover" were single wrongdoing words, so "a price of $90" and "Labor Department"
+# made jobless claims and product claims allegations)
+WRONGDOING_PAIRS = frozenset(
+    tuple(pair.split())
+    for pair in (
+        "price fixing",
+        "price gouging",
+        "forced labour",
+        "forced labor",
+        "insider trading",
+        "excessive force",
+        "war crime",
+        "war crimes",
+        "cover up",
+        "covered up",
+        "covering up",
+        "trumped up",
+    )
+)
+
+
+def names_wrongdoing(words: Sequence[str]) -> bool:
+    """A wrongdoing word, or a wrongdoing of two words, among `words` (in order)."""
+    if not WRONGDOING.isdisjoint(words):
+        return True
+    return any(pair in WRONGDOING_PAIRS for pair in itertools.pairwise(words))
+
+
 NOT_WRONGDOING_AFTER_CLAIM = _forms(
     "responsibility title titles record records victory win prize crown gold medal seat seats "
     "lead throne credit damages compensation asylum bankruptcy"
