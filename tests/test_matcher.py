@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.evaluate import evaluate
 from bot.matcher import MatchInput, MatchResult, analyse, match
-from bot.matcher.roles import is_private
+from bot.matcher.roles import is_private, representative_of_a_person
 from tests.conftest import shared_path
 
 
@@ -228,6 +228,20 @@ def test_a_hoax_debunked_in_the_texts_own_voice(text: str, fires: bool) -> None:
         ("the singer herself", "", True),
         ("Josh Paler Lin", "YouTuber Josh Paler Lin denied staging the video.", True),
         ("Sergei Lavrov", "Foreign Minister Sergei Lavrov denied it.", False),
+        # a rank is an office; a title-case headline's "Is" is no first name; a newspaper
+        # whose name looks like a person's is no person
+        (
+            "Sgt. Michael Woody",
+            "Sgt. Michael Woody told reporters the car had not been stolen.",
+            False,
+        ),
+        (
+            "Google",
+            "Is Google News Biased?\nGoogle News favours some stories, a claim Google denies.",
+            False,
+        ),
+        ("Detroit Free Press", "Woody told the Detroit Free Press it was false.", False),
+        ("Dana Whitfield", "Dana Whitfield, 34, denied the report.", True),
     ],
 )
 def test_only_a_person_speaking_for_themselves_is_private(
@@ -275,3 +289,54 @@ def test_deeds_of_two_words_are_read_as_pairs(text: str, allegation_cue: bool) -
     labour', 'insider trading' and 'covered up' are."""
     cues = analyse(MatchInput("", text)).allegations
     assert any(c.strength > 0 for c in cues) is allegation_cue
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "official"),
+    [
+        (
+            "Rock singer alive and well",
+            "Reports that the singer had died spread on Monday. The singer's reps said the "
+            "story was a hoax and that he is alive.",
+            False,
+        ),
+        (
+            "Actor not dead, say representatives",
+            "Reps for the former child star have said news of his death is simply a hoax.",
+            False,
+        ),
+        (
+            "Ministry rejects report",
+            "The ministry's spokesman said the report was a hoax and denied it outright.",
+            True,
+        ),
+    ],
+)
+def test_one_speaking_for_a_private_person_makes_the_denial_private(
+    title: str, text: str, official: bool
+) -> None:
+    """The guidelines: a publicist, agent, manager or lawyer speaking for a private person
+    is not official, whoever else the rules took for the denier; a ministry's spokesman is."""
+    result = judge(title, text)
+    assert result.denial
+    assert result.official_denial is official
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("On Tuesday the singer's reps confirmed he is not dead.", "the singer's reps"),
+        (
+            "The 34-year-old's representatives said he is alive.",
+            "The 34-year-old's representatives",
+        ),
+        ("The tale is rubbish, said Plant's publicist.", "Plant's publicist"),
+        ("Reps for the former child star called it a hoax.", "Reps for the former child star"),
+        ("The ministry's spokesman denied the report.", ""),
+        ("President Putin's spokesman called it lies.", ""),
+        ("Lawyers for Acme Corp rejected the claims.", ""),
+    ],
+)
+def test_representatives_of_a_private_person(sentence: str, speaker: str) -> None:
+    context = f"President Vladimir Putin spoke. Robert Plant sang. {sentence}"
+    assert representative_of_a_person(sentence, context) == speaker

@@ -25,6 +25,7 @@ from bot.matcher.roles import (
     is_private,
     most_specific,
     plausible_denier,
+    representative_of_a_person,
     speaker,
 )
 from bot.matcher.segment import MAX_FIELD, Sentence, sentences
@@ -171,6 +172,14 @@ def analyse(item: MatchInput) -> Analysis:
                 denier, denial_reason = found, cue.reason
     denier = most_specific(denier, candidates, f"{title}\n{text}")
     private = is_private(denier, f"{title}\n{text}", denial_reason)
+    if not private:
+        # "the singer's reps confirmed he is not dead": one who speaks for a private person
+        # denies in the sentence, whoever the rules took for the denier
+        for cue in _body_first(_best(denials)):
+            speaker = representative_of_a_person(cue.sentence.text, f"{title}\n{text}")
+            if speaker:
+                private, denier = True, denier or speaker
+                break
     return Analysis(
         title,
         text,

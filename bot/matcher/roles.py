@@ -373,19 +373,35 @@ def claim_of(cue: Cue) -> str:
 
 _NOT_FIRST_NAMES = frozenset(
     "the a an at but and when in on for of by from to with as after before while says said "
-    "that this if so yet or nor since because although though until".split()
+    "that this if so yet or nor since because although though until is are was were do does "
+    "did has have had will would can could should may might must not no how why what who "
+    "where which it its his her their our we you they he she new".split()
 )
+# offices, ranks and titles: a named person holding one speaks in that role
 _TITLES = re.compile(
     r"\b(?:minister|president|premier|spokes\w+|chief|secretary|ambassador|official|ceo|chairman"
     r"|director|general|governor|mayor|senator|prosecutor|commander|head|leader|chancellor"
-    r"|king|queen|prince|pope|bishop|dean)\b",
+    r"|king|queen|prince|pope|bishop|dean|sergeant|lieutenant|captain|colonel|major|corporal"
+    r"|officer|detective|inspector|superintendent|constable|sheriff|marshal|admiral|brigadier"
+    r"|commissioner|councillor|councilman|councilwoman|lawmaker|congressman|congresswoman"
+    r"|judge|envoy|consul|deputy)\b"
+    r"|\b(?:sgt|lt|capt|col|maj|cpl|det|insp|supt|gen|gov|sen)\.(?=\s)",
     re.IGNORECASE,
+)
+# the last word of an organisation's name ("Detroit Free Press", "Acme Holdings"): no person
+_ORGANISATION_ENDS = frozenset(
+    "press news times post journal herald tribune gazette telegraph guardian mail chronicle "
+    "inc corp corporation co ltd llc plc group holdings bank club association institute "
+    "foundation council committee commission agency network networks media studios "
+    "university college school hospital airlines airways motors systems technologies".split()
 )
 
 
 def _is_person(name: str, context: str) -> tuple[bool, bool]:
     """(looks like a person, holds an office) for a capitalised name in its context."""
     tokens = name.split()
+    if tokens[-1].lower().strip(".,") in _ORGANISATION_ENDS:
+        return False, False
     last = re.escape(tokens[-1])
     full = bool(_PERSON_NAME.match(name))
     # in a title-case run ("A Former Employee Is Suing Amazon And …") the word before a name
@@ -402,7 +418,10 @@ def _is_person(name: str, context: str) -> tuple[bool, bool]:
     if not (full or mentioned):
         return False, False
     titled = re.search(
-        _TITLES.pattern + r"(?:\s+[\w'’\-]+){0,4}?\s+(?:[A-Z][\w'’\-]+\s+)?" + last + r"\b",
+        f"(?:{_TITLES.pattern})"
+        + r"(?:\s+[\w'’\-]+){0,4}?\s+(?:[A-Z][\w'’\-]+\s+)?"
+        + last
+        + r"\b",
         context,
         re.IGNORECASE,
     )
@@ -427,6 +446,40 @@ def _speaks_for_a_person(denier: str, context: str) -> bool:
         return False
     person, office = _is_person(principal, context)
     return person and not office
+
+
+_AGENT_NOUNS = r"(?i:reps?|representatives?|publicists?|agents?|managers?|lawyers?|attorneys?)"
+_POSSESSOR = r"((?i:the)\s+(?:[\w\-]+\s+){0,2}[\w\-]+|(?:[A-Z][\w'’\-]*\s+){0,2}[A-Z][\w'’\-]*)"
+_REPRESENTATIVE = re.compile(
+    _POSSESSOR + r"['’]s?\s+(?:[a-z]+\s+)?" + _AGENT_NOUNS + r"\b"
+    r"|\b" + _AGENT_NOUNS + r"\s+(?:for|of)\s+" + _POSSESSOR
+)
+# who a representative may speak for, named by what they are ("the singer's reps", "reps for
+# the former child star", "the 34-year-old's representatives")
+_PERSON_NOUNS = lx.PRIVATE_MARKERS | lx._forms(
+    "guitarist musician drummer comedian comedienne presenter host author writer blogger "
+    "youtuber teen boy girl child couple swimmer athlete footballer boxer golfer prodigy "
+    "entertainer performer dancer director producer"
+)
+
+
+def representative_of_a_person(sentence: str, context: str = "") -> str:
+    """The phrase naming one who speaks for a private person in `sentence` ("the singer's
+    reps", "Plant's publicist", "reps for the former child star"), or ""."""
+    for found in _REPRESENTATIVE.finditer(sentence):
+        principal = found.group(1) or found.group(2)
+        words = principal.lower().split()
+        if words[0] == "the":
+            head = words[-1]
+            if head in _PERSON_NOUNS or head.endswith("-year-old"):
+                return found.group(0)
+            continue
+        if set(words) & lx.INSTITUTIONS:
+            continue
+        person, office = _is_person(principal, context)
+        if person and not office:
+            return found.group(0)
+    return ""
 
 
 def is_official(denier: str, context: str = "", reason: str = "") -> bool:
