@@ -340,3 +340,23 @@ def test_one_speaking_for_a_private_person_makes_the_denial_private(
 def test_representatives_of_a_private_person(sentence: str, speaker: str) -> None:
     context = f"President Vladimir Putin spoke. Robert Plant sang. {sentence}"
     assert representative_of_a_person(sentence, context) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "denial_cue"),
+    [
+        ("No local authority has officially confirmed or denied the report.", False),
+        ("The ministry would neither confirm nor deny the claims.", False),
+        ("Mass. court denies new trial for convict", False),
+        ("Coins that had been lying on the mattress stuck to his skin, he said.", False),
+        ("The chairman insists the club will not be rushed into an appointment.", False),
+        ("The minister denied a new report that troops shelled the town.", True),
+        ("The company insists it did nothing wrong.", True),
+        ("The embassy said the claims were lies.", True),
+    ],
+)
+def test_what_looks_like_a_denial_and_is_none(text: str, denial_cue: bool) -> None:
+    """'confirmed or denied' after a negation, a court denying a new trial (a refusal),
+    coins lying on a mattress, and one insisting on a plan deny no claim."""
+    cues = analyse(MatchInput("", text)).denials
+    assert any(c.strength > 0 for c in cues) is denial_cue

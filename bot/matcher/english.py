@@ -33,6 +33,9 @@ _SPREAD = lx._forms("spreading spread spreads peddling peddle peddles telling te
 _ACCUSE_VERBS = lx._forms(
     "accuse accuses accused accusing allege alleges alleging blame blames blamed blaming"
 )
+_REFUSED_KINDS = lx._forms("new fresh further another second early temporary")
+# "coins lying on the mattress": where a thing lies, not a lie
+_LYING_PLACE = lx._forms("on in around about down there here beside next under low idle dormant")
 _NOT_CLAIM_AFTER_EVAL = lx._forms(
     "flag flags pretences pretenses accounting imprisonment passport passports documents "
     "document ids identity identities accounts account papers goods products names name "
@@ -66,7 +69,9 @@ _PHRASES = [
     ),
     (
         re.compile(
-            r"\binsist(?:s|ed|ing)?\s+(?:that\s+)?(?:[\w'’]+\s+){0,6}?(?:not|never|no|nothing)\b"
+            # not a plan: "insists the club will not be rushed"
+            r"\binsist(?:s|ed|ing)?\s+(?:that\s+)?(?:[\w'’]+\s+){0,6}?"
+            r"(?<!\bwill )(?<!\bwould )(?<!\bshall )(?:not|never|no|nothing)\b"
         ),
         "insists-not",
         0.7,
@@ -194,6 +199,9 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "denial:noun", 0.85)
     if negated(sentence, i) or (i and words[i - 1] == "or" and negated(sentence, i - 1, 6)):
         return Cue("denial", sentence, i, "-deny:negated", 0.0)
+    if i > 1 and words[i - 1] in ("or", "nor") and words[i - 2].startswith("confirm"):
+        # "no authority has confirmed or denied it", "could not confirm or deny": no one denied
+        return Cue("denial", sentence, i, "-deny:confirm-or-deny", 0.0)
     j, nxt = _next_content(words, i)
     passive = i and words[i - 1] in ("was", "were", "been", "being", "is", "are", "be")
     claim_subject = any(w in lx.CLAIM_NOUNS for w in words[max(0, i - 6) : i])
@@ -201,6 +209,8 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)
     if j == -1:
         return Cue("denial", sentence, i, "deny:intransitive", 0.85)
+    if nxt in _REFUSED_KINDS and j + 1 < len(words):
+        nxt = words[j + 1]  # "denied a new trial", "denies further appeals", "a new report"
     if nxt in lx.CLAIM_NOUNS or nxt in ("that", "any", "it", "this", "these", "reports"):
         return Cue("denial", sentence, i, "deny+claim", 0.95)
     if nxt in _OBJECT_PRONOUNS or nxt in lx.REFUSAL_OBJECTS:
@@ -252,6 +262,8 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     if accusing or any(w in _SPREAD for w in window):
         return Cue("denial", sentence, i, "-evaluative:accusation-of-lying", 0.0)
     if i + 1 < len(words) and words[i + 1] in _NOT_CLAIM_AFTER_EVAL:
+        return None
+    if words[i] == "lying" and i + 1 < len(words) and words[i + 1] in _LYING_PLACE - {"about"}:
         return None
     quoted = token.quoted
     predicative = any(w in _COPULA for w in words[max(0, i - 3) : i])

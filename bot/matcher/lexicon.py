@@ -40,6 +40,7 @@ REFUSAL_OBJECTS = _forms(
     "goal goals victory win title chance chances opportunity service services treatment care "
     "benefits credit loan licence license passage landing rights right funding funds "
     "membership registration recognition extradition petition petitions application "
+    "trial retrial hearing hearings injunction review "
     "nomination candidacy resignation settlement exemption waiver admission a an him her them "
     "us me you"
 )
