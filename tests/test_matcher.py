@@ -360,3 +360,23 @@ def test_what_looks_like_a_denial_and_is_none(text: str, denial_cue: bool) -> No
     coins lying on a mattress, and one insisting on a plan deny no claim."""
     cues = analyse(MatchInput("", text)).denials
     assert any(c.strength > 0 for c in cues) is denial_cue
+
+
+@pytest.mark.parametrize(
+    ("text", "allegation_cue"),
+    [
+        ("Microsoft, Novell Settle Antitrust Suit", True),
+        ("Shareholders filed suit against the bank on Monday.", True),
+        ("A class-action suit accuses the maker of hiding defects.", True),
+        ("Phelps may face jail after being arrested on drink-driving charges.", True),
+        ("The firm settled with regulators over charges of inflating earnings.", True),
+        ("Other carriers are expected to follow suit.", False),
+        ("He wore a dark suit and tie to the gala.", False),
+        ("Apple did not say how long the watch will stay charged.", False),
+    ],
+)
+def test_suits_at_law_and_charges_with_hyphenated_words(text: str, allegation_cue: bool) -> None:
+    """A suit at law is an accusation, a suit of clothes is not; 'drink-driving charges'
+    are charges; a battery that stays charged is not."""
+    cues = analyse(MatchInput("", text)).allegations
+    assert any(c.strength > 0 for c in cues) is allegation_cue

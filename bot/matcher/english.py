@@ -110,10 +110,22 @@ _CHARGE_CONTEXT = re.compile(
     r"|\bcharges?\s+(?:against|that|in\s+connection)\b|\bcharges\s+of\b"
     r"|\bplead(?:s|ed|ing)?\s+guilty\b|\bguilty\s+plea\b"
     r"|\b(?:on|faces?|faced|facing|file[sd]?|filing|brought|bring|press(?:ed)?|new|criminal"
-    r"|formal|settle[sd]?|settling|drop(?:ped|s)?|deny|denies|denied)\s+(?:\w+\s+){0,2}?charges?\b"
+    r"|formal|settle[sd]?|settling|drop(?:ped|s)?|deny|denies|denied|over)"
+    r"\s+(?:[\w'’\-]+\s+){0,2}?charges?\b"
     r"|\b(?:was|were|been|being|is|are|be)\s+charged(?=\s+(?:with|in|over|for|after|following"
     r"|on)\b|\s*[.,;]|\s*$)"
-    r"|\bcharged(?=\s+(?:at|after|in|over|for|following)\b|\s*[.,;:]|\s*$)"
+    # not a battery: "will stay charged.", "fully charged"
+    r"|(?<!stay )(?<!stays )(?<!stayed )(?<!remain )(?<!remains )(?<!fully )(?<!kept )"
+    r"\bcharged(?=\s+(?:at|after|in|over|for|following)\b|\s*[.,;:]|\s*$)"
+)
+# a suit at law ("an antitrust suit", "settle the suit", "filed suit"), not a suit of clothes
+# nor "follow suit"
+_SUIT = re.compile(
+    r"\b(?:antitrust|class[- ]action|civil|libel|defamation|discrimination|harassment|patent"
+    r"|wrongful[- ]death|federal|fraud|negligence|damages)\s+suits?\b"
+    r"|\b(?:fil(?:e|ed|es|ing)|brought|bring(?:s|ing)?|settle[sd]?|settling|drop(?:s|ped)?"
+    r"|dismiss(?:ed|es)?|won|lost|faces?|facing)\s+(?:(?:a|an|the|its|their|his|her)\s+)?"
+    r"(?:[\w'’\-]+\s+){0,2}?suits?\b(?!\s+(?:and|of)\b)"
 )
 # "charge(s) of/over/for X" and "<crime> charge(s)": only when a wrongdoing word is involved.
 _CHARGE_NOUN = re.compile(r"\bcharges?\b")
@@ -348,6 +360,7 @@ _ATROCITY_VERBS = lx._forms(
 _ALLEGATION_TRIGGERS = lx.ACCUSE | lx._forms(
     "claim claims claimed claiming suspected suspect suspects responsible behind charge charges"
 )
+_SUIT_WORDS = lx._forms("suit suits")
 _ALLEGATION_CONTEXT = (
     lx.CHARGE_FORMS
     | _ATROCITY_VERBS
@@ -363,7 +376,12 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
     word_set = sentence.word_set
     present = word_set & _ALLEGATION_TRIGGERS
     investigation = "investigat" in sentence.lower
-    if not present and not investigation and _ALLEGATION_CONTEXT.isdisjoint(word_set):
+    if (
+        not present
+        and not investigation
+        and _ALLEGATION_CONTEXT.isdisjoint(word_set)
+        and _SUIT_WORDS.isdisjoint(word_set)
+    ):
         return cues
     words = sentence.words
     lower = sentence.lower
@@ -417,6 +435,9 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
             cues.append(Cue("allegation", sentence, i, "charge+wrongdoing", 0.8))
     for match in _CHARGE_CONTEXT.finditer(lower):
         cues.append(Cue("allegation", sentence, -1, "charges", 0.85, match.start()))
+    if "suit" in lower:
+        for match in _SUIT.finditer(lower):
+            cues.append(Cue("allegation", sentence, -1, "suit", 0.8, match.start()))
     if investigation:
         for i, word in enumerate(words):
             if word.startswith("investigat") and _wrongdoing_near(words, i, 6):
@@ -488,7 +509,9 @@ def _wrongdoing_near(words: list[str], i: int, window: int) -> bool:
     return lx.names_wrongdoing(words[max(0, i - window) : i + window + 1])
 
 
-ALL_TRIGGERS = _DENIAL_TRIGGERS | _PHRASE_WORDS | _ALLEGATION_TRIGGERS | _ALLEGATION_CONTEXT
+ALL_TRIGGERS = (
+    _DENIAL_TRIGGERS | _PHRASE_WORDS | _ALLEGATION_TRIGGERS | _ALLEGATION_CONTEXT | _SUIT_WORDS
+)
 
 
 def could_match(lower_text: str) -> bool:

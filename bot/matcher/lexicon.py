@@ -183,6 +183,7 @@ GATE = (
         "nothing involved involvement happened happen responsible guilty evidence proof sign "
         "indication law laws rules shot hoax fake arrested detained held jailed suspected "
         "suspect suspects behind role part knowledge real stolen accurate authentic genuine "
-        "doctored photoshopped faked alive satire satirical parody spoof such affiliation confirmed"
+        "doctored photoshopped faked alive satire satirical parody spoof such affiliation "
+        "confirmed suit suits"
     )
 )
