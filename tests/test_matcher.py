@@ -242,6 +242,12 @@ def test_a_hoax_debunked_in_the_texts_own_voice(text: str, fires: bool) -> None:
         ),
         ("Detroit Free Press", "Woody told the Detroit Free Press it was false.", False),
         ("Dana Whitfield", "Dana Whitfield, 34, denied the report.", True),
+        # a single name the text calls "he" is a person; one it calls "it" is not
+        ("Conal", "Conal insists that he never mentioned his employer.", True),
+        ("Gazprom", "Gazprom said it had cut no supplies. Gazprom denied it.", False),
+        # an apposition describing a private person does not make a name official
+        ("Mohammed Islam, alleged teenaged prodigy", "Mohammed Islam denied it.", True),
+        ("Dmitry Peskov, the Kremlin spokesman", "Dmitry Peskov denied it.", False),
     ],
 )
 def test_only_a_person_speaking_for_themselves_is_private(

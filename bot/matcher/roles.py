@@ -415,7 +415,7 @@ def _is_person(name: str, context: str) -> tuple[bool, bool]:
             r"(\b[A-Z][\w'’\-]* +)?\b([A-Z][\w'’\-]+) +" + last + r"\b( +[A-Z])?", context
         )
     )
-    if not (full or mentioned):
+    if not (full or mentioned or (len(tokens) == 1 and _spoken_of_as_a_person(last, context))):
         return False, False
     titled = re.search(
         f"(?:{_TITLES.pattern})"
@@ -426,6 +426,21 @@ def _is_person(name: str, context: str) -> tuple[bool, bool]:
         re.IGNORECASE,
     )
     return True, titled is not None
+
+
+_PERSONAL = re.compile(r"\b(?:he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
+_IMPERSONAL = re.compile(r"\b(?:it|its|itself)\b", re.IGNORECASE)
+
+
+def _spoken_of_as_a_person(name: str, context: str) -> bool:
+    """A single name ("Conal") the text follows with he/she/his/her rather than it/its in
+    the few words after its mentions ("Conal insists that he never …"; "Google said it …")."""
+    personal = impersonal = 0
+    for found in re.finditer(r"\b" + name + r"\b", context[:20_000]):
+        after = " ".join(context[found.end() : found.end() + 60].split()[:6])
+        personal += len(_PERSONAL.findall(after))
+        impersonal += len(_IMPERSONAL.findall(after))
+    return personal > impersonal
 
 
 _REPRESENTS = re.compile(
@@ -520,6 +535,9 @@ def is_private(denier: str, context: str = "", reason: str = "") -> bool:
     words = set(re.findall(r"[\w'’]+", denier.lower()))
     if words & lx.PRIVATE_MARKERS:
         return True
+    name, comma, description = denier.partition(",")
+    if comma and not _TITLES.search(description):
+        denier = name  # "Mohammed Islam, alleged teenaged prodigy": the name decides
     tokens = [t for t in denier.split() if t.lower() not in ("the", "a", "an")]
     if not tokens or not all(t[:1].isupper() for t in tokens):
         return False  # "Aircraft maker Airbus": not a bare name
