@@ -359,6 +359,10 @@ def test_representatives_of_a_private_person(sentence: str, speaker: str) -> Non
         ("The minister denied a new report that troops shelled the town.", True),
         ("The company insists it did nothing wrong.", True),
         ("The embassy said the claims were lies.", True),
+        ("Polish PM Tries to Head Off Dispute Over WW2 Claims", False),
+        ("A bitter dispute over the claims has erupted.", False),
+        ("The ministry disputes the claims as baseless.", True),
+        ("The company vowed to challenge the claims.", True),
     ],
 )
 def test_what_looks_like_a_denial_and_is_none(text: str, denial_cue: bool) -> None:

@@ -245,10 +245,22 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
     return Cue("denial", sentence, i, "deny:other-object", 0.7)
 
 
+# before a word that is a noun as well as a verb ("dispute", "challenge", "counter"): its
+# noun ("a dispute over claims", "head off dispute", "a legal challenge to the claims")
+_NOUN_BEFORE = lx._forms(
+    "a an the this that its their his her our your trade legal bitter long-running lengthy "
+    "off over in into of amid after before pay border contract labor labour territorial "
+    "court diplomatic"
+)
+_VERB_AND_NOUN = lx._forms("dispute disputes challenge challenges counter contest contests blast")
+
+
 def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
     if negated(sentence, i) or _court_subject(sentence, i):
         return None
     words = sentence.words
+    if words[i] in _VERB_AND_NOUN and i and words[i - 1] in _NOUN_BEFORE:
+        return None
     if _claim_noun_after(sentence, i):
         return Cue("denial", sentence, i, f"{words[i]}+claim-noun", 0.85)
     # "dismissed the reports as baseless", "slammed it as propaganda"
