@@ -248,6 +248,9 @@ def test_a_hoax_debunked_in_the_texts_own_voice(text: str, fires: bool) -> None:
         # an apposition describing a private person does not make a name official
         ("Mohammed Islam, alleged teenaged prodigy", "Mohammed Islam denied it.", True),
         ("Dmitry Peskov, the Kremlin spokesman", "Dmitry Peskov denied it.", False),
+        # a described name: the description is no office, so the name decides
+        ("Olympic champion Kostas Kederis", "Olympic champion Kostas Kederis denied it.", True),
+        ("Kremlin spokesman Dmitry Peskov", "Kremlin spokesman Dmitry Peskov denied it.", False),
     ],
 )
 def test_only_a_person_speaking_for_themselves_is_private(
@@ -363,6 +366,10 @@ def test_representatives_of_a_private_person(sentence: str, speaker: str) -> Non
         ("A bitter dispute over the claims has erupted.", False),
         ("The ministry disputes the claims as baseless.", True),
         ("The company vowed to challenge the claims.", True),
+        ("The athlete left hospital claiming his innocence.", True),
+        ("The dean says he was misquoted in the paper.", True),
+        ("The minister said his remarks were taken out of context.", True),
+        ("Amazon, a spokesman said, quickly shot down that rumor.", True),
     ],
 )
 def test_what_looks_like_a_denial_and_is_none(text: str, denial_cue: bool) -> None:

@@ -47,7 +47,8 @@ _PHRASES = [
     (
         re.compile(
             r"\b(?:maintain|maintains|maintained|protest|protests|protested|proclaim"
-            r"|proclaimed|insist|insists|insisted|asserted|asserts)\s+(?:his|her|their|its)"
+            r"|proclaims|proclaimed|insist|insists|insisted|asserted|asserts|claim|claims"
+            r"|claimed|claiming|plead|pleads|pleaded|pleading)\s+(?:his|her|their|its)"
             r"\s+innocence\b"
         ),
         "innocence",
@@ -61,7 +62,9 @@ _PHRASES = [
             r"|(?:were|was|is|are)\s+not\s+(?:responsible|guilty|there|involved)"
             r"|had\s+no\s+(?:role|part|knowledge)|operated\s+within\s+the\s+law"
             r"|(?:acted|act|acting)\s+(?:within|in\s+accordance\s+with)\s+the\s+(?:laws?|rules)"
-            r"|shot\s+down\s+(?:the\s+)?(?:rumou?rs?|reports?|claims?)"
+            r"|shot\s+down\s+(?:the\s+|that\s+|this\s+|these\s+|those\s+)?"
+            r"(?:rumou?rs?|reports?|claims?|speculation|story|stories)"
+            r"|(?:was|were|been|being)\s+misquoted|(?:quoted|taken)\s+out\s+of\s+context"
             r"|(?:is|was|are|were)\s+(?:a\s+)?(?:hoax|fake))\b"
         ),
         "not-true",
@@ -320,7 +323,7 @@ _PHRASE_WORDS = lx._forms(
     "nothing involved involvement happened happen responsible guilty evidence proof sign "
     "indication law laws rules shot hoax fake role part knowledge insist insists insisted "
     "insisting there real stolen accurate authentic genuine doctored photoshopped faked alive "
-    "satire satirical parody spoof such affiliation confirmed"
+    "satire satirical parody spoof such affiliation confirmed misquoted context"
 )
 
 

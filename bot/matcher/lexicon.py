@@ -184,6 +184,6 @@ GATE = (
         "indication law laws rules shot hoax fake arrested detained held jailed suspected "
         "suspect suspects behind role part knowledge real stolen accurate authentic genuine "
         "doctored photoshopped faked alive satire satirical parody spoof such affiliation "
-        "confirmed suit suits"
+        "confirmed suit suits misquoted context"
     )
 )

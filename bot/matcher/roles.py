@@ -4,6 +4,7 @@ headline prefixes)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -384,7 +385,7 @@ _TITLES = re.compile(
     r"|king|queen|prince|pope|bishop|dean|sergeant|lieutenant|captain|colonel|major|corporal"
     r"|officer|detective|inspector|superintendent|constable|sheriff|marshal|admiral|brigadier"
     r"|commissioner|councillor|councilman|councilwoman|lawmaker|congressman|congresswoman"
-    r"|judge|envoy|consul|deputy)\b"
+    r"|judge|envoy|consul|deputy|boss|coach)\b"
     r"|\b(?:sgt|lt|capt|col|maj|cpl|det|insp|supt|gen|gov|sen)\.(?=\s)",
     re.IGNORECASE,
 )
@@ -539,8 +540,15 @@ def is_private(denier: str, context: str = "", reason: str = "") -> bool:
     if comma and not _TITLES.search(description):
         denier = name  # "Mohammed Islam, alleged teenaged prodigy": the name decides
     tokens = [t for t in denier.split() if t.lower() not in ("the", "a", "an")]
-    if not tokens or not all(t[:1].isupper() for t in tokens):
-        return False  # "Aircraft maker Airbus": not a bare name
+    if not tokens:
+        return False
+    if not all(t[:1].isupper() for t in tokens):
+        # "Olympic champion Kostas Kederis": a described name decides by its name; "Aircraft
+        # maker Airbus", a single word after the description, is no bare name
+        run = list(itertools.takewhile(lambda t: t[:1].isupper(), reversed(tokens)))[::-1]
+        if len(run) < 2 or _TITLES.search(denier):
+            return False
+        tokens = run
     person, office = _is_person(" ".join(tokens[-3:]), context)
     return person and not office
 
