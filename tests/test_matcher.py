@@ -397,3 +397,16 @@ def test_suits_at_law_and_charges_with_hyphenated_words(text: str, allegation_cu
     are charges; a battery that stays charged is not."""
     cues = analyse(MatchInput("", text)).allegations
     assert any(c.strength > 0 for c in cues) is allegation_cue
+
+
+@pytest.mark.parametrize(
+    ("text", "denier"),
+    [
+        ("Investors say the bank hid its losses, a charge the bank strongly denies.", "bank"),
+        ("It is alleged that Conal used his employer's name, a claim Conal denies.", "Conal"),
+        ("The ministry said the story was false, a claim which the embassy denies.", "embassy"),
+    ],
+)
+def test_the_denier_of_a_claim_named_after_it(text: str, denier: str) -> None:
+    """'…, a claim X denies': X is the denier, with or without 'which'."""
+    assert analyse(MatchInput("", text)).denier == denier

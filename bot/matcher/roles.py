@@ -62,10 +62,21 @@ def _clean(phrase: str) -> str:
     return " ".join(words[-MAX_ACTOR_WORDS:])
 
 
+_CLAIM_THEN_SUBJECT = re.compile(
+    r"(?:^|[,;(—–-]\s*)(?:a|an|the)\s+(?:claim|claims|charge|charges|allegation|allegations"
+    r"|accusation|accusations|report|reports|suggestion|assertion|story)\s+"
+    r"(?:which\s+|that\s+)?(?P<who>[^,;:]{2,60}?)\s*(?:strongly\s+|flatly\s+|also\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def subject_before(sentence: Sentence, char: int) -> str:
     """The phrase just before `char`, back to the nearest clause break; for a relative
     clause ("the Royal Navy, who earlier denied") the phrase the clause hangs on."""
     before = sentence.text[:char]
+    reduced = _CLAIM_THEN_SUBJECT.search(before)
+    if reduced:  # "…, a claim Conal denies": the claim's denier stands right after it
+        return _clean(reduced.group("who"))
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if not breaks:
         return _clean(before)
