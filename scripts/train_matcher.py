@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.evaluate import FOLDS, _analyse, fold_of
-from bot.matcher import Analysis, decide, learned, parser
+from bot.matcher import WORDS_ALONE, Analysis, decide, learned, parser
 from bot.matcher.learned import LABELS
 from bot.matcher.ranker import ROLES
 from bot.matcher.training import fit, fit_ranker, ranker_examples
@@ -44,11 +44,16 @@ Setting = tuple[float, bool]  # (C, words)
 
 
 def out_of_fold(
-    rows: list[dict[str, Any]], features: dict[bool, list[dict[str, float]]], c: float, words: bool
+    rows: list[dict[str, Any]],
+    features: dict[bool, list[dict[str, float]]],
+    c: float,
+    words: bool,
+    cued: list[bool] | None = None,
 ) -> list[dict[str, float]]:
     """Per item and label: the probability from the model that did not see the item (0 for
-    an item with no rule features, and for the official denial of a private denier, as
-    `decide` does)."""
+    an item with no rule features, and, as `decide` does, 0 for an allegation with no cue
+    (`cued[i]` False) whose words weigh less than WORDS_ALONE: settings are chosen by the
+    F1 `claimwatch eval` reports)."""
     folds = [fold_of(str(r["id"])) for r in rows]
     probabilities: list[dict[str, float]] = [dict.fromkeys(LABELS, 0.0) for _ in rows]
     for k in range(FOLDS):
@@ -64,6 +69,11 @@ def out_of_fold(
                 probabilities[i] = {
                     label: model.labels[label].probability(features[words][i]) for label in LABELS
                 }
+                worded = model.labels["allegation"].words_weight(
+                    [name for name in features[True][i] if name.startswith("t:")]
+                )
+                if cued is not None and not cued[i] and worded < WORDS_ALONE:
+                    probabilities[i]["allegation"] = 0.0
     return probabilities
 
 
@@ -157,10 +167,11 @@ def main() -> None:
     args.out = args.out or str(DATA / "model.json")
     features = {words: [a.features(words) for a in analyses] for words in (False, True)}
     private = [a.private_denier for a in analyses]
+    cued = [any(cue.strength > 0 for cue in a.allegations) for a in analyses]
     probabilities: dict[Setting, list[dict[str, float]]] = {}
     for words in (False, True):
         for c in GRID_C:
-            probabilities[(c, words)] = out_of_fold(rows, features, c, words)
+            probabilities[(c, words)] = out_of_fold(rows, features, c, words, cued)
             print(f"C={c:<4} words={'on ' if words else 'off'} done", flush=True)
     settings, thresholds, scores = choose(rows, private, probabilities)
     for label in LABELS:

@@ -344,6 +344,8 @@ def test_one_speaking_for_a_private_person_makes_the_denial_private(
         ("The ministry's spokesman denied the report.", ""),
         ("President Putin's spokesman called it lies.", ""),
         ("Lawyers for Acme Corp rejected the claims.", ""),
+        ("Sources close to the doctor say the reports are lies.", "Sources close to the doctor"),
+        ("Sources close to the company say the report is false.", ""),
     ],
 )
 def test_representatives_of_a_private_person(sentence: str, speaker: str) -> None:
@@ -370,6 +372,8 @@ def test_representatives_of_a_private_person(sentence: str, speaker: str) -> Non
         ("The dean says he was misquoted in the paper.", True),
         ("The minister said his remarks were taken out of context.", True),
         ("Amazon, a spokesman said, quickly shot down that rumor.", True),
+        ("His reps confirmed on Tuesday that the singer is not dead.", True),
+        ("The actor is very much alive, his publicist said.", True),
     ],
 )
 def test_what_looks_like_a_denial_and_is_none(text: str, denial_cue: bool) -> None:

@@ -172,13 +172,15 @@ def analyse(item: MatchInput) -> Analysis:
                 denier, denial_reason = found, cue.reason
     denier = most_specific(denier, candidates, f"{title}\n{text}")
     private = is_private(denier, f"{title}\n{text}", denial_reason)
-    if not private:
+    if denials:
         # "the singer's reps confirmed he is not dead": one who speaks for a private person
         # denies in the sentence, whoever the rules took for the denier
         for cue in _body_first(_best(denials)):
             speaker = representative_of_a_person(cue.sentence.text, f"{title}\n{text}")
             if speaker:
-                private, denier = True, denier or speaker
+                private = True
+                if not denier or speaker.lower() in denier.lower():
+                    denier = speaker  # "the singer's reps", not "Tuesday the singer's reps"
                 break
     return Analysis(
         title,

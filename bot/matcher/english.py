@@ -98,6 +98,7 @@ _PHRASES = [
             r"|(?:isn['’]t|wasn['’]t|aren['’]t|weren['’]t)\s+(?:real|stolen|accurate|authentic|genuine)"
             r"|(?:was|were|been|is|are)\s+(?:digitally\s+)?(?:doctored|photoshopped|faked)"
             r"|(?:is|was|are)\s+(?:still\s+)?alive\s+and\s+well"
+            r"|(?:is|was|are)\s+(?:not|n['’]t)\s+dead|(?:is|was|are)\s+very\s+much\s+alive"
             r"|(?:satire|satirical|parody|spoof|fake\s+news)\s+(?:news\s+)?(?:site|website|outlet)"
             r"|no\s+(?:such\s+(?:thing|incident|event|plan|plans)|affiliation))\b"
             # the fact-check headline: "No, Macklemore has not joined ISIS"

@@ -479,14 +479,20 @@ _AGENT_NOUNS = r"(?i:reps?|representatives?|publicists?|agents?|managers?|lawyer
 _POSSESSOR = r"((?i:the)\s+(?:[\w\-]+\s+){0,2}[\w\-]+|(?:[A-Z][\w'’\-]*\s+){0,2}[A-Z][\w'’\-]*)"
 _REPRESENTATIVE = re.compile(
     _POSSESSOR + r"['’]s?\s+(?:[a-z]+\s+)?" + _AGENT_NOUNS + r"\b"
-    r"|\b" + _AGENT_NOUNS + r"\s+(?:for|of)\s+" + _POSSESSOR
+    r"|\b"
+    + _AGENT_NOUNS
+    + r"\s+(?:for|of)\s+"
+    + _POSSESSOR
+    + r"|\b(?i:sources?|people|friends?)\s+close\s+to\s+"
+    + _POSSESSOR
 )
 # who a representative may speak for, named by what they are ("the singer's reps", "reps for
 # the former child star", "the 34-year-old's representatives")
 _PERSON_NOUNS = lx.PRIVATE_MARKERS | lx._forms(
     "guitarist musician drummer comedian comedienne presenter host author writer blogger "
     "youtuber teen boy girl child couple swimmer athlete footballer boxer golfer prodigy "
-    "entertainer performer dancer director producer"
+    "entertainer performer dancer director producer doctor surgeon nurse teacher scientist "
+    "expert researcher"
 )
 
 
@@ -494,12 +500,18 @@ def representative_of_a_person(sentence: str, context: str = "") -> str:
     """The phrase naming one who speaks for a private person in `sentence` ("the singer's
     reps", "Plant's publicist", "reps for the former child star"), or ""."""
     for found in _REPRESENTATIVE.finditer(sentence):
-        principal = found.group(1) or found.group(2)
+        group = next(g for g in (1, 2, 3) if found.group(g))
+        principal = found.group(group)
         words = principal.lower().split()
-        if words[0] == "the":
-            head = words[-1]
-            if head in _PERSON_NOUNS or head.endswith("-year-old"):
-                return found.group(0)
+        if words[0] == "the":  # "the singer", "the former child star", "the 34-year-old"
+            person = [
+                n for n, w in enumerate(words) if w in _PERSON_NOUNS or w.endswith("-year-old")
+            ]
+            if n_words := (person[-1] + 1 if person else 0):
+                # the phrase up to the person ("sources close to the doctor", not "… say")
+                kept = len(" ".join(principal.split()[:n_words]))
+                end = max(found.start(group) + kept, found.end() if group == 1 else 0)
+                return sentence[found.start() : end]
             continue
         if set(words) & lx.INSTITUTIONS:
             continue
