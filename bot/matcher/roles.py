@@ -504,10 +504,8 @@ def representative_of_a_person(sentence: str, context: str = "") -> str:
         principal = found.group(group)
         words = principal.lower().split()
         if words[0] == "the":  # "the singer", "the former child star", "the 34-year-old"
-            person = [
-                n for n, w in enumerate(words) if w in _PERSON_NOUNS or w.endswith("-year-old")
-            ]
-            if n_words := (person[-1] + 1 if person else 0):
+            at = [n for n, w in enumerate(words) if w in _PERSON_NOUNS or w.endswith("-year-old")]
+            if n_words := (at[-1] + 1 if at else 0):
                 # the phrase up to the person ("sources close to the doctor", not "… say")
                 kept = len(" ".join(principal.split()[:n_words]))
                 end = max(found.start(group) + kept, found.end() if group == 1 else 0)
