@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.articles import extract_article
+from bot.articles import BORDERLINE, extract_article
+from bot.matcher import MatchInput, match
 from bot.matching import judge_new
 from bot.poller import Poller
 from storage.db import Database
@@ -27,14 +28,37 @@ ARTICLE = (
 )
 
 
+# Short items about the article above, from the vaguest to ones that name a denial: the
+# test reads in full the first one the shipped matcher leaves borderline (an allegation
+# scored in BORDERLINE, not flagged). Which one that is moves as the model is retrained;
+# that some short item stays borderline is itself checked.
+SHORT_ITEMS = (
+    ("Minister faces investigation over contracts", "Opposition lawmakers spoke on Tuesday."),
+    ("Fresh bid to dismiss minister contracts case", "Opposition lawmakers spoke on Tuesday."),
+    ("Minister under scrutiny over state contracts", "The ministry has not commented."),
+    (
+        "Minister rejects contracts report",
+        "Documents seen by reporters raise questions about the tenders.",
+    ),
+    ("Minister rejects contracts report", "The ministry has not commented."),
+)
+
+
+def borderline_item() -> tuple[str, str]:
+    for title, summary in SHORT_ITEMS:
+        result = match(MatchInput(title=title, text=summary))
+        if not result.allegation and BORDERLINE[0] <= result.scores["allegation"] <= BORDERLINE[1]:
+            return title, summary
+    raise AssertionError("no short item is borderline: nothing would ever be read in full")
+
+
 def feed_with_link(link: str) -> bytes:
-    # borderline from its headline alone (an investigation names no accuser); "Minister
-    # accused over contracts" no longer is: the classifier flags it outright
+    title, summary = borderline_item()
     return (
         "<rss version='2.0'><channel><title>Wire</title><item>"
-        "<title>Minister faces investigation over contracts</title>"
+        f"<title>{title}</title>"
         f"<link>{link}</link><guid>{link}</guid>"
-        "<description>Opposition lawmakers spoke on Tuesday.</description>"
+        f"<description>{summary}</description>"
         "</item></channel></rss>"
     ).encode()
 

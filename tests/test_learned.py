@@ -120,3 +120,21 @@ def test_officialness_is_learned_among_the_denials_only() -> None:
     assert more.labels["denial"] != base.labels["denial"]
     chooses = more.labels["official_denial"]
     assert chooses.probability(official) > 0.5 > chooses.probability(private)
+
+
+def test_an_allegation_no_evidence_backs_scores_below_one_half() -> None:
+    """The classifier favours an allegation (its bias alone), but the item has no allegation
+    cue and its words weigh nothing: not flagged, and its stored score stays under 0.5 (the
+    pipeline reads 0.5 as flagged) in the band where a short item is read in full."""
+    model = learned.Model(
+        labels={
+            "allegation": learned.LabelModel(bias=3.0, weights={}, threshold=0.5, words=True),
+            "denial": learned.LabelModel(bias=-5.0, weights={}),
+            "official_denial": learned.LabelModel(bias=-5.0, weights={}),
+        }
+    )
+    analysis = analyse(MatchInput("Minister rejects contracts report", "The ministry spoke."))
+    assert analysis.features() and not any(c.strength > 0 for c in analysis.allegations)
+    result = decide(analysis, model)
+    assert not result.allegation
+    assert 0.25 <= result.scores["allegation"] < 0.5

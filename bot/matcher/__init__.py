@@ -46,6 +46,7 @@ __all__ = [
 MATCHER_VERSION = 5
 THRESHOLD = 0.5
 MAX_EVIDENCE = 3
+UNBACKED = 0.49  # the score of an allegation the classifier favours and no evidence backs
 WORDS_ALONE = 0.5  # how much an item's words must weigh to make an allegation with no cue
 _LEAD_SENTENCES = 3
 _BODY_WEIGHT = 0.85  # GDELT's lesson: background paragraphs deep in a story are noisier
@@ -251,7 +252,13 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
         denial=is_denial,
         official_denial=official,
         scores={
-            "allegation": learned.calibrated(allegation_score, t_allegation),
+            # an allegation the classifier favours but no cue or word evidence backs stays
+            # under 0.5 (the pipeline reads 0.5 as flagged): borderline, worth reading in full
+            "allegation": (
+                learned.calibrated(allegation_score, t_allegation)
+                if is_allegation
+                else min(learned.calibrated(allegation_score, t_allegation), UNBACKED)
+            ),
             "denial": learned.calibrated(denial_score, labels["denial"].threshold),
             "official_denial": learned.calibrated(
                 official_score if official else min(official_score, 0.3 * t_official),
