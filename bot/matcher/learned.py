@@ -44,7 +44,9 @@ class LabelModel:
         """What the words alone add to the label's log-odds (0 when it reads no words)."""
         if not self.words:
             return 0.0
-        return sum(map(self.weights.__getitem__, self.vocabulary.intersection(words)))
+        # fsum: exact whatever order the set yields (it differs between processes, and a
+        # worker's verdict must equal the main process's to the last bit)
+        return math.fsum(map(self.weights.__getitem__, self.vocabulary.intersection(words)))
 
 
 def _logistic(z: float) -> float:
