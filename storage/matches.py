@@ -166,8 +166,19 @@ class MatchRepository:
 
     def _flagged(self, condition: Any, limit: int | None = None) -> list[FlaggedItem]:
         query = (
+            # the verdict's columns, not the MatchRow entity: no ORM object (identity map,
+            # instrumented attributes) is built for rows that only become a FlaggedItem
             select(
-                MatchRow,
+                MatchRow.item_id,
+                MatchRow.allegation,
+                MatchRow.denial,
+                MatchRow.official_denial,
+                MatchRow.accuser,
+                MatchRow.accused,
+                MatchRow.denier,
+                MatchRow.claim,
+                MatchRow.language,
+                MatchRow.evidence,
                 Item.title,
                 Item.url,
                 Item.summary,
@@ -183,7 +194,7 @@ class MatchRepository:
         rows = list(self.session.execute(query))
         feeds: dict[int, list[str]] = {}
         first_polls: dict[int, datetime] = {}
-        ids = [row.item_id for row, *_ in rows]
+        ids = [row.item_id for row in rows]
         if ids:
             for item_id, title, url, first_success in self.session.execute(
                 select(ItemSource.item_id, Feed.title, Feed.url, Feed.first_success_at)
@@ -199,8 +210,8 @@ class MatchRepository:
         return [
             FlaggedItem(
                 item_id=row.item_id,
-                title=title,
-                url=url,
+                title=row.title,
+                url=row.url,
                 allegation=row.allegation,
                 denial=row.denial,
                 official_denial=row.official_denial,
@@ -208,15 +219,16 @@ class MatchRepository:
                 accused=row.accused,
                 denier=row.denier,
                 claim=row.claim,
-                summary=summary,
+                summary=row.summary,
                 language=row.language,
-                first_seen_at=first_seen,
+                first_seen_at=row.first_seen_at,
                 feeds=tuple(feeds.get(row.item_id, ())),
-                published_at=published,
-                first_poll=row.item_id in first_polls and first_seen <= first_polls[row.item_id],
+                published_at=row.published_at,
+                first_poll=row.item_id in first_polls
+                and row.first_seen_at <= first_polls[row.item_id],
                 quote=_quote(row.evidence),
             )
-            for row, title, url, summary, first_seen, published in rows
+            for row in rows
         ]
 
 
