@@ -48,7 +48,10 @@ if TYPE_CHECKING:
     from bot.matching import MatchReport
     from bot.verdicts import VerdictRow
 
-BATCH = 50  # feeds per write transaction
+BATCH = 50  # feeds with a document to store, per write transaction
+# Feeds with nothing to store (304 Not Modified, errors) change only their poll state: a
+# transaction takes many of them (a re-poll of 1,000 feeds writes once, not 20 times).
+BATCH_UNCHANGED = 1000
 _WORKER_DIED = "the parser process died while reading this feed"
 log = logging.getLogger(__name__)
 
@@ -167,6 +170,7 @@ class Poller:
             return PollReport(seconds=time.perf_counter() - started)
         results: list[FeedPollResult] = []
         pending: list[Outcome] = []
+        documents = 0  # outcomes in `pending` that carry a document
         semaphore = asyncio.Semaphore(self.settings.poll_concurrency)
         loop = asyncio.get_running_loop()
 
@@ -211,14 +215,18 @@ class Poller:
                     outcome = Outcome(state, exc)
                 except Exception as exc:  # noqa: BLE001 - a bug must not stop the other feeds
                     outcome = Outcome(state, _internal_error(state.url, exc))
+                nonlocal documents
                 pending.append(outcome)
-                if len(pending) >= BATCH:
+                documents += isinstance(outcome.fetched, FetchedFeed) and bool(outcome.fetched.body)
+                if documents >= BATCH or len(pending) >= BATCH_UNCHANGED:
                     flush(group)
 
             def flush(group: asyncio.TaskGroup) -> None:
+                nonlocal documents
                 if pending:
                     group.create_task(write(list(pending)))
                     pending.clear()
+                    documents = 0
 
             async with self.make_fetcher() as fetcher:
                 try:
