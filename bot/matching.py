@@ -204,8 +204,9 @@ def _alertable(db: Database, item_ids: list[int]) -> list[int]:
     a time so a first ingest's thousands of verdicts never sit in memory at once."""
     found: list[int] = []
     for start in range(0, len(item_ids), BATCH):
-        batch = _flagged(db, item_ids[start : start + BATCH])
-        found += [f.item_id for f in batch if not is_backfill(f)]
+        with db.session() as session:
+            batch = MatchRepository(session).sightings(item_ids[start : start + BATCH])
+        found += [s.item_id for s in batch if not is_backfill(s)]
     return found
 
 
