@@ -65,6 +65,8 @@ def match_pending(
     flagged: list[int] = []
     with db.session() as session:
         pending = MatchRepository(session).count_pending(MATCHER_VERSION)
+    if not pending:  # every re-poll: spare the query for a first batch that is empty
+        return MatchReport()
     pool = _pool(workers, pending)
     try:
         while True:
