@@ -110,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # while they are built, only walks them again and again (about 0.1 s of a 1.5 s poll).
     # It stays off until the command has imported what it uses (_started).
     gc.disable()
+    # httpx imports its own command-line client (click, rich and pygments: ~35 ms, a third
+    # of httpx's import) whenever those happen to be installed, as spaCy's typer installs
+    # them; claimwatch never runs it. A None entry makes that optional import fail fast.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     try:
         return _main(argv)
     finally:
