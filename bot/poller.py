@@ -6,8 +6,8 @@
               FeedPollResult
 
 Fetching stays on the event loop so slow servers overlap; parsing runs in worker processes
-(bot.parsepool) or, for small polls, in the writer thread, so a big feed never stalls the
-loop (and the timeouts of other feeds). A batch
+(bot.parsepool, fed a few documents a task by bot.parsebatch) or, for small polls, in the
+writer thread, so a big feed never stalls the loop (and the timeouts of other feeds). A batch
 is one transaction: items and the feed's new state commit together, so an interrupted poll
 leaves no half-written rows and the feed is simply polled again.
 """
@@ -30,7 +30,8 @@ from bot.errors import FeedError, FeedFetchError, FeedParseError, StorageError
 from bot.fetch import Fetcher, FetchPolicy
 from bot.netguard import AddressGuard
 from bot.offload import blocking
-from bot.parsepool import parse_and_judge, parse_or_reason, parse_pool
+from bot.parsebatch import Batches
+from bot.parsepool import parse_or_reason, parse_pool
 from bot.schedule import PollPolicy, decide_failure, decide_success
 from bot.types import (
     FeedPollResult,
@@ -172,7 +173,6 @@ class Poller:
         pending: list[Outcome] = []
         documents = 0  # outcomes in `pending` that carry a document
         semaphore = asyncio.Semaphore(self.settings.poll_concurrency)
-        loop = asyncio.get_running_loop()
 
         async def write(batch: list[Outcome]) -> None:
             async with self._write_lock:
@@ -181,22 +181,20 @@ class Poller:
 
         with parse_pool(self.settings.parse_workers, len(feeds)) as start_pool:
             pool = start_pool
+            batches = Batches(start_pool) if start_pool is not None else None
 
             async def parse(state: FeedState, fetched: FetchedFeed) -> Outcome:
                 nonlocal pool
-                if pool is None or not fetched.body:
+                if pool is None or batches is None or not fetched.body:
                     return Outcome(state, fetched)  # parsed in the writer thread
-                args = (fetched.body, fetched.url, fetched.content_type)
+                # Every entry of a feed's first poll is new: judge it in the worker too,
+                # overlapping the matcher with fetching.
+                judge = state.first_success_at is None
                 try:
-                    if state.first_success_at is None:
-                        # Every entry of a feed's first poll is new: judge it in the worker
-                        # too, overlapping the matcher with fetching.
-                        parsed, verdicts = await loop.run_in_executor(
-                            pool.get(), parse_and_judge, *args
-                        )
-                        return Outcome(state, fetched, parsed, verdicts)
-                    parsed_only = await loop.run_in_executor(pool.get(), parse_or_reason, *args)
-                    return Outcome(state, fetched, parsed_only)
+                    parsed, verdicts = await batches.parse(
+                        (fetched.body, fetched.url, fetched.content_type, judge)
+                    )
+                    return Outcome(state, fetched, parsed, verdicts)
                 except BrokenProcessPool:
                     # A worker died (killed, out of memory): this feed is retried next time,
                     # the rest of this poll parses in the writer thread.
