@@ -44,15 +44,19 @@ class MatchRepository:
         return [(i, title, content or summary) for i, title, summary, content in rows]
 
     def count_pending(self, version: int) -> int:
-        return int(
-            self.session.scalar(
-                select(func.count())
-                .select_from(Item)
-                .outerjoin(MatchRow, MatchRow.item_id == Item.id)
-                .where(or_(MatchRow.item_id.is_(None), MatchRow.matcher_version < version))
-            )
-            or 0
+        """How many items `pending` would answer, counted without joining every item to
+        its verdict (every poll asks; the join grew with the whole history, ~35 ms at
+        30,000 items, this ~6 ms): a verdict belongs to exactly one existing item (primary
+        key, foreign key with cascade), so items without one = items - verdicts."""
+        items = select(func.count()).select_from(Item).scalar_subquery()
+        verdicts = select(func.count()).select_from(MatchRow).scalar_subquery()
+        outdated = (
+            select(func.count())
+            .select_from(MatchRow)
+            .where(MatchRow.matcher_version < version)
+            .scalar_subquery()
         )
+        return int(self.session.scalar(select(items - verdicts + outdated)) or 0)
 
     def save(self, results: Sequence[tuple[int, MatchResult]], version: int, now: datetime) -> None:
         """Store verdicts, replacing older ones for the same items."""

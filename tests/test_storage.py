@@ -237,3 +237,24 @@ def test_sightings_read_what_flagged_items_say(db: Database) -> None:
     assert found == expected
     assert [s.item_id for s in sightings] == [both, two, one]  # `quiet` is not flagged
     assert [s.first_poll for s in sightings] == [False, False, True]
+
+
+def test_count_pending_counts_what_pending_answers(db: Database) -> None:
+    """Items without a verdict and items with an older matcher's verdict are pending; ones
+    judged by the current matcher are not (count_pending counts without a join)."""
+    from bot.verdicts import VerdictRow
+    from storage.matches import MatchRepository
+
+    feed = add_feed(db, "https://a.example/feed")
+    calm: VerdictRow = (False, False, False, 0.0, 0.0, 0.0, "", "", "", "", "en", "[]")
+    with db.session() as session:
+        entries = [entry(str(i), f"https://x.example/{i}") for i in range(6)]
+        ids = ItemRepository(session).ingest(feed, entries, NOW).new_item_ids
+        matches = MatchRepository(session)
+        matches.save_rows([(ids[0], calm), (ids[1], calm)], 3, NOW)  # an older matcher's
+        matches.save_rows([(ids[2], calm)], 4, NOW)
+    with db.session() as session:
+        matches = MatchRepository(session)
+        for version in (3, 4, 5):
+            assert matches.count_pending(version) == len(matches.pending(version, 100))
+        assert matches.count_pending(4) == 5  # three never judged, two by version 3
