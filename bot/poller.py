@@ -179,13 +179,12 @@ class Poller:
                 stored = await asyncio.shield(blocking(self._store_safely, batch))
                 results.extend(stored)
 
-        with parse_pool(self.settings.parse_workers, len(feeds)) as start_pool:
-            pool = start_pool
-            batches = Batches(start_pool) if start_pool is not None else None
+        with parse_pool(self.settings.parse_workers, len(feeds)) as pool:
+            batches = Batches(pool) if pool is not None else None
 
             async def parse(state: FeedState, fetched: FetchedFeed) -> Outcome:
-                nonlocal pool
-                if pool is None or batches is None or not fetched.body:
+                nonlocal batches
+                if batches is None or not fetched.body:
                     return Outcome(state, fetched)  # parsed in the writer thread
                 # Every entry of a feed's first poll is new: judge it in the worker too,
                 # overlapping the matcher with fetching.
@@ -199,7 +198,7 @@ class Poller:
                     # A worker died (killed, out of memory): this feed is retried next time,
                     # the rest of this poll parses in the writer thread.
                     log.error("a parse worker died; parsing the rest of this poll in-process")
-                    pool = None
+                    batches = None
                     return Outcome(
                         state, fetched, "the parser process died while reading this feed"
                     )
