@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 
 from bot.query import QueryError, candidate, parse
 from bot.text import clean_display
-from bot.types import REPORTING_OUTLET, FlaggedItem, SubscriptionInfo
+from bot.types import REPORTING_OUTLET, FlaggedItem, Sighting, SubscriptionInfo
 
 NEW_ITEM_WINDOW = timedelta(hours=1)
 
 
-def is_backfill(item: FlaggedItem, window: timedelta = NEW_ITEM_WINDOW) -> bool:
+def is_backfill(item: FlaggedItem | Sighting, window: timedelta = NEW_ITEM_WINDOW) -> bool:
     """An old article met on a feed's first poll: stored, never alerted."""
     if not item.first_poll or item.first_seen_at is None:
         return False

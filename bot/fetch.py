@@ -1,6 +1,6 @@
 """Fetch one feed over HTTP: conditional GET, redirects, size cap, timeouts, clear errors.
 
-httpx is the client API; its transport is aiohttp's (httpx-aiohttp), which measured 3-15x
+httpx is the client API; its transport is aiohttp's (bot.transport), which measured 3-15x
 faster than httpx's own pool for many concurrent feeds, and whose resolver hook is where the
 internal-address guard vets every address at connect time (redirect hops included).
 
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -177,11 +176,12 @@ class Fetcher:
 
     def _aiohttp_transport(self) -> httpx.AsyncBaseTransport:
         import aiohttp
-        from httpx_aiohttp import AiohttpTransport
+
+        from bot.transport import AiohttpTransport
 
         policy, guard = self.policy, self.guard
 
-        def session() -> Any:
+        def session() -> aiohttp.ClientSession:
             connector = aiohttp.TCPConnector(
                 limit=policy.concurrency,
                 limit_per_host=policy.per_host,
@@ -193,8 +193,7 @@ class Fetcher:
                 connector=connector, cookie_jar=aiohttp.DummyCookieJar(), trust_env=False
             )
 
-        transport: httpx.AsyncBaseTransport = AiohttpTransport(client=session)
-        return transport
+        return AiohttpTransport(session)
 
     async def fetch(self, state: FeedState) -> FetchedFeed:
         """GET the feed with its validators. Raises FeedError subclasses."""

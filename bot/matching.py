@@ -20,7 +20,6 @@ from bot.alerts import is_backfill
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.matcher import MATCHER_VERSION, MatchInput, MatchResult, match
-from bot.matcher.parser import MODEL_PACKAGE, PARSER_VERSION, parse_roles
 from bot.offload import blocking
 from bot.types import FlaggedItem
 from storage.db import Database
@@ -66,6 +65,8 @@ def match_pending(
     flagged: list[int] = []
     with db.session() as session:
         pending = MatchRepository(session).count_pending(MATCHER_VERSION)
+    if not pending:  # every re-poll: spare the query for a first batch that is empty
+        return MatchReport()
     pool = _pool(workers, pending)
     try:
         while True:
@@ -100,13 +101,17 @@ def store_parsed_roles(
     *,
     item_ids: Sequence[int] | None = None,
     limit: int | None = None,
-    package: str = MODEL_PACKAGE,
+    package: str | None = None,
 ) -> int:
     """Parse the parties of the flagged verdicts the current parser has not seen (all, or
     those of `item_ids`, at most `limit`; their evidence sentences, ROLES_BATCH items at a
     time) and store them over the rule ones; returns how many verdicts got parsed parties.
     Where the parser cannot be loaded, nothing changes (the rule parties stand; the parser
-    logged why, once). Raises StorageError."""
+    logged why, once). `package`: the parser's model (default: the one it ships with).
+    Raises StorageError."""
+    # imported here, not at the top: a poll with nothing to alert never needs the parser
+    from bot.matcher.parser import MODEL_PACKAGE, PARSER_VERSION, parse_roles
+
     stored = after = 0
     while limit is None or stored < limit:
         size = ROLES_BATCH if limit is None else min(ROLES_BATCH, limit - stored)
@@ -114,7 +119,10 @@ def store_parsed_roles(
             batch = MatchRepository(session).unparsed(PARSER_VERSION, size, after, item_ids)
         if not batch:
             return stored
-        roles = parse_roles([(context, result) for _, _, context, result in batch], package)
+        roles = parse_roles(
+            [(context, result) for _, _, context, result in batch],
+            MODEL_PACKAGE if package is None else package,
+        )
         if roles is None:
             return stored
         with db.session() as session:
@@ -198,8 +206,9 @@ def _alertable(db: Database, item_ids: list[int]) -> list[int]:
     a time so a first ingest's thousands of verdicts never sit in memory at once."""
     found: list[int] = []
     for start in range(0, len(item_ids), BATCH):
-        batch = _flagged(db, item_ids[start : start + BATCH])
-        found += [f.item_id for f in batch if not is_backfill(f)]
+        with db.session() as session:
+            batch = MatchRepository(session).sightings(item_ids[start : start + BATCH])
+        found += [s.item_id for s in batch if not is_backfill(s)]
     return found
 
 

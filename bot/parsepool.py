@@ -79,6 +79,27 @@ def parse_and_judge(
     )
 
 
+# One feed for a worker: its body, URL, Content-Type, and whether to judge its entries too.
+Job = tuple[bytes, str, str | None, bool]
+JobResult = tuple[ParsedFeed | str, tuple[VerdictRow, ...]]
+
+
+def parse_many(jobs: list[Job]) -> list[JobResult | Exception]:
+    """Several feeds in one worker task (bot.parsebatch): each parsed (parse_or_reason), and
+    judged too when its job says so (parse_and_judge). An unexpected error is that feed's
+    result, as when each feed was a task of its own, so it cannot fail its neighbours."""
+    results: list[JobResult | Exception] = []
+    for body, url, content_type, judge in jobs:
+        try:
+            if judge:
+                results.append(parse_and_judge(body, url, content_type))
+            else:
+                results.append((parse_or_reason(body, url, content_type), ()))
+        except Exception as exc:  # noqa: BLE001 - raised again for this feed (bot.parsebatch)
+            results.append(exc)
+    return results
+
+
 def worker_pool(workers: int) -> ProcessPoolExecutor:
     """Worker processes forked from a clean fork server (never from the threaded main
     process). The fork server is one per process and starts once, so it preloads what every

@@ -6,8 +6,8 @@
               FeedPollResult
 
 Fetching stays on the event loop so slow servers overlap; parsing runs in worker processes
-(bot.parsepool) or, for small polls, in the writer thread, so a big feed never stalls the
-loop (and the timeouts of other feeds). A batch
+(bot.parsepool, fed a few documents a task by bot.parsebatch) or, for small polls, in the
+writer thread, so a big feed never stalls the loop (and the timeouts of other feeds). A batch
 is one transaction: items and the feed's new state commit together, so an interrupted poll
 leaves no half-written rows and the feed is simply polled again.
 """
@@ -30,7 +30,8 @@ from bot.errors import FeedError, FeedFetchError, FeedParseError, StorageError
 from bot.fetch import Fetcher, FetchPolicy
 from bot.netguard import AddressGuard
 from bot.offload import blocking
-from bot.parsepool import parse_and_judge, parse_or_reason, parse_pool
+from bot.parsebatch import Batches
+from bot.parsepool import parse_or_reason, parse_pool
 from bot.schedule import PollPolicy, decide_failure, decide_success
 from bot.types import (
     FeedPollResult,
@@ -48,7 +49,10 @@ if TYPE_CHECKING:
     from bot.matching import MatchReport
     from bot.verdicts import VerdictRow
 
-BATCH = 50  # feeds per write transaction
+BATCH = 50  # feeds with a document to store, per write transaction
+# Feeds with nothing to store (304 Not Modified, errors) change only their poll state: a
+# transaction takes many of them (a re-poll of 1,000 feeds writes once, not 20 times).
+BATCH_UNCHANGED = 1000
 _WORKER_DIED = "the parser process died while reading this feed"
 log = logging.getLogger(__name__)
 
@@ -167,37 +171,34 @@ class Poller:
             return PollReport(seconds=time.perf_counter() - started)
         results: list[FeedPollResult] = []
         pending: list[Outcome] = []
+        documents = 0  # outcomes in `pending` that carry a document
         semaphore = asyncio.Semaphore(self.settings.poll_concurrency)
-        loop = asyncio.get_running_loop()
 
         async def write(batch: list[Outcome]) -> None:
             async with self._write_lock:
                 stored = await asyncio.shield(blocking(self._store_safely, batch))
                 results.extend(stored)
 
-        with parse_pool(self.settings.parse_workers, len(feeds)) as start_pool:
-            pool = start_pool
+        with parse_pool(self.settings.parse_workers, len(feeds)) as pool:
+            batches = Batches(pool) if pool is not None else None
 
             async def parse(state: FeedState, fetched: FetchedFeed) -> Outcome:
-                nonlocal pool
-                if pool is None or not fetched.body:
+                nonlocal batches
+                if batches is None or not fetched.body:
                     return Outcome(state, fetched)  # parsed in the writer thread
-                args = (fetched.body, fetched.url, fetched.content_type)
+                # Every entry of a feed's first poll is new: judge it in the worker too,
+                # overlapping the matcher with fetching.
+                judge = state.first_success_at is None
                 try:
-                    if state.first_success_at is None:
-                        # Every entry of a feed's first poll is new: judge it in the worker
-                        # too, overlapping the matcher with fetching.
-                        parsed, verdicts = await loop.run_in_executor(
-                            pool.get(), parse_and_judge, *args
-                        )
-                        return Outcome(state, fetched, parsed, verdicts)
-                    parsed_only = await loop.run_in_executor(pool.get(), parse_or_reason, *args)
-                    return Outcome(state, fetched, parsed_only)
+                    parsed, verdicts = await batches.parse(
+                        (fetched.body, fetched.url, fetched.content_type, judge)
+                    )
+                    return Outcome(state, fetched, parsed, verdicts)
                 except BrokenProcessPool:
                     # A worker died (killed, out of memory): this feed is retried next time,
                     # the rest of this poll parses in the writer thread.
                     log.error("a parse worker died; parsing the rest of this poll in-process")
-                    pool = None
+                    batches = None
                     return Outcome(
                         state, fetched, "the parser process died while reading this feed"
                     )
@@ -211,14 +212,18 @@ class Poller:
                     outcome = Outcome(state, exc)
                 except Exception as exc:  # noqa: BLE001 - a bug must not stop the other feeds
                     outcome = Outcome(state, _internal_error(state.url, exc))
+                nonlocal documents
                 pending.append(outcome)
-                if len(pending) >= BATCH:
+                documents += isinstance(outcome.fetched, FetchedFeed) and bool(outcome.fetched.body)
+                if documents >= BATCH or len(pending) >= BATCH_UNCHANGED:
                     flush(group)
 
             def flush(group: asyncio.TaskGroup) -> None:
+                nonlocal documents
                 if pending:
                     group.create_task(write(list(pending)))
                     pending.clear()
+                    documents = 0
 
             async with self.make_fetcher() as fetcher:
                 try:

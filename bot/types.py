@@ -161,6 +161,18 @@ class FlaggedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Sighting:
+    """When a flagged item was first seen and published, and whether on its feed's first
+    poll: what tells a first poll's backfill from news (bot.alerts.is_backfill), read
+    without the rest of a FlaggedItem."""
+
+    item_id: int
+    first_seen_at: datetime | None
+    published_at: datetime | None
+    first_poll: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SubscriptionInfo:
     """What a chat asked for. `chat` is platform-specific; `query` uses bot.query."""
 

@@ -12,6 +12,7 @@ SQLAlchemy path (psycopg batches well).
 from __future__ import annotations
 
 import functools
+import operator
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -49,6 +50,61 @@ def insert(
         return [tuple(row) for row in session.execute(statement.returning(*returning), rows)]
     session.execute(statement, rows)
     return []
+
+
+_RETURNING_CHUNK = 500  # rows a statement when the inserted rows are returned
+
+
+def _variable_limit(connection: sqlite3.Connection) -> int:
+    """How many ? parameters one statement of this SQLite may carry."""
+    return connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+
+
+def _returning_sql(
+    sql: str, table: Table, returning: Sequence[Column[Any]], dialect: Any
+) -> tuple[str, str]:
+    """The single-row INSERT `sql` split around its VALUES group, with a RETURNING clause of
+    `returning` appended: (text up to VALUES, text after the groups)."""
+    head, _values, rest = sql.partition(" VALUES (")
+    if not _values:
+        raise ValueError(f"bulk insert into {table.name}: unexpected SQL {sql[:80]!r}")
+    tail = rest[rest.index(")") + 1 :]
+    quote = dialect.identifier_preparer.quote
+    return f"{head} VALUES ", f"{tail} RETURNING {', '.join(quote(c.name) for c in returning)}"
+
+
+def _row_values(
+    plan: Sequence[tuple[str | None, Callable[[Any], Any] | None, Any]],
+) -> Callable[[dict[str, Any]], Sequence[Any]]:
+    """A function from a row to its parameters in the statement's order, per `plan`: (the
+    row's key and its conversion) or (None, None, a constant). When every parameter comes
+    from the row, one C-level itemgetter picks them and only the columns that need it are
+    converted (a first ingest converts about a million values)."""
+    if any(name is None for name, _convert, _value in plan):
+
+        def mixed(row: dict[str, Any]) -> list[Any]:
+            return [
+                (convert(row[name]) if convert else row[name]) if name else value
+                for name, convert, value in plan
+            ]
+
+        return mixed
+    names = [name for name, _convert, _value in plan if name is not None]
+    # itemgetter of one key answers the value itself, not a 1-tuple
+    pick: Callable[[dict[str, Any]], Sequence[Any]] = (
+        operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    )
+    converts = [(i, convert) for i, (_name, convert, _value) in enumerate(plan) if convert]
+    if not converts:
+        return pick
+
+    def converted(row: dict[str, Any]) -> list[Any]:
+        found = list(pick(row))
+        for i, convert in converts:
+            found[i] = convert(found[i])
+        return found
+
+    return converted
 
 
 def _is_datetime(column: Column[Any]) -> bool:
@@ -94,14 +150,8 @@ def _sqlite(
         value = default.arg  # type: ignore[attr-defined]
         plan.append((None, None, convert(value) if convert else value))
 
-    def values(row: dict[str, Any]) -> list[Any]:
-        return [
-            (convert(row[name]) if convert else row[name]) if name else value
-            for name, convert, value in plan
-        ]
+    values = _row_values(plan)
 
-    # Column == Column builds SQL, so compare by identity
-    from_key = [any(column is k for k in table.primary_key.columns) for column in returning]
     session.flush()  # as session.execute would: pending ORM objects go first
     connection = session.connection().connection.driver_connection
     assert isinstance(connection, sqlite3.Connection)
@@ -110,16 +160,28 @@ def _sqlite(
         if not returning:
             cursor.executemany(sql, map(values, rows))
             return []
+        # RETURNING needs one statement per chunk of rows (executemany cannot return rows):
+        # many VALUES groups at once, rather than a statement a row.
+        width = len(plan)
+        chunk = max(1, min(_RETURNING_CHUNK, _variable_limit(connection) // width))
+        head, tail = _returning_sql(sql, table, returning, dialect)
+        group = "(" + ", ".join("?" * width) + ")"
+        convert_back = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in returning
+        ]
         inserted: list[tuple[Any, ...]] = []
-        for row in rows:
-            cursor.execute(sql, values(row))
-            if cursor.rowcount == 1:
-                inserted.append(
-                    tuple(
-                        cursor.lastrowid if key else row[column.key]
-                        for column, key in zip(returning, from_key, strict=True)
-                    )
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            flat = [value for row in part for value in values(row)]
+            cursor.execute(f"{head}{', '.join([group] * len(part))}{tail}", flat)
+            inserted.extend(
+                tuple(
+                    convert(value) if convert else value
+                    for convert, value in zip(convert_back, found, strict=True)
                 )
+                for found in cursor.fetchall()
+            )
         return inserted
     except sqlite3.Error as exc:
         raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc

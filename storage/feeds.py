@@ -20,18 +20,6 @@ from storage.models import Feed, ItemSource
 log = logging.getLogger(__name__)
 
 
-def _state(feed: Feed) -> FeedState:
-    return FeedState(
-        id=feed.id,
-        url=feed.url,
-        etag=feed.etag,
-        last_modified=feed.last_modified,
-        interval=feed.interval_seconds,
-        consecutive_failures=feed.consecutive_failures,
-        first_success_at=feed.first_success_at,
-    )
-
-
 class FeedRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -154,10 +142,34 @@ class FeedRepository:
 
     def due(self, now: datetime, *, include_not_due: bool = False) -> list[FeedState]:
         """Enabled feeds whose next poll time has come (or all enabled ones)."""
-        query = select(Feed).where(Feed.disabled.is_(False)).order_by(Feed.next_poll_at)
+        # the columns, not Feed entities: a 1,000-feed poll builds no ORM objects to read them
+        query = (
+            select(
+                Feed.id,
+                Feed.url,
+                Feed.etag,
+                Feed.last_modified,
+                Feed.interval_seconds,
+                Feed.consecutive_failures,
+                Feed.first_success_at,
+            )
+            .where(Feed.disabled.is_(False))
+            .order_by(Feed.next_poll_at)
+        )
         if not include_not_due:
             query = query.where(Feed.next_poll_at <= now)
-        return [_state(feed) for feed in self.session.scalars(query)]
+        return [
+            FeedState(
+                id=row.id,
+                url=row.url,
+                etag=row.etag,
+                last_modified=row.last_modified,
+                interval=row.interval_seconds,
+                consecutive_failures=row.consecutive_failures,
+                first_success_at=row.first_success_at,
+            )
+            for row in self.session.execute(query)
+        ]
 
     def apply(self, changes: Sequence[FeedUpdate]) -> None:
         """Write poll outcomes to their feed rows: two executemany statements, not one

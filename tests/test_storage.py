@@ -198,3 +198,63 @@ def test_feed_updates_and_due_selection(db: Database) -> None:
         (info,) = repo.list_info()
         assert info.disabled and info.last_error == "HTTP 410 Gone"
         assert info.last_success_at == NOW  # the last success is kept
+
+
+def test_sightings_read_what_flagged_items_say(db: Database) -> None:
+    """`sightings` is the cheap read of a first ingest's backfill check: for every flagged
+    item it must say what `flagged` says (first seen, published, first poll), in order."""
+    from bot.matcher import MATCHER_VERSION
+    from bot.verdicts import VerdictRow
+    from storage.matches import MatchRepository
+
+    first, later = add_feed(db, "https://a.example/feed"), add_feed(db, "https://b.example/feed")
+    polled = {first: NOW, later: NOW - timedelta(days=1)}  # `later` succeeded a day earlier
+    with db.session() as session:
+        items = ItemRepository(session)
+        (one,) = items.ingest(first, [entry("1", "https://x.example/1")], NOW).new_item_ids
+        (two,) = items.ingest(later, [entry("2", "https://x.example/2")], NOW).new_item_ids
+        both = items.ingest(first, [entry("3", "https://x.example/3")], NOW).new_item_ids[0]
+        items.ingest(later, [entry("3b", "https://x.example/3")], NOW)  # the same article
+        (quiet,) = items.ingest(first, [entry("4", "https://x.example/4")], NOW).new_item_ids
+        FeedRepository(session).apply(
+            [
+                FeedUpdate(feed_id=f, polled_at=at, next_poll_at=at, ok=True)
+                for f, at in polled.items()
+            ]
+        )
+        flagged: VerdictRow = (True, False, False, 0.9, 0.0, 0.0, "", "", "", "", "en", "[]")
+        calm: VerdictRow = (False, False, False, 0.0, 0.0, 0.0, "", "", "", "", "en", "[]")
+        rows = [(one, flagged), (two, flagged), (both, flagged), (quiet, calm)]
+        MatchRepository(session).save_rows(rows, MATCHER_VERSION, NOW)
+    ids = [both, quiet, two, one]
+    with db.session() as session:
+        matches = MatchRepository(session)
+        sightings = matches.sightings(ids)
+        expected = [
+            (f.item_id, f.first_seen_at, f.published_at, f.first_poll) for f in matches.flagged(ids)
+        ]
+    found = [(s.item_id, s.first_seen_at, s.published_at, s.first_poll) for s in sightings]
+    assert found == expected
+    assert [s.item_id for s in sightings] == [both, two, one]  # `quiet` is not flagged
+    assert [s.first_poll for s in sightings] == [False, False, True]
+
+
+def test_count_pending_counts_what_pending_answers(db: Database) -> None:
+    """Items without a verdict and items with an older matcher's verdict are pending; ones
+    judged by the current matcher are not (count_pending counts without a join)."""
+    from bot.verdicts import VerdictRow
+    from storage.matches import MatchRepository
+
+    feed = add_feed(db, "https://a.example/feed")
+    calm: VerdictRow = (False, False, False, 0.0, 0.0, 0.0, "", "", "", "", "en", "[]")
+    with db.session() as session:
+        entries = [entry(str(i), f"https://x.example/{i}") for i in range(6)]
+        ids = ItemRepository(session).ingest(feed, entries, NOW).new_item_ids
+        matches = MatchRepository(session)
+        matches.save_rows([(ids[0], calm), (ids[1], calm)], 3, NOW)  # an older matcher's
+        matches.save_rows([(ids[2], calm)], 4, NOW)
+    with db.session() as session:
+        matches = MatchRepository(session)
+        for version in (3, 4, 5):
+            assert matches.count_pending(version) == len(matches.pending(version, 100))
+        assert matches.count_pending(4) == 5  # three never judged, two by version 3
