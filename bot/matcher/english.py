@@ -119,8 +119,9 @@ _CHARGE_CONTEXT = re.compile(
     r"|\b(?:was|were|been|being|is|are|be)\s+charged(?=\s+(?:with|in|over|for|after|following"
     r"|on)\b|\s*[.,;]|\s*$)"
     # not a battery: "will stay charged.", "fully charged"
-    r"|(?<!stay )(?<!stays )(?<!stayed )(?<!remain )(?<!remains )(?<!fully )(?<!kept )"
-    r"\bcharged(?=\s+(?:at|after|in|over|for|following)\b|\s*[.,;:]|\s*$)"
+    r"|\bcharged(?<!stay charged)(?<!stays charged)(?<!stayed charged)(?<!remain charged)"
+    r"(?<!remains charged)(?<!fully charged)(?<!kept charged)"
+    r"(?=\s+(?:at|after|in|over|for|following)\b|\s*[.,;:]|\s*$)"
 )
 # a suit at law ("an antitrust suit", "settle the suit", "filed suit"), not a suit of clothes
 # nor "follow suit"

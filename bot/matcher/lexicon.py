@@ -128,10 +128,15 @@ WRONGDOING_PAIRS = frozenset(
 )
 
 
+_PAIR_FIRSTS = frozenset(first for first, _ in WRONGDOING_PAIRS)
+
+
 def names_wrongdoing(words: Sequence[str]) -> bool:
     """A wrongdoing word, or a wrongdoing of two words, among `words` (in order)."""
     if not WRONGDOING.isdisjoint(words):
         return True
+    if _PAIR_FIRSTS.isdisjoint(words):
+        return False
     return any(pair in WRONGDOING_PAIRS for pair in itertools.pairwise(words))
 
 

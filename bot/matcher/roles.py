@@ -486,6 +486,9 @@ _REPRESENTATIVE = re.compile(
     + r"|\b(?i:sources?|people|friends?)\s+close\s+to\s+"
     + _POSSESSOR
 )
+_REPRESENTATIVE_WORDS = (
+    "rep", "publicist", "agent", "manager", "lawyer", "attorney", "close to"
+)  # fmt: skip
 # who a representative may speak for, named by what they are ("the singer's reps", "reps for
 # the former child star", "the 34-year-old's representatives")
 _PERSON_NOUNS = lx.PRIVATE_MARKERS | lx._forms(
@@ -499,6 +502,9 @@ _PERSON_NOUNS = lx.PRIVATE_MARKERS | lx._forms(
 def representative_of_a_person(sentence: str, context: str = "") -> str:
     """The phrase naming one who speaks for a private person in `sentence` ("the singer's
     reps", "Plant's publicist", "reps for the former child star"), or ""."""
+    lower = sentence.lower()
+    if not any(word in lower for word in _REPRESENTATIVE_WORDS):
+        return ""
     for found in _REPRESENTATIVE.finditer(sentence):
         group = next(g for g in (1, 2, 3) if found.group(g))
         principal = found.group(group)
