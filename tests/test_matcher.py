@@ -373,6 +373,12 @@ def test_representatives_of_a_private_person(sentence: str, speaker: str) -> Non
         ("The minister said his remarks were taken out of context.", True),
         ("Amazon, a spokesman said, quickly shot down that rumor.", True),
         ("His reps confirmed on Tuesday that the singer is not dead.", True),
+        ('"Responsibility for this lies with the prime minister," the MP said.', False),
+        ('"We will bring the perpetrators of this outrageous act to justice," he said.', False),
+        ("No update, said an officer of the Counter Terrorism Command.", False),
+        ("No update on the counter-terrorism inquiry, the police said.", False),
+        ('"These are lies in the dossier," the ministry said.', True),
+        ("The ministry countered the claims.", True),
         ("The actor is very much alive, his publicist said.", True),
     ],
 )

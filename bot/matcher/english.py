@@ -36,11 +36,18 @@ _ACCUSE_VERBS = lx._forms(
 _REFUSED_KINDS = lx._forms("new fresh further another second early temporary")
 # "coins lying on the mattress": where a thing lies, not a lie
 _LYING_PLACE = lx._forms("on in around about down there here beside next under low idle dormant")
+_LIES_WITH = lx._forms("with in within ahead behind beneath between elsewhere somewhere at")
+# before "lies" the noun ("these are lies in the dossier", "the lies in it", "outright lies")
+_NOUN_LIES_AFTER = lx._forms(
+    "the a an its his her their our your my these those of and more such outright are were is "
+    "was be been all just simply complete total blatant pure more"
+)
 _NOT_CLAIM_AFTER_EVAL = lx._forms(
     "flag flags pretences pretenses accounting imprisonment passport passports documents "
     "document ids identity identities accounts account papers goods products names name "
     "invoices invoice alarm alarms start positive positives teeth bottom ceiling advertising "
-    "pretence pretense profile profiles"
+    "pretence pretense profile profiles act acts attack attacks crime crimes murder murders "
+    "killing killings behaviour behavior conduct violence treatment"
 )
 _PHRASES = [
     (re.compile(r"\bplead(?:s|ed|ing)?\s+(?:not\s+guilty|innocent)\b"), "plea:not-guilty", 0.9),
@@ -266,6 +273,11 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
     words = sentence.words
     if words[i] in _VERB_AND_NOUN and i and words[i - 1] in _NOUN_BEFORE:
         return None
+    token = sentence.tokens[i]
+    if sentence.text[token.end : token.end + 1] == "-":
+        return None  # "counter-terrorism", "blast-proof": a prefix, no verb
+    if i and sentence.field != "title" and sentence.text[token.start : token.start + 1].isupper():
+        return None  # "the Counter Terrorism Command": a name (headlines capitalise verbs)
     if _claim_noun_after(sentence, i):
         return Cue("denial", sentence, i, f"{words[i]}+claim-noun", 0.85)
     # "dismissed the reports as baseless", "slammed it as propaganda"
@@ -294,6 +306,13 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
         return None
     if words[i] == "lying" and i + 1 < len(words) and words[i + 1] in _LYING_PLACE - {"about"}:
         return None
+    if (
+        words[i] in ("lie", "lies")
+        and i + 1 < len(words)
+        and words[i + 1] in _LIES_WITH
+        and not (i and words[i - 1] in _NOUN_LIES_AFTER)
+    ):
+        return None  # "responsibility lies with the PM", "the problem lies in": a verb
     quoted = token.quoted
     predicative = any(w in _COPULA for w in words[max(0, i - 3) : i])
     about_claim = any(w in lx.CLAIM_NOUNS for w in words[max(0, i - 6) : i + 4])
