@@ -248,6 +248,14 @@ def test_a_hoax_debunked_in_the_texts_own_voice(text: str, fires: bool) -> None:
         # an apposition describing a private person does not make a name official
         ("Mohammed Islam, alleged teenaged prodigy", "Mohammed Islam denied it.", True),
         ("Dmitry Peskov, the Kremlin spokesman", "Dmitry Peskov denied it.", False),
+        # a rank or role counts only right before the name: "a judge ordered Smith" is no
+        # title of Smith's, "Judge Ann Ray" is
+        ("John Smith", "John Smith denied it. A judge ordered Smith to repay the funds.", True),
+        ("Maria Lopez", "Maria Lopez denied it. A police officer arrested Lopez.", True),
+        ("Ann Ray", "Judge Ann Ray denied the claims of bias.", False),
+        ("Adam Schiff", "Rep. Adam Schiff denied the allegations.", False),
+        # pronouns count only where the text reports what the name says
+        ("Google", "Google denied it. Google fired him after he complained.", False),
         # a described name: the description is no office, so the name decides
         ("Olympic champion Kostas Kederis", "Olympic champion Kostas Kederis denied it.", True),
         ("Kremlin spokesman Dmitry Peskov", "Kremlin spokesman Dmitry Peskov denied it.", False),
@@ -271,6 +279,9 @@ def test_only_a_person_speaking_for_themselves_is_private(
         ("Ukraine blamed Russia for the attack on the power plant.", True),
         ("Russia is to blame for the massacre, the minister said.", True),
         ("The outage was blamed on hackers working for a foreign state.", True),
+        ("Russia blamed the loss of the jet on Turkish aggression.", True),
+        ("Officials blamed Iranian activity for the attack on the tanker.", True),
+        ("Rising prices led voters to blame the government for the crisis.", True),
         ("Shareholders sue the bank over misleading accounts.", True),
     ],
 )
@@ -317,6 +328,23 @@ def test_deeds_of_two_words_are_read_as_pairs(text: str, allegation_cue: bool) -
         (
             "Ministry rejects report",
             "The ministry's spokesman said the report was a hoax and denied it outright.",
+            True,
+        ),
+        # the representative is one the denial is about, or another denier: the police's
+        (
+            "Police deny arrest",
+            "Police denied claims that the singer's manager had been arrested for fraud.",
+            True,
+        ),
+        (
+            "Rumours denied",
+            "The star's representatives said the claims were false. Police also denied "
+            "the rumours.",
+            True,
+        ),
+        (
+            "FBI director denies",
+            "Lawyers for the FBI director denied the allegations of misconduct.",
             True,
         ),
     ],
@@ -368,6 +396,7 @@ def test_representatives_of_a_private_person(sentence: str, speaker: str) -> Non
         ("A bitter dispute over the claims has erupted.", False),
         ("The ministry disputes the claims as baseless.", True),
         ("The company vowed to challenge the claims.", True),
+        ("Activists that dispute the official account say the police lied.", True),
         ("The athlete left hospital claiming his innocence.", True),
         ("The dean says he was misquoted in the paper.", True),
         ("The minister said his remarks were taken out of context.", True),
@@ -383,8 +412,9 @@ def test_representatives_of_a_private_person(sentence: str, speaker: str) -> Non
     ],
 )
 def test_what_looks_like_a_denial_and_is_none(text: str, denial_cue: bool) -> None:
-    """'confirmed or denied' after a negation, a court denying a new trial (a refusal),
-    coins lying on a mattress, and one insisting on a plan deny no claim."""
+    """'confirmed or denied' after a negation, a court denying a new trial (a refusal), coins
+    lying on a mattress, one insisting on a plan, a noun 'dispute', 'responsibility lies
+    with' deny no claim; beside each, the near phrase that does deny (True)."""
     cues = analyse(MatchInput("", text)).denials
     assert any(c.strength > 0 for c in cues) is denial_cue
 
@@ -398,6 +428,10 @@ def test_what_looks_like_a_denial_and_is_none(text: str, denial_cue: bool) -> No
         ("Phelps may face jail after being arrested on drink-driving charges.", True),
         ("The firm settled with regulators over charges of inflating earnings.", True),
         ("Other carriers are expected to follow suit.", False),
+        ("Executives filed out in suits after the meeting.", False),
+        ("He brought two suits for the trip.", False),
+        ("Apple won its suit against Samsung.", True),
+        ("Protesters rallied in Dublin over water charges on Saturday.", False),
         ("He wore a dark suit and tie to the gala.", False),
         ("Apple did not say how long the watch will stay charged.", False),
     ],
@@ -413,6 +447,8 @@ def test_suits_at_law_and_charges_with_hyphenated_words(text: str, allegation_cu
     ("text", "denier"),
     [
         ("Investors say the bank hid its losses, a charge the bank strongly denies.", "bank"),
+        ("The report said the company denied any wrongdoing.", "company"),
+        ("The story ran after the mayor denied taking bribes.", "mayor"),
         ("It is alleged that Conal used his employer's name, a claim Conal denies.", "Conal"),
         ("The ministry said the story was false, a claim which the embassy denies.", "embassy"),
     ],

@@ -21,7 +21,9 @@ from bot.matcher.model import Evidence, MatchInput, MatchResult
 from bot.matcher.roles import (
     allegation_roles,
     claim_of,
+    cue_char,
     denier_of,
+    is_official,
     is_private,
     most_specific,
     plausible_denier,
@@ -165,7 +167,8 @@ def analyse(item: MatchInput) -> Analysis:
     allegation_score = _noisy_or([c.strength * _weight(c.sentence) for c in allegations])
     denier = denial_reason = ""
     candidates = []
-    for cue in _body_first(_best(denials)):
+    best_denials = _body_first(_best(denials))
+    for cue in best_denials:
         found = plausible_denier(denier_of(cue, _earlier(parts, cue.sentence)))
         if found:
             candidates.append(found)
@@ -173,11 +176,14 @@ def analyse(item: MatchInput) -> Analysis:
                 denier, denial_reason = found, cue.reason
     denier = most_specific(denier, candidates, f"{title}\n{text}")
     private = is_private(denier, f"{title}\n{text}", denial_reason)
-    if denials:
-        # "the singer's reps confirmed he is not dead": one who speaks for a private person
-        # denies in the sentence, whoever the rules took for the denier
-        for cue in _body_first(_best(denials)):
-            speaker = representative_of_a_person(cue.sentence.text, f"{title}\n{text}")
+    context = f"{title}\n{text}"
+    if best_denials and not is_official(denier, context, denial_reason):
+        # "the singer's reps confirmed he is not dead": one who speaks for a private person,
+        # saying a denial (named before it, or "…, said Plant's publicist"), makes it private
+        # unless the rules' denier is an institution ("Police denied that the singer's
+        # manager was arrested")
+        for cue in best_denials:
+            speaker = representative_of_a_person(cue.sentence.text, context, cue_char(cue))
             if speaker:
                 private = True
                 if not denier or speaker.lower() in denier.lower():

@@ -121,8 +121,10 @@ _CHARGE_CONTEXT = re.compile(
     r"|\bcharges?\s+(?:against|that|in\s+connection)\b|\bcharges\s+of\b"
     r"|\bplead(?:s|ed|ing)?\s+guilty\b|\bguilty\s+plea\b"
     r"|\b(?:on|faces?|faced|facing|file[sd]?|filing|brought|bring|press(?:ed)?|new|criminal"
-    r"|formal|settle[sd]?|settling|drop(?:ped|s)?|deny|denies|denied|over)"
+    r"|formal|settle[sd]?|settling|drop(?:ped|s)?|deny|denies|denied)"
     r"\s+(?:[\w'’\-]+\s+){0,2}?charges?\b"
+    # "reached settlements with the SEC over charges" (not "a rally over water charges")
+    r"|\bsettle(?:s|d|ment|ments)?\b[^.;]{0,80}?\bover\s+(?:[\w'’\-]+\s+){0,2}?charges?\b"
     r"|\b(?:was|were|been|being|is|are|be)\s+charged(?=\s+(?:with|in|over|for|after|following"
     r"|on)\b|\s*[.,;]|\s*$)"
     # not a battery: "will stay charged.", "fully charged"
@@ -135,9 +137,13 @@ _CHARGE_CONTEXT = re.compile(
 _SUIT = re.compile(
     r"\b(?:antitrust|class[- ]action|civil|libel|defamation|discrimination|harassment|patent"
     r"|wrongful[- ]death|federal|fraud|negligence|damages)\s+suits?\b"
-    r"|\b(?:fil(?:e|ed|es|ing)|brought|bring(?:s|ing)?|settle[sd]?|settling|drop(?:s|ped)?"
-    r"|dismiss(?:ed|es)?|won|lost|faces?|facing)\s+(?:(?:a|an|the|its|their|his|her)\s+)?"
-    r"(?:[\w'’\-]+\s+){0,2}?suits?\b(?!\s+(?:and|of)\b)"
+    # a suit filed or settled is one at law
+    r"|\b(?:fil(?:e|ed|es|ing)|settle[sd]?|settling)\s+(?:(?:a|the|its|their|his|her)\s+)?"
+    r"suits?\b"
+    # brought, won, dropped …: at law when it is against someone or over something
+    r"|\b(?:brought|bring(?:s|ing)?|drop(?:s|ped)?|dismiss(?:ed|es)?|won|lost|faces?|facing)"
+    r"\s+(?:(?:a|an|the|its|their|his|her)\s+)?suits?\s+"
+    r"(?=against|over|by|from|alleging|accusing|claiming|seeking|filed|brought)"
 )
 # "charge(s) of/over/for X" and "<crime> charge(s)": only when a wrongdoing word is involved.
 _CHARGE_NOUN = re.compile(r"\bcharges?\b")
@@ -260,7 +266,7 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
 # before a word that is a noun as well as a verb ("dispute", "challenge", "counter"): its
 # noun ("a dispute over claims", "head off dispute", "a legal challenge to the claims")
 _NOUN_BEFORE = lx._forms(
-    "a an the this that its their his her our your trade legal bitter long-running lengthy "
+    "a an the its their his her our your trade legal bitter long-running lengthy "
     "off over in into of amid after before pay border contract labor labour territorial "
     "court diplomatic"
 )
@@ -505,26 +511,36 @@ _CAUSES = lx._forms(
     "genetics age disease illness infection mismatch miscommunication misunderstanding"
 )
 _BE = frozenset("is are was were be been being may might could can also partly largely".split())
+_CAUSE_MODIFIERS = lx._forms(
+    "human mechanical technical bad poor heavy high low rising falling computer software power "
+    "gas electrical engine pilot driver operator weak strong extreme severe"
+)
 _DETERMINERS = frozenset("the a an its his her their our this that these those".split())
 
 
 def _blames_a_cause(words: list[str], i: int) -> bool:
-    """The blame at token i falls on a cause, not a party: "X (is) to blame" or "X blamed
-    for" with a cause among the few words of X, or "blamed (on) Y" with a cause heading Y."""
-    before = i - 1 if i and words[i - 1] == "to" else i
+    """The blame at token i falls on a cause, not a party: "X (is) to blame (for …)" or "X
+    blamed for" with a cause among the few words of X, or "blamed (on) Y" with a cause
+    heading Y ("human error", "the lack of trust"); "blamed the loss on Turkish aggression"
+    and "led voters to blame the government" blame a party."""
     following = words[i + 1 : i + 2]
-    if before < i or following == ["for"]:
-        j = before
+    to_blame = i > 0 and words[i - 1] == "to" and following in ([], ["for"])
+    if to_blame or following == ["for"]:
+        j = i - 1 if to_blame else i
         while j > 0 and words[j - 1] in _BE:
             j -= 1
         return any(w in _CAUSES for w in words[max(0, j - 4) : j])
-    k = i + 1 + (following == ["on"])
+    on = next((k for k in range(i + 1, min(len(words), i + 10)) if words[k] == "on"), -1)
+    k = (on if on >= 0 else i) + 1  # "blamed the loss on X": X is the one blamed
     while k < len(words) and words[k] in _DETERMINERS:
         k += 1
     ahead = words[k : k + 2]
-    return bool(ahead) and (
-        ahead[0] in _CAUSES or (len(ahead) == 2 and ahead[1] in _CAUSES and ahead[1] != "for")
-    )
+    if not ahead:
+        return False
+    if ahead[0] in _CAUSES:
+        return True
+    # "blamed human error", "blamed bad weather", not "blamed Iranian activity"
+    return len(ahead) == 2 and ahead[0] in _CAUSE_MODIFIERS and ahead[1] in _CAUSES
 
 
 def _has_agent(sentence: Sentence, i: int) -> bool:

@@ -63,7 +63,7 @@ def _clean(phrase: str) -> str:
 
 
 _CLAIM_THEN_SUBJECT = re.compile(
-    r"(?:^|[,;(—–-]\s*)(?:a|an|the)\s+(?:claim|claims|charge|charges|allegation|allegations"
+    r"[,;(—–-]\s*(?:a|an|the)\s+(?:claim|claims|charge|charges|allegation|allegations"
     r"|accusation|accusations|report|reports|suggestion|assertion|story)\s+"
     r"(?:which\s+|that\s+)?(?P<who>[^,;:]{2,60}?)\s*(?:strongly\s+|flatly\s+|also\s+)?$",
     re.IGNORECASE,
@@ -118,7 +118,8 @@ def speaker(sentence: Sentence) -> str:
     return ""
 
 
-def _cue_char(cue: Cue) -> int:
+def cue_char(cue: Cue) -> int:
+    """Where a cue stands in its sentence (characters)."""
     if cue.index >= 0:
         return cue.sentence.tokens[cue.index].start
     return max(cue.char_start, 0)
@@ -169,7 +170,7 @@ def denier_of(cue: Cue, earlier: list[Sentence] | None = None) -> str:
     before the cue; pronouns resolve to an earlier institution mentioned in the item."""
     sentence = cue.sentence
     earlier = earlier or []
-    char = _cue_char(cue)
+    char = cue_char(cue)
     if cue.index >= 0:
         previous = sentence.words[cue.index - 1] if cue.index else ""
         if previous in ("was", "were", "been", "being", "is", "are"):
@@ -285,7 +286,7 @@ def most_specific(name: str, candidates: list[str], context: str = "") -> str:
 
 def accuser_and_accused(cue: Cue) -> tuple[str, str]:
     sentence = cue.sentence
-    char = _cue_char(cue)
+    char = cue_char(cue)
     words = sentence.words
     if cue.index < 0:  # "charged with", arrests: the accused is the subject
         return "", subject_before(sentence, char)
@@ -389,17 +390,26 @@ _NOT_FIRST_NAMES = frozenset(
     "did has have had will would can could should may might must not no how why what who "
     "where which it its his her their our we you they he she new".split()
 )
-# offices, ranks and titles: a named person holding one speaks in that role
-_TITLES = re.compile(
-    r"\b(?:minister|president|premier|spokes\w+|chief|secretary|ambassador|official|ceo|chairman"
+# offices and titles: a named person holding one speaks in that role; found a few words
+# before the name ("Foreign Minister of Russia Sergei Lavrov")
+_OFFICE_WORDS = (
+    r"minister|president|premier|spokes\w+|chief|secretary|ambassador|official|ceo|chairman"
     r"|director|general|governor|mayor|senator|prosecutor|commander|head|leader|chancellor"
-    r"|king|queen|prince|pope|bishop|dean|sergeant|lieutenant|captain|colonel|major|corporal"
-    r"|officer|detective|inspector|superintendent|constable|sheriff|marshal|admiral|brigadier"
-    r"|commissioner|councillor|councilman|councilwoman|lawmaker|congressman|congresswoman"
-    r"|judge|envoy|consul|deputy|boss|coach)\b"
-    r"|\b(?:sgt|lt|capt|col|maj|cpl|det|insp|supt|gen|gov|sen)\.(?=\s)",
-    re.IGNORECASE,
+    r"|king|queen|prince|pope|bishop|dean"
 )
+# ranks and roles that are also everyday words ("a judge ordered Smith", "an officer arrested
+# Lopez", "the team's coach"): an office only right before the name ("Judge Smith", "Sgt.
+# Michael Woody")
+_RANK_WORDS = (
+    r"sergeant|lieutenant|captain|colonel|corporal|officer|detective|inspector|superintendent"
+    r"|constable|sheriff|marshal|admiral|brigadier|commissioner|councillor|councilman"
+    r"|councilwoman|lawmaker|congressman|congresswoman|judge|envoy|consul|deputy|boss|coach"
+)
+_RANK_ABBREVIATIONS = (
+    r"\b(?:sgt|lt|capt|col|maj|cpl|det|insp|supt|gen|gov|sen|rep|cmdr|adm|amb)\.(?=\s)"
+)
+_RANKS = re.compile(rf"\b(?:{_RANK_WORDS})\b|{_RANK_ABBREVIATIONS}", re.IGNORECASE)
+_TITLES = re.compile(rf"\b(?:{_OFFICE_WORDS}|{_RANK_WORDS})\b|{_RANK_ABBREVIATIONS}", re.IGNORECASE)
 # the last word of an organisation's name ("Detroit Free Press", "Acme Holdings"): no person
 _ORGANISATION_ENDS = frozenset(
     "press news times post journal herald tribune gazette telegraph guardian mail chronicle "
@@ -430,28 +440,35 @@ def _is_person(name: str, context: str) -> tuple[bool, bool]:
     if not (full or mentioned or (len(tokens) == 1 and _spoken_of_as_a_person(last, context))):
         return False, False
     titled = re.search(
-        f"(?:{_TITLES.pattern})"
+        rf"\b(?:{_OFFICE_WORDS})\b"
         + r"(?:\s+[\w'’\-]+){0,4}?\s+(?:[A-Z][\w'’\-]+\s+)?"
         + last
         + r"\b",
         context,
         re.IGNORECASE,
+    ) or re.search(  # the rank right before the name, its other words capitalised
+        f"(?i:{_RANKS.pattern})" + r"\s+(?:[A-Z][\w'’\-.]+\s+){0,2}" + last + r"\b", context
     )
     return True, titled is not None
 
 
-_PERSONAL = re.compile(r"\b(?:he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
-_IMPERSONAL = re.compile(r"\b(?:it|its|itself)\b", re.IGNORECASE)
+_SAYS_THAT = (
+    r"(?:\s+[\w'’\-]+){0,3}?\s+(?:said|says|insists|insisted|claims|claimed|told|adds|added"
+    r"|argues|argued|believes|believed|maintains|maintained|denies|denied)\s+(?:that\s+)?"
+    r"(he|she|it|they)\b"
+)
 
 
 def _spoken_of_as_a_person(name: str, context: str) -> bool:
-    """A single name ("Conal") the text follows with he/she/his/her rather than it/its in
-    the few words after its mentions ("Conal insists that he never …"; "Google said it …")."""
+    """A single name ("Conal") the text calls he or she, not it or they, where it reports
+    what the name says or thinks ("Conal insists that he never …"; "Google said it …");
+    pronouns elsewhere may be anyone's ("Google fired him")."""
     personal = impersonal = 0
-    for found in re.finditer(r"\b" + name + r"\b", context[:20_000]):
-        after = " ".join(context[found.end() : found.end() + 60].split()[:6])
-        personal += len(_PERSONAL.findall(after))
-        impersonal += len(_IMPERSONAL.findall(after))
+    for found in re.finditer(r"\b" + name + _SAYS_THAT, context[:20_000]):
+        if found.group(1).lower() in ("he", "she"):
+            personal += 1
+        else:
+            impersonal += 1
     return personal > impersonal
 
 
@@ -486,6 +503,7 @@ _REPRESENTATIVE = re.compile(
     + r"|\b(?i:sources?|people|friends?)\s+close\s+to\s+"
     + _POSSESSOR
 )
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|added|insisted)\s+$", re.IGNORECASE)
 _REPRESENTATIVE_WORDS = (
     "rep", "publicist", "agent", "manager", "lawyer", "attorney", "close to"
 )  # fmt: skip
@@ -494,21 +512,30 @@ _REPRESENTATIVE_WORDS = (
 _PERSON_NOUNS = lx.PRIVATE_MARKERS | lx._forms(
     "guitarist musician drummer comedian comedienne presenter host author writer blogger "
     "youtuber teen boy girl child couple swimmer athlete footballer boxer golfer prodigy "
-    "entertainer performer dancer director producer doctor surgeon nurse teacher scientist "
-    "expert researcher"
+    "entertainer performer dancer doctor surgeon nurse teacher scientist expert researcher"
 )
 
 
-def representative_of_a_person(sentence: str, context: str = "") -> str:
+def representative_of_a_person(sentence: str, context: str = "", before: int | None = None) -> str:
     """The phrase naming one who speaks for a private person in `sentence` ("the singer's
-    reps", "Plant's publicist", "reps for the former child star"), or ""."""
+    reps", "Plant's publicist", "reps for the former child star"), or "". With `before` (where
+    the denial stands), only one who speaks it: named before it, or right after a verb of
+    saying ("…is rubbish, said Plant's publicist")."""
     lower = sentence.lower()
     if not any(word in lower for word in _REPRESENTATIVE_WORDS):
         return ""
     for found in _REPRESENTATIVE.finditer(sentence):
+        if (
+            before is not None
+            and found.start() >= before
+            and not _SAID_BEFORE.search(sentence, 0, found.start())
+        ):
+            continue
         group = next(g for g in (1, 2, 3) if found.group(g))
         principal = found.group(group)
         words = principal.lower().split()
+        if _TITLES.search(principal):
+            continue  # "the FBI director's lawyers" speak for an office
         if words[0] == "the":  # "the singer", "the former child star", "the 34-year-old"
             at = [n for n, w in enumerate(words) if w in _PERSON_NOUNS or w.endswith("-year-old")]
             if n_words := (at[-1] + 1 if at else 0):
