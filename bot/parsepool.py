@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copyreg
 import multiprocessing
+import pickle
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -96,8 +97,18 @@ def parse_many(jobs: list[Job]) -> list[JobResult | Exception]:
             else:
                 results.append((parse_or_reason(body, url, content_type), ()))
         except Exception as exc:  # noqa: BLE001 - raised again for this feed (bot.parsebatch)
-            results.append(exc)
+            results.append(_sendable(exc))
     return results
+
+
+def _sendable(exc: Exception) -> Exception:
+    """`exc`, or a RuntimeError naming it when it cannot be pickled back to the main process
+    (which would fail the whole batch instead of this one feed)."""
+    try:
+        pickle.dumps(exc)
+    except Exception:  # noqa: BLE001 - any pickling failure
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
