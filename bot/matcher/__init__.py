@@ -19,6 +19,7 @@ from bot.matcher.english import Cue, allegation_cues, could_match, denial_cues
 from bot.matcher.features import item_features, text_words, word_features
 from bot.matcher.model import Evidence, MatchInput, MatchResult
 from bot.matcher.roles import (
+    MAX_ROLE_CUES,
     allegation_roles,
     claim_of,
     cue_char,
@@ -167,7 +168,7 @@ def analyse(item: MatchInput) -> Analysis:
     allegation_score = _noisy_or([c.strength * _weight(c.sentence) for c in allegations])
     denier = denial_reason = ""
     candidates = []
-    best_denials = _body_first(_best(denials))
+    best_denials = _body_first(_best(denials))[:MAX_ROLE_CUES]
     for cue in best_denials:
         found = plausible_denier(denier_of(cue, _earlier(parts, cue.sentence)))
         if found:
@@ -317,9 +318,9 @@ def _denied_allegations(denials: list[Cue]) -> list[Cue]:
     """A denial of a wrongdoing ("denied it threatened the family", "rejected the accusations")
     reports the allegation it answers."""
     implied = []
-    for cue in denials:
-        if cue.strength <= 0:
-            continue
+    # the first few: each reads its sentence's claim, and a hostile item may repeat "denied"
+    # thousands of times
+    for cue in [c for c in denials if c.strength > 0][:MAX_ROLE_CUES]:
         claim = claim_of(cue).lower().replace("’", "'").split()
         if (
             lx.names_wrongdoing(claim)

@@ -322,7 +322,7 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     quoted = token.quoted
     predicative = any(w in _COPULA for w in words[max(0, i - 3) : i])
     about_claim = any(w in lx.CLAIM_NOUNS for w in words[max(0, i - 6) : i + 4])
-    attributed = any(w in lx.ATTRIBUTION for w in words) or (
+    attributed = not lx.ATTRIBUTION.isdisjoint(sentence.word_set) or (
         sentence.field == "title" and ":" in sentence.text
     )
     if not (quoted or predicative or about_claim):
@@ -403,6 +403,7 @@ _ALLEGATION_TRIGGERS = lx.ACCUSE | lx._forms(
     "claim claims claimed claiming suspected suspect suspects responsible behind charge charges"
 )
 _SUIT_WORDS = lx._forms("suit suits")
+_HOLD = lx._forms("hold held holds")
 _ALLEGATION_CONTEXT = (
     lx.CHARGE_FORMS
     | _ATROCITY_VERBS
@@ -466,7 +467,7 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
         elif (
             word in ("responsible", "behind")
             and _wrongdoing_near(words, i, 8)
-            and any(w in lx.ATTRIBUTION or w in ("hold", "held", "holds") for w in words)
+            and not (lx.ATTRIBUTION | _HOLD).isdisjoint(word_set)
         ):
             cues.append(Cue("allegation", sentence, i, f"{word}+wrongdoing", 0.65))
         elif (

@@ -217,10 +217,15 @@ def _caller(sentence: Sentence, index: int) -> str:
     return ""
 
 
+MAX_ROLE_CUES = 8  # the strongest cues roles are looked for in (the evidence shows three)
+
+
 def allegation_roles(cues: list[Cue]) -> tuple[str, str, str]:
     """(accuser, accused, claim) from the allegation cues in the order given: the first cue that
     names both parties; else each party from the first cue that names it."""
     accuser = accused = claim = ""
+    cues = cues[:MAX_ROLE_CUES]  # each reads its whole sentence: a hostile item repeating a
+    # cue word thousands of times must not cost cues x sentence length
     for cue in cues:
         found_accuser, found_accused = (plausible_actor(a) for a in accuser_and_accused(cue))
         if found_accuser and found_accused:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -55,8 +56,11 @@ class Sentence:
                 Token(word, start, end, False)
                 for word, (start, end) in zip(self.words, spans, strict=True)
             )
+        # quotes come in order and never overlap: the one that may hold a token is the last
+        # that opens before it (a bisection, not a scan of every quote for every token)
+        opens = [a for a, _ in quotes]
         return tuple(
-            Token(word, start, end, any(a < start < b for a, b in quotes))
+            Token(word, start, end, _inside(quotes, opens, start))
             for word, (start, end) in zip(self.words, spans, strict=True)
         )
 
@@ -73,6 +77,11 @@ class Sentence:
     @cached_property
     def word_set(self) -> frozenset[str]:
         return frozenset(_WORD.findall(self.lower))
+
+
+def _inside(quotes: tuple[tuple[int, int], ...], opens: list[int], at: int) -> bool:
+    n = bisect.bisect_left(opens, at) - 1
+    return n >= 0 and at < quotes[n][1]
 
 
 def _split_points(text: str) -> list[tuple[int, int]]:
