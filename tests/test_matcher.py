@@ -444,11 +444,15 @@ def test_what_looks_like_a_denial_and_is_none(text: str, denial_cue: bool) -> No
         ("Protesters rallied in Dublin over water charges on Saturday.", False),
         ("He wore a dark suit and tie to the gala.", False),
         ("Apple did not say how long the watch will stay charged.", False),
+        ("No one has been charged in connection with the attack.", False),
+        ("He was not charged with a crime but was questioned.", False),
+        ("Police said they would not press charges.", False),
+        ("The officer was charged with assault after the video emerged.", True),
     ],
 )
 def test_suits_at_law_and_charges_with_hyphenated_words(text: str, allegation_cue: bool) -> None:
     """A suit at law is an accusation, a suit of clothes is not; 'drink-driving charges'
-    are charges; a battery that stays charged is not."""
+    are charges; a battery that stays charged is not, nor is one who was not charged."""
     cues = analyse(MatchInput("", text)).allegations
     assert any(c.strength > 0 for c in cues) is allegation_cue
 

@@ -132,6 +132,12 @@ _CHARGE_CONTEXT = re.compile(
     r"(?<!remains charged)(?<!fully charged)(?<!kept charged)"
     r"(?=\s+(?:at|after|in|over|for|following)\b|\s*[.,;:]|\s*$)"
 )
+_NO_ONE_CHARGED = re.compile(
+    r"\b(?:no\s+one|nobody|none|no\s+suspects?)\s+(?:\w+\s+){0,2}?charged\b"
+    r"|\b(?:not|n['’]t|never|yet\s+to)\s+(?:\w+\s+){0,2}?(?:charged|charge|press(?:ed)?"
+    r"\s+charges|filed?\s+charges)\b"
+    r"|\bno\s+(?:\w+\s+){0,1}charges\s+(?:have|has|had|were|was|will|would)\b"
+)
 # a suit at law ("an antitrust suit", "settle the suit", "filed suit"), not a suit of clothes
 # nor "follow suit"
 _SUIT = re.compile(
@@ -477,6 +483,10 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
         ):
             cues.append(Cue("allegation", sentence, i, "charge+wrongdoing", 0.8))
     for match in _CHARGE_CONTEXT.finditer(lower):
+        if _NO_ONE_CHARGED.search(lower, max(0, match.start() - 40), match.end()):
+            # "no one has been charged", "police have not charged anyone": no accusation
+            cues.append(Cue("allegation", sentence, -1, "-charges:negated", 0.0, match.start()))
+            continue
         cues.append(Cue("allegation", sentence, -1, "charges", 0.85, match.start()))
     if "suit" in lower:
         for match in _SUIT.finditer(lower):
