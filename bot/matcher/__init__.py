@@ -175,20 +175,20 @@ def analyse(item: MatchInput) -> Analysis:
             candidates.append(found)
             if not denier:
                 denier, denial_reason = found, cue.reason
-    denier = most_specific(denier, candidates, f"{title}\n{text}")
-    private = is_private(denier, f"{title}\n{text}", denial_reason)
     context = f"{title}\n{text}"
+    denier = most_specific(denier, candidates, context)
+    private = is_private(denier, context, denial_reason)
     if best_denials and not is_official(denier, context, denial_reason):
         # "the singer's reps confirmed he is not dead": one who speaks for a private person,
         # saying a denial (named before it, or "…, said Plant's publicist"), makes it private
         # unless the rules' denier is an institution ("Police denied that the singer's
         # manager was arrested")
         for cue in best_denials:
-            speaker = representative_of_a_person(cue.sentence.text, context, cue_char(cue))
-            if speaker:
+            agent = representative_of_a_person(cue.sentence.text, context, cue_char(cue))
+            if agent:
                 private = True
-                if not denier or speaker.lower() in denier.lower():
-                    denier = speaker  # "the singer's reps", not "Tuesday the singer's reps"
+                if not denier or agent.lower() in denier.lower():
+                    denier = agent  # "the singer's reps", not "Tuesday the singer's reps"
                 break
     return Analysis(
         title,
