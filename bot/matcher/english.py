@@ -35,12 +35,12 @@ _ACCUSE_VERBS = lx._forms(
 )
 _REFUSED_KINDS = lx._forms("new fresh further another second early temporary")
 # "coins lying on the mattress": where a thing lies, not a lie
-_LYING_PLACE = lx._forms("on in around about down there here beside next under low idle dormant")
+_LYING_PLACE = lx._forms("on in around down there here beside next under low idle dormant")
 _LIES_WITH = lx._forms("with in within ahead behind beneath between elsewhere somewhere at")
 # before "lies" the noun ("these are lies in the dossier", "the lies in it", "outright lies")
 _NOUN_LIES_AFTER = lx._forms(
     "the a an its his her their our your my these those of and more such outright are were is "
-    "was be been all just simply complete total blatant pure more"
+    "was be been all just simply complete total blatant pure"
 )
 _NOT_CLAIM_AFTER_EVAL = lx._forms(
     "flag flags pretences pretenses accounting imprisonment passport passports documents "
@@ -316,7 +316,7 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "-evaluative:accusation-of-lying", 0.0)
     if i + 1 < len(words) and words[i + 1] in _NOT_CLAIM_AFTER_EVAL:
         return None
-    if words[i] == "lying" and i + 1 < len(words) and words[i + 1] in _LYING_PLACE - {"about"}:
+    if words[i] == "lying" and i + 1 < len(words) and words[i + 1] in _LYING_PLACE:
         return None
     if (
         words[i] in ("lie", "lies")
@@ -337,12 +337,6 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
         return None
     strength = 0.8 if (about_claim or quoted) and attributed else 0.6
     return Cue("denial", sentence, i, f"evaluative:{words[i]}", strength)
-
-
-def gated(sentence: Sentence) -> bool:
-    """Cheap lexical gate: does the sentence hold any word a rule could fire on?"""
-    lower = sentence.lower
-    return not lx.GATE.isdisjoint(sentence.word_set) or "investigat" in lower or _fact_check(lower)
 
 
 def _fact_check(lower: str) -> bool:
@@ -409,7 +403,7 @@ _ALLEGATION_TRIGGERS = lx.ACCUSE | lx._forms(
     "claim claims claimed claiming suspected suspect suspects responsible behind charge charges"
 )
 _SUIT_WORDS = lx._forms("suit suits")
-_HOLD = lx._forms("hold held holds")
+_ATTRIBUTED_OR_HELD = lx.ATTRIBUTION | lx._forms("hold held holds")  # "…, held responsible"
 _ALLEGATION_CONTEXT = (
     lx.CHARGE_FORMS
     | _ATROCITY_VERBS
@@ -473,7 +467,7 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
         elif (
             word in ("responsible", "behind")
             and _wrongdoing_near(words, i, 8)
-            and not (lx.ATTRIBUTION | _HOLD).isdisjoint(word_set)
+            and not _ATTRIBUTED_OR_HELD.isdisjoint(word_set)
         ):
             cues.append(Cue("allegation", sentence, i, f"{word}+wrongdoing", 0.65))
         elif (

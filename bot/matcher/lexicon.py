@@ -173,22 +173,3 @@ STOP_LEADING = _forms(
     "the a an but and however meanwhile also yet so then now earlier later still in on at "
     "for with as while when after before since though although because"
 )
-
-# Every word any English rule can start from: sentences without one are skipped unread.
-GATE = (
-    DENY
-    | REFUTE
-    | REJECT
-    | EVALUATIVE
-    | ACCUSE
-    | _forms("claim claims claimed claiming")
-    | CHARGE_FORMS
-    | _forms(
-        "plead pleads pleaded pleading innocence innocent truth true merit foundation basis "
-        "nothing involved involvement happened happen responsible guilty evidence proof sign "
-        "indication law laws rules shot hoax fake arrested detained held jailed suspected "
-        "suspect suspects behind role part knowledge real stolen accurate authentic genuine "
-        "doctored photoshopped faked alive satire satirical parody spoof such affiliation "
-        "confirmed suit suits misquoted context"
-    )
-)
