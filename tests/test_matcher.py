@@ -23,6 +23,12 @@ def judge(title: str, text: str = "") -> MatchResult:
     return match(MatchInput(title=title, text=text))
 
 
+def fires(text: str, cues: str) -> bool:
+    """Whether a cue of that kind ("allegations" or "denials") fires with any strength on
+    `text`, whatever the classifier then weighs."""
+    return any(c.strength > 0 for c in getattr(analyse(MatchInput("", text)), cues))
+
+
 def test_seed_article() -> None:
     text = shared_path("corpus", "seed-article.txt").read_text()
     result = judge("", text)
@@ -298,8 +304,7 @@ def test_only_a_person_speaking_for_themselves_is_private(
 def test_blame_on_a_cause_or_a_party(text: str, allegation_cue: bool) -> None:
     """Blame that falls on a cause (error, weather, a leak, a loss) accuses no party; blame on
     a party does. Checked on the cues, whatever the classifier weighs."""
-    cues = analyse(MatchInput("", text)).allegations
-    assert any(c.strength > 0 for c in cues) is allegation_cue
+    assert fires(text, "allegations") is allegation_cue
 
 
 @pytest.mark.parametrize(
@@ -317,8 +322,7 @@ def test_blame_on_a_cause_or_a_party(text: str, allegation_cue: bool) -> None:
 def test_deeds_of_two_words_are_read_as_pairs(text: str, allegation_cue: bool) -> None:
     """'price', 'labour', 'war', 'trading' are no wrongdoing alone; 'price-fixing', 'forced
     labour', 'insider trading' and 'covered up' are."""
-    cues = analyse(MatchInput("", text)).allegations
-    assert any(c.strength > 0 for c in cues) is allegation_cue
+    assert fires(text, "allegations") is allegation_cue
 
 
 @pytest.mark.parametrize(
@@ -425,8 +429,7 @@ def test_what_looks_like_a_denial_and_is_none(text: str, denial_cue: bool) -> No
     """'confirmed or denied' after a negation, a court denying a new trial (a refusal), coins
     lying on a mattress, one insisting on a plan, a noun 'dispute', 'responsibility lies
     with' deny no claim; beside each, the near phrase that does deny (True)."""
-    cues = analyse(MatchInput("", text)).denials
-    assert any(c.strength > 0 for c in cues) is denial_cue
+    assert fires(text, "denials") is denial_cue
 
 
 @pytest.mark.parametrize(
@@ -453,8 +456,7 @@ def test_what_looks_like_a_denial_and_is_none(text: str, denial_cue: bool) -> No
 def test_suits_at_law_and_charges_with_hyphenated_words(text: str, allegation_cue: bool) -> None:
     """A suit at law is an accusation, a suit of clothes is not; 'drink-driving charges'
     are charges; a battery that stays charged is not, nor is one who was not charged."""
-    cues = analyse(MatchInput("", text)).allegations
-    assert any(c.strength > 0 for c in cues) is allegation_cue
+    assert fires(text, "allegations") is allegation_cue
 
 
 @pytest.mark.parametrize(
