@@ -188,3 +188,19 @@ def test_a_lawyers_my_client_is_not_the_denier_and_a_headline_verb_is_no_name() 
     assert found is not None and found[0] is not None
     assert not any(c.text.split()[-1].lower() == "rejects" for c in found[0])
     assert not any(c.text.startswith("Russia Health") for c in found[0])  # no line break
+
+
+def test_a_surface_rule_fragment_is_no_candidate_beside_the_party_it_cuts() -> None:
+    """The surface rules cut "According to the US Federal Bureau of" out of the sentence;
+    the parse names the party whole, so the fragment is no candidate of its own."""
+    text = (
+        "According to the US Federal Bureau of Investigation (FBI) the reporter was abducted "
+        "by an organised gang that allegedly sold him to militants."
+    )
+    result = match(MatchInput("", text))
+    assert result.allegation and result.accuser.startswith("According to")
+    found = parser.role_candidates([(f"\n{text}", result)])
+    assert found is not None and found[0] is not None
+    texts = [c.text for c in found[0]]
+    assert "US Federal Bureau of Investigation" in texts
+    assert not any(t.startswith("According") for t in texts)

@@ -250,8 +250,18 @@ def candidates(
     syntax_picks = {"accuser": picks.accuser, "accused": picks.accused, "denier": picks.denier}
     for pick in (*syntax_picks.values(), *rule_picks.values()):
         # "my client", "our company": a quote's own words, meaningless out of it ("her former
-        # label" tells a reader enough, and the text names the owner nearby)
-        if pick and pick.lower() not in mentions and not pick.lower().startswith(_FIRST_PERSON):
+        # label" tells a reader enough, and the text names the owner nearby). A pick that
+        # names a party the parse names already is that mention (which carries the pick's
+        # features), not a candidate of its own: the surface rules cut fragments ("According
+        # to the US Federal Bureau of") that would otherwise reach an alert; nor is one that
+        # reads as a clause ("Texas has been arrested for")
+        if (
+            pick
+            and pick.lower() not in mentions
+            and not pick.lower().startswith(_FIRST_PERSON)
+            and not any(ranker.same_party(pick, text) for text, _, _ in mentions.values())
+            and _party_like(plausible_denier(pick))
+        ):
             official = picks.official if pick == picks.denier else None
             mentions[pick.lower()] = (pick, {"src:pick"}, official)
     out = [
