@@ -374,6 +374,42 @@ def test_one_speaking_for_a_private_person_makes_the_denial_private(
 
 
 @pytest.mark.parametrize(
+    ("title", "text", "official", "denier"),
+    [
+        (  # the person speaks first; the company's spokesman denies too: official
+            "Truck sold by dealer turns up with militants",
+            '"We have nothing to do with terror at all," Mark Jensen told a local TV station '
+            "on Tuesday. Reached for comment on Wednesday, a Delmar Motors spokesman denied "
+            "any direct involvement with the truck's sale.",
+            True,
+            "Delmar Motors spokesman",
+        ),
+        (  # a capitalised headline word is no institution: the striker's denial stays his
+            "Footballer denies assault charge",
+            "Striker Kevin Malley denied the assault charge in court on Monday. The club's "
+            "spokesman declined to comment.",
+            False,
+            "Kevin Malley",
+        ),
+        (  # the police accuse, and only the dealer denies
+            "Dealer charged with fraud",
+            "Police accused car dealer Mark Jensen of fraud on Monday. Jensen denied the "
+            "charges, saying they were false.",
+            False,
+            "Jensen",
+        ),
+    ],
+)
+def test_an_official_denier_beside_a_private_one_makes_the_denial_official(
+    title: str, text: str, official: bool, denier: str
+) -> None:
+    result = judge(title, text)
+    assert result.denial
+    assert result.official_denial is official
+    assert denier in result.denier
+
+
+@pytest.mark.parametrize(
     ("sentence", "speaker"),
     [
         ("On Tuesday the singer's reps confirmed he is not dead.", "the singer's reps"),

@@ -46,7 +46,7 @@ __all__ = [
 
 # Bump when the rules change: stored verdicts from older versions are re-made by
 # `claimwatch rematch` (and by the pipeline, as items come up).
-MATCHER_VERSION = 5
+MATCHER_VERSION = 6
 THRESHOLD = 0.5
 MAX_EVIDENCE = 3
 UNBACKED = 0.49  # the score of an allegation the classifier favours and no evidence backs
@@ -167,17 +167,38 @@ def analyse(item: MatchInput) -> Analysis:
     denial_score = _noisy_or([c.strength * _weight(c.sentence) for c in denials])
     allegation_score = _noisy_or([c.strength * _weight(c.sentence) for c in allegations])
     denier = denial_reason = ""
-    candidates = []
+    candidates: list[str] = []
+    reasons: list[str] = []
     best_denials = _body_first(_best(denials))[:MAX_ROLE_CUES]
     for cue in best_denials:
         found = plausible_denier(denier_of(cue, _earlier(parts, cue.sentence)))
         if found:
             candidates.append(found)
+            reasons.append(cue.reason)
             if not denier:
                 denier, denial_reason = found, cue.reason
     context = f"{title}\n{text}"
     denier = most_specific(denier, candidates, context)
     private = is_private(denier, context, denial_reason)
+    if private:
+        # a private person's denial beside an official one ("Oberholtzer says he has nothing
+        # to do with terror … an AutoNation spokesman denied any involvement"): the official
+        # denier is the one that makes the item an official denial. Only one named as an
+        # institution or its office (not "Footballer" in a title-case headline) who denies
+        # in words of its own (the speaker of an evaluative word may be the outlet reporting
+        # it: "According to TMZ, the doctor denied … saying the source is 'making up lies'")
+        official_one = next(
+            (
+                (c, r)
+                for c, r in zip(candidates, reasons, strict=True)
+                if not r.startswith("evaluative")
+                and _names_institution(c)
+                and is_official(c, context, r)
+            ),
+            None,
+        )
+        if official_one is not None:
+            (denier, denial_reason), private = official_one, False
     if best_denials and not is_official(denier, context, denial_reason):
         # "the singer's reps confirmed he is not dead": one who speaks for a private person,
         # saying a denial (named before it, or "…, said Plant's publicist"), makes it private
@@ -201,6 +222,11 @@ def analyse(item: MatchInput) -> Analysis:
         denial_reason=denial_reason,
         private_denier=private,
     )
+
+
+def _names_institution(phrase: str) -> bool:
+    """ "a spokesman for Delmar Motors", "the ministry": a word of an institution or its office."""
+    return not lx.INSTITUTIONS.isdisjoint(re.findall(r"[\w'’]+", phrase.lower()))
 
 
 def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
