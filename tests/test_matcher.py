@@ -508,3 +508,33 @@ def test_suits_at_law_and_charges_with_hyphenated_words(text: str, allegation_cu
 def test_the_denier_of_a_claim_named_after_it(text: str, denier: str) -> None:
     """'…, a claim X denies': X is the denier, with or without 'which'."""
     assert analyse(MatchInput("", text)).denier == denier
+
+
+@pytest.mark.parametrize(
+    ("text", "denier"),
+    [
+        (
+            "The claim was false, according to a statement released by the city council.",
+            "city council",
+        ),
+        (
+            "The reports are lies, according to a statement from the Defence Ministry.",
+            "Defence Ministry",
+        ),
+        ("The reports are lies, according to the Defence Ministry.", "Defence Ministry"),
+        ("The rumour was denied by the Foreign Ministry on Monday.", "Foreign Ministry"),
+    ],
+)
+def test_who_speaks_through_a_statement_or_a_passive_denial(text: str, denier: str) -> None:
+    assert analyse(MatchInput("", text)).denier == denier
+
+
+def test_an_evaluative_word_is_no_passive_verb_with_an_agent() -> None:
+    """'was "false info" … hosted by Dana Price': Dana Price denies nothing."""
+    text = (
+        'The network\'s press office told us the talk of a cancelled show was "false info" and '
+        "that tonight will feature a regular episode hosted by Dana Price."
+    )
+    analysis = analyse(MatchInput("", text))
+    assert analysis.denials
+    assert "Dana" not in analysis.denier

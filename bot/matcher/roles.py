@@ -44,7 +44,13 @@ _SPEAKER_FIRST = re.compile(
 _APPOSITION = re.compile(
     r"^([A-Z][^,]{1,60}),\s*(?:a|an|the)\s+([^,]{2,80}),\s+(?:said|says|told|added|insisted)\b"
 )
-_ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?([^,.;]{2,60})", re.IGNORECASE)
+# "according to a statement released by the city council": the council speaks
+_ACCORDING = re.compile(
+    r"\baccording\s+to\s+(?:(?:a|an|the)\s+)?(?:(?:statement|press\s+release|release|letter"
+    r"|communiqu[eé])\s+(?:(?:released|issued|published|put\s+out|sent)\s+)?(?:by|from)\s+"
+    r"(?:the\s+)?)?([^,.;]{2,60})",
+    re.IGNORECASE,
+)
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?([^,.;]{2,60})", re.IGNORECASE)
 _TITLE_PREFIX = re.compile(r"^([^:]{2,50}):\s")
 _CLAIM_END = re.compile(r"[.;!?]|,\s*(?:the|a|an|his|her|its|their|[A-Z])|\s+(?:said|says)\b")
@@ -171,7 +177,9 @@ def denier_of(cue: Cue, earlier: list[Sentence] | None = None) -> str:
     sentence = cue.sentence
     earlier = earlier or []
     char = cue_char(cue)
-    if cue.index >= 0:
+    if cue.index >= 0 and not cue.reason.startswith("evaluative"):
+        # "was denied by the ministry"; not "was false info … hosted by Suzy Kolber": an
+        # evaluative word is no passive verb with an agent
         previous = sentence.words[cue.index - 1] if cue.index else ""
         if previous in ("was", "were", "been", "being", "is", "are"):
             agent = _BY_AGENT.search(sentence.text, char)
