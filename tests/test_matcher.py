@@ -538,3 +538,17 @@ def test_an_evaluative_word_is_no_passive_verb_with_an_agent() -> None:
     analysis = analyse(MatchInput("", text))
     assert analysis.denials
     assert "Dana" not in analysis.denier
+
+
+@pytest.mark.parametrize(
+    ("text", "denier"),
+    [
+        (
+            "Acme Corp pleaded not guilty to bribery charges on Monday, its lawyer said.",
+            "Acme Corp",
+        ),
+        ("Pop singer Dana Wilde pleaded not guilty to assault charges, her lawyer said.", "Wilde"),
+    ],
+)
+def test_the_one_who_pleads_is_the_denier_not_who_reports_the_plea(text: str, denier: str) -> None:
+    assert denier in analyse(MatchInput("", text)).denier

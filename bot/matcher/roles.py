@@ -190,7 +190,8 @@ def denier_of(cue: Cue, earlier: list[Sentence] | None = None) -> str:
         if caller:
             return _resolve(caller, sentence, earlier)
     voice_first = (
-        cue.index < 0
+        # "X pleaded not guilty, his lawyer said": the one who pleads is X
+        (cue.index < 0 and not cue.reason.startswith("plea"))
         or cue.reason.startswith("evaluative")
         or (sentence.words[cue.index] in ("denial", "denials"))
     )
