@@ -1,0 +1,115 @@
+"""The matcher's shortcuts for speed give what the long way gives: the ASCII reading of a
+sentence's words, the item gate's quick look, and the substring tests run before a cue
+expression (an expression must never match where its test said it cannot)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.matcher import english
+from bot.matcher.segment import _WORD, sentences
+
+# words the rules look for, and the punctuation and marks around them, so random text hits
+# the cue expressions and the word boundaries that matter
+_PIECES = [
+    *sorted(english.ALL_TRIGGERS)[::3],
+    *"the a is was were not no never has have had been to of with by that over for".split(),
+    *"charged pleaded guilty plea arrested held faces jail suit filed claims real fake".split(),
+    *"alive dead doctored satire spoof confirmed such affiliation evidence proof insists".split(),
+    *"'s n't didn't ’ ' \" “ ” « » „ ‘ , . ; : - -- ( ) \n İ K é 3 _".split(),
+]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map(" ".join) | st.text(max_size=200)
+_SPACED = st.lists(
+    st.tuples(st.sampled_from(_PIECES), st.sampled_from(["", " ", "  ", "\n", "'", "’"])),
+    max_size=30,
+).map(lambda pairs: "".join(piece + gap for piece, gap in pairs))
+
+
+def _gate_the_long_way(lower_text: str) -> bool:
+    return (
+        "investigat" in lower_text
+        or "no, " in lower_text
+        or not english.ALL_TRIGGERS.isdisjoint(english._GATE_WORD.findall(lower_text))
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_TEXT, _SPACED))
+def test_the_item_gate_says_what_reading_every_word_says(text: str) -> None:
+    for lower in (text, text.lower(), text.lower().replace("’", "'")):
+        assert english.could_match(lower) == _gate_the_long_way(lower)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_TEXT, _SPACED))
+def test_a_sentence_has_the_words_of_the_unicode_reading(text: str) -> None:
+    for sentence in sentences("text", text):
+        lower = sentence.text.lower()
+        spans = [m.span() for m in _WORD.finditer(sentence.text)]
+        words = [w.lower().replace("’", "'") for w in _WORD.findall(sentence.text)]
+        assert sentence.words == words
+        assert sentence.word_set == frozenset(_WORD.findall(lower))
+        assert [(t.text, t.start, t.end) for t in sentence.tokens] == [
+            (w, a, b) for w, (a, b) in zip(words, spans, strict=True)
+        ]
+
+
+# one sentence for each alternative of each expression that has a substring test
+_EXAMPLES = [
+    "He pleaded not guilty. She pleads innocent.",
+    "They maintained their innocence.",
+    "There is no truth in it; it is not true; untrue; without any merit; without foundation;",
+    "without basis; no basis; nothing to do with it; did nothing wrong; was not involved;",
+    "no involvement; it never happened; it did not happen; they were not responsible;",
+    "is not guilty; was not there; had no role; had no part; had no knowledge;",
+    "operated within the law; acted in accordance with the rules; acting within the laws;",
+    "shot down the rumours; was misquoted; taken out of context; is a hoax; were fake.",
+    "He insists that he would never; she insisted nothing was wrong.",
+    "There is no evidence of it, no sign that, no indication of, no proof to support it.",
+    "It is not real; it's never stolen; it has not been doctored; confirmed as not being;",
+    "isn't authentic; weren't genuine; was digitally photoshopped; are faked;",
+    "he is still alive and well; she isn't dead; is very much alive; a satirical news site;",
+    "a spoof website; fake news outlet; no such thing; no affiliation.",
+    "No, the singer has not joined ISIS.",
+    "He was charged with fraud, charges against him, charges of theft, pleaded guilty,",
+    "a guilty plea, faces two charges, settled with the SEC over charges, was charged.",
+    "He was charged in May; they charged at dawn, later charged.",
+    "He was arrested for theft; detained on suspicion; held over the attack; jailed after;",
+    "arrests followed; she faces jail; he faced extradition; faces trial; facing prosecution;",
+    "he faces a prison term.",
+    "It claimed responsibility and claims the title.",
+]
+
+
+def _expressions() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
+    found = [(reason, pattern, needs) for pattern, reason, _, needs in english._PHRASES]
+    return [
+        *found,
+        ("charges", english._CHARGE_CONTEXT, english._CHARGE_NEEDS),
+        ("arrest", english._ARREST, english._ARREST_NEEDS),
+        ("claimed", english._CLAIMED_NOT_WRONG, ("claim",)),
+    ]
+
+
+def _check_needs(text: str) -> int:
+    matched = 0
+    for sentence in [*sentences("text", text), *sentences("title", text)]:
+        for reason, pattern, needs in _expressions():
+            for found in pattern.finditer(sentence.lower):
+                matched += 1
+                assert any(part in found.group(0) for part in needs), (reason, found.group(0))
+    return matched
+
+
+def test_every_example_match_holds_a_needed_string() -> None:
+    for example in _EXAMPLES:
+        assert _check_needs(example), example  # each example exercises an expression
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_TEXT, _SPACED))
+def test_every_match_holds_a_needed_string(text: str) -> None:
+    _check_needs(text)
