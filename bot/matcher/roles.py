@@ -322,7 +322,7 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
             # comments on, answers or rejects "the accusations" is not who made them.
             subject = subject_before(sentence, char)
             accuser = "" if subject.lower() in _PRONOUNS else subject
-            if accuser and any(w in lx.DENY | lx.REJECT for w in accuser.lower().split()):
+            if accuser and not _ANSWERING.isdisjoint(accuser.lower().split()):
                 accuser = ""
         accused = _clean(against.group(1)) if against else _complement_subject(sentence, end)
         return accuser, accused
@@ -336,6 +336,8 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
     )
     return accuser, accused
 
+
+_ANSWERING = lx.DENY | lx.REJECT  # a subject that denies or rejects accusations made none
 
 # Verbs whose subject makes the accusation its object names ("made allegations").
 _MAKES_CLAIM = re.compile(
@@ -557,6 +559,9 @@ def representative_of_a_person(sentence: str, context: str = "", before: int | N
     return ""
 
 
+_INSTITUTIONS_NOT_SOURCES = lx.INSTITUTIONS - {"source", "sources"}
+
+
 def is_official(denier: str, context: str = "", reason: str = "") -> bool:
     """A government, ministry, embassy, army, police, agency, court, party, company, club or
     its spokesperson — or a country or organisation named on its own; not a private person
@@ -566,7 +571,7 @@ def is_official(denier: str, context: str = "", reason: str = "") -> bool:
         return False
     words = set(re.findall(r"[\w'’]+", denier.lower()))
     institution = bool(words & lx.INSTITUTIONS)
-    if words & lx.PRIVATE_MARKERS and not words & (lx.INSTITUTIONS - {"source", "sources"}):
+    if words & lx.PRIVATE_MARKERS and not words & _INSTITUTIONS_NOT_SOURCES:
         return False
     if reason.startswith(("plea", "innocence")):
         return institution and not _TITLES.search(denier)
@@ -634,7 +639,7 @@ def plausible_actor(phrase: str) -> str:
     named = any(
         (w[:1].isupper() and w.lower() not in _NOT_A_NAME) or w[:1].isdigit() for w in words
     )
-    party = bool(lowered & (lx.INSTITUTIONS | lx.PRIVATE_MARKERS | _PARTY_NOUNS))
+    party = not _PARTIES.isdisjoint(lowered)
     if lowered - _HEDGES & lx.WRONGDOING and not named:  # not "alleged spammers"
         return ""
     return phrase if named or party else ""
@@ -669,3 +674,5 @@ _PARTY_NOUNS = frozenset(
     "defendants suspect suspects victim victims family families campaigners journalists "
     "reporters analysts experts scientists researchers owner owners driver chauffeur".split()
 )
+# what can name a party on its own (plausible_actor)
+_PARTIES = lx.INSTITUTIONS | lx.PRIVATE_MARKERS | _PARTY_NOUNS
