@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, Self, TypeVar, overload
 
 MAX_FIELD = 200_000  # characters of one field the matcher reads (articles are far shorter)
 
@@ -30,6 +30,35 @@ _QUOTES = re.compile(
 )
 
 
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):  # a decorator, named like functools.cached_property
+    """functools.cached_property without the lock Python 3.11 takes on each first read (a
+    sentence is read by one thread; Python 3.12 dropped the lock): the value is computed on
+    first read and kept in the instance's __dict__, where later reads find it first. A
+    sentence's words are read a few times per item, so the lock was a cost of every item."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Self: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, instance: object, owner: type | None = None) -> _T | Self:
+        if instance is None:
+            return self
+        value = instance.__dict__[self._name] = self._compute(instance)
+        return value
+
+
 class Token(NamedTuple):
     text: str  # lower-cased
     start: int  # offset in the sentence
@@ -48,14 +77,14 @@ class Sentence:
     end: int
     text: str
 
-    @cached_property
+    @_once
     def quotes(self) -> tuple[tuple[int, int], ...]:
         text = self.text
         if not any(opener in text for opener in _QUOTE_OPENERS):
             return ()
         return tuple((m.start(), m.end()) for m in _QUOTES.finditer(text))
 
-    @cached_property
+    @_once
     def tokens(self) -> tuple[Token, ...]:
         quotes = self.quotes
         if self.text.isascii():  # lower-casing ASCII keeps every offset
@@ -75,7 +104,7 @@ class Sentence:
             for word, (start, end) in zip(self.words, spans, strict=True)
         )
 
-    @cached_property
+    @_once
     def words(self) -> list[str]:
         # The same matches as `tokens`, without building a Token for each (most rules only
         # look at the words; offsets are needed for the few cues that fire).
@@ -85,11 +114,11 @@ class Sentence:
             return ASCII_WORD.findall(self.lower)
         return [w.lower().replace("’", "'") for w in _WORD.findall(self.text)]
 
-    @cached_property
+    @_once
     def lower(self) -> str:
         return self.text.lower()
 
-    @cached_property
+    @_once
     def word_set(self) -> frozenset[str]:
         if self.text.isascii():
             return frozenset(self.words)  # the same words, read once (see `words`)
