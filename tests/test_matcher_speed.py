@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.matcher import english
-from bot.matcher.segment import _WORD, sentences
+from bot.matcher.segment import _QUOTES, _WORD, sentences
 
 # words the rules look for, and the punctuation and marks around them, so random text hits
 # the cue expressions and the word boundaries that matter
@@ -45,16 +45,18 @@ def test_the_item_gate_says_what_reading_every_word_says(text: str) -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(_TEXT, _SPACED))
-def test_a_sentence_has_the_words_of_the_unicode_reading(text: str) -> None:
+def test_a_sentence_reads_its_words_and_quotes_as_the_long_way_does(text: str) -> None:
     for sentence in sentences("text", text):
         lower = sentence.text.lower()
         spans = [m.span() for m in _WORD.finditer(sentence.text)]
         words = [w.lower().replace("’", "'") for w in _WORD.findall(sentence.text)]
         assert sentence.words == words
         assert sentence.word_set == frozenset(_WORD.findall(lower))
-        assert [(t.text, t.start, t.end) for t in sentence.tokens] == [
-            (w, a, b) for w, (a, b) in zip(words, spans, strict=True)
-        ]
+        assert sentence.spans == spans
+        quotes = tuple(m.span() for m in _QUOTES.finditer(sentence.text))
+        assert sentence.quotes == quotes
+        for i, (start, _) in enumerate(spans):
+            assert sentence.quoted(i) == any(a <= start < b for a, b in quotes)
 
 
 # one sentence for each alternative of each expression that has a substring test

@@ -1,7 +1,7 @@
 """The matcher: does an item report an allegation, a denial, an official denial — who, what,
 and which sentences show it. Pure and deterministic: `match(MatchInput) -> MatchResult`.
 
-    segment (sentences, tokens, quotes) -> cue rules per sentence (english / multilingual)
+    segment (sentences, words, quotes) -> cue rules per sentence (english / multilingual)
     -> scores (noisy-or of cue strengths, title and lead weighted up) -> roles (roles.py)
 
 Every flag carries its evidence (sentence, offsets, the rule that fired) and `reasons` also

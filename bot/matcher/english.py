@@ -206,7 +206,7 @@ class Cue:
 
 
 def _gap_has_punct(sentence: Sentence, a: int, b: int) -> bool:
-    text = sentence.text[sentence.tokens[a].end : sentence.tokens[b].start]
+    text = sentence.text[sentence.spans[a][1] : sentence.spans[b][0]]
     return any(ch in text for ch in ",;:()—–")
 
 
@@ -285,8 +285,8 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         clause = any(w in ("was", "were", "is", "are", "had", "has") for w in ahead)
         if not clause and not any(w in lx.CLAIM_NOUNS for w in ahead):
             return Cue("denial", sentence, i, "-deny:deprived-of", 0.0)
-    token = sentence.tokens[j]
-    capitalised = sentence.text[token.start : token.start + 1].isupper()
+    start = sentence.spans[j][0]
+    capitalised = sentence.text[start : start + 1].isupper()
     if capitalised and any(w in ("a", "an", "the") for w in words[j + 1 : j + 4]):
         following = words[j + 1 : j + 5]
         if not any(w in lx.CLAIM_NOUNS for w in following):
@@ -314,10 +314,10 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
     words = sentence.words
     if words[i] in _VERB_AND_NOUN and i and words[i - 1] in _NOUN_BEFORE:
         return None
-    token = sentence.tokens[i]
-    if sentence.text[token.end : token.end + 1] == "-":
+    start, end = sentence.spans[i]
+    if sentence.text[end : end + 1] == "-":
         return None  # "counter-terrorism", "blast-proof": a prefix, no verb
-    if i and sentence.field != "title" and sentence.text[token.start : token.start + 1].isupper():
+    if i and sentence.field != "title" and sentence.text[start : start + 1].isupper():
         return None  # "the Counter Terrorism Command": a name (headlines capitalise verbs)
     if _claim_noun_after(sentence, i):
         return Cue("denial", sentence, i, f"{words[i]}+claim-noun", 0.85)
@@ -332,12 +332,12 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
 
 def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     words = sentence.words
-    token = sentence.tokens[i]
+    spans = sentence.spans
     # "accused him of spreading lies" — within the same clause ("X accuses Y; Z calls it lies"
     # is an accusation answered by a denial)
-    clause = sentence.text.rfind(";", 0, token.start)
+    clause = sentence.text.rfind(";", 0, spans[i][0])
     first = max(0, i - 8)
-    while first < i and sentence.tokens[first].start < clause:
+    while first < i and spans[first][0] < clause:
         first += 1
     window = words[max(first, i - 4) : i]
     accusing = any(w in _ACCUSE_VERBS for w in words[first:i])
@@ -354,7 +354,7 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
         and not (i and words[i - 1] in _NOUN_LIES_AFTER)
     ):
         return None  # "responsibility lies with the PM", "the problem lies in": a verb
-    quoted = token.quoted
+    quoted = sentence.quoted(i)
     predicative = any(w in _COPULA for w in words[max(0, i - 3) : i])
     about_claim = any(w in lx.CLAIM_NOUNS for w in words[max(0, i - 6) : i + 4])
     attributed = not lx.ATTRIBUTION.isdisjoint(sentence.word_set) or (
@@ -592,8 +592,8 @@ def _has_agent(sentence: Sentence, i: int) -> bool:
         w in lx.INSTITUTIONS or w in ("militants", "rebels", "forces", "troops") for w in before
     ):
         return True
-    token = sentence.tokens[i - 1]
-    return sentence.text[token.start : token.start + 1].isupper() and token.text not in (
+    start = sentence.spans[i - 1][0]
+    return sentence.text[start : start + 1].isupper() and sentence.words[i - 1] not in (
         "was",
         "were",
     )

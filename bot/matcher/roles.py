@@ -121,7 +121,7 @@ def speaker(sentence: Sentence) -> str:
 def cue_char(cue: Cue) -> int:
     """Where a cue stands in its sentence (characters)."""
     if cue.index >= 0:
-        return cue.sentence.tokens[cue.index].start
+        return cue.sentence.spans[cue.index][0]
     return max(cue.char_start, 0)
 
 
@@ -212,7 +212,7 @@ def _caller(sentence: Sentence, index: int) -> str:
     words = sentence.words
     for j in range(index - 1, max(-1, index - 6), -1):
         if words[j] in _CALL_VERBS:
-            subject = subject_before(sentence, sentence.tokens[j].start)
+            subject = subject_before(sentence, sentence.spans[j][0])
             return "" if _has_claim_head(subject) else plausible_actor(subject)
     return ""
 
@@ -300,7 +300,7 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
     word = words[cue.index]
     previous = words[cue.index - 1] if cue.index else ""
     passive = previous in ("was", "were", "been", "being", "is", "are", "be", "stand", "stands")
-    end = sentence.tokens[cue.index].end
+    end = sentence.spans[cue.index][1]
     if passive:
         agent = _BY_AGENT.search(sentence.text, end)
         accuser = _clean(agent.group(1)) if agent else ""
@@ -383,7 +383,7 @@ def _complement_subject(sentence: Sentence, end: int) -> str:
 def claim_of(cue: Cue) -> str:
     """The claim: the object of the cue, up to the end of its clause (at most 30 words)."""
     sentence = cue.sentence
-    start = sentence.tokens[cue.index].end if cue.index >= 0 else max(cue.char_start, 0)
+    start = sentence.spans[cue.index][1] if cue.index >= 0 else max(cue.char_start, 0)
     rest = sentence.text[start:]
     end = _CLAIM_END.search(rest)
     claim = rest[: end.start()] if end else rest

@@ -1,4 +1,4 @@
-"""Sentences, tokens and quoted spans, with offsets into the original field (pure)."""
+"""Sentences, their words and quoted spans, with offsets into the original field (pure)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, NamedTuple, Self, TypeVar, overload
+from typing import Any, Generic, Self, TypeVar, overload
 
 MAX_FIELD = 200_000  # characters of one field the matcher reads (articles are far shorter)
 
@@ -59,17 +59,11 @@ class _once(Generic[_T]):  # a decorator, named like functools.cached_property
         return value
 
 
-class Token(NamedTuple):
-    text: str  # lower-cased
-    start: int  # offset in the sentence
-    end: int
-    quoted: bool
-
-
 @dataclass(eq=False)
 class Sentence:
-    """One sentence of a field; tokens and quotes are computed on first use (most sentences
-    never need them: the lexical gate skips sentences without a cue word)."""
+    """One sentence of a field; its words, their places and its quotes are computed on first
+    use (most sentences never need them: the lexical gate skips sentences without a cue
+    word)."""
 
     field: str  # "title" | "text"
     index: int  # position in its field
@@ -85,29 +79,26 @@ class Sentence:
         return tuple((m.start(), m.end()) for m in _QUOTES.finditer(text))
 
     @_once
-    def tokens(self) -> tuple[Token, ...]:
-        quotes = self.quotes
+    def spans(self) -> list[tuple[int, int]]:
+        """(start, end) in the sentence of each of `words` (the same matches): read only for
+        the few cues that need a word's place, so no sentence builds a token per word."""
         if self.text.isascii():  # lower-casing ASCII keeps every offset
-            spans = [m.span() for m in ASCII_WORD.finditer(self.lower)]
-        else:
-            spans = [m.span() for m in _WORD.finditer(self.text)]
-        if not quotes:
-            return tuple(
-                Token(word, start, end, False)
-                for word, (start, end) in zip(self.words, spans, strict=True)
-            )
-        # quotes come in order and never overlap: the one that may hold a token is the last
-        # that opens before it (a bisection, not a scan of every quote for every token)
-        opens = [a for a, _ in quotes]
-        return tuple(
-            Token(word, start, end, _inside(quotes, opens, start))
-            for word, (start, end) in zip(self.words, spans, strict=True)
-        )
+            return [m.span() for m in ASCII_WORD.finditer(self.lower)]
+        return [m.span() for m in _WORD.finditer(self.text)]
+
+    def quoted(self, i: int) -> bool:
+        """Whether word i stands inside one of `quotes`."""
+        return _inside(self.quotes, self._quote_opens, self.spans[i][0])
+
+    @_once
+    def _quote_opens(self) -> list[int]:
+        # quotes come in order and never overlap: the one that may hold a word is the last
+        # that opens before it (a bisection, not a scan of every quote for every word)
+        return [a for a, _ in self.quotes]
 
     @_once
     def words(self) -> list[str]:
-        # The same matches as `tokens`, without building a Token for each (most rules only
-        # look at the words; offsets are needed for the few cues that fire).
+        """The sentence's words, lower-cased, ’ written '."""
         if self.text.isascii():
             # lower-casing ASCII changes no word's bounds, and there is no ’ to replace: the
             # words of the lower-cased sentence are these words
@@ -150,7 +141,7 @@ def _split_points(text: str) -> list[tuple[int, int]]:
 
 
 def sentences(field: str, text: str) -> list[Sentence]:
-    """Split one field into sentences with tokens and quoted spans."""
+    """Split one field into sentences (their words and quotes are read on first use)."""
     text = text[:MAX_FIELD]
     result: list[Sentence] = []
     for start, end in _split_points(text):
