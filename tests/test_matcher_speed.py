@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.matcher import english
-from bot.matcher.segment import _QUOTES, _WORD, sentences
+from bot.matcher.segment import _BOUNDARY, _QUOTES, _WORD, _boundary, sentences
 
 # words the rules look for, and the punctuation and marks around them, so random text hits
 # the cue expressions and the word boundaries that matter
@@ -57,6 +57,22 @@ def test_a_sentence_reads_its_words_and_quotes_as_the_long_way_does(text: str) -
         assert sentence.quotes == quotes
         for i, (start, _) in enumerate(spans):
             assert sentence.quoted(i) == any(a <= start < b for a, b in quotes)
+
+
+# sentence boundaries as one expression tried at every position found them
+_BOUNDARY_THE_LONG_WAY = re.compile(
+    r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]*[A-ZА-ЯЁІЇЄҐ0-9])|\n+|(?<=[.!?])\s*[-–—]{2}\s*"
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@example("Done.\n-- next")  # a line break after a stop, then dashes: the line break splits
+@example("Done.\n\nNext. Then!\nMore?-- Yes… «Quote» Mr. Smith met John F. Kennedy.\n")
+@example('He said "No." Then ’twas (so).) 3 more?  — — x!--y')
+@given(st.text(alphabet=".!?… \n\t\"'”’»)“‘«(-–—aAБ0x", max_size=40) | _TEXT)
+def test_sentence_boundaries_are_where_the_long_way_finds_them(text: str) -> None:
+    expected = [m.span() for m in _BOUNDARY_THE_LONG_WAY.finditer(text)]
+    assert [_boundary(m) for m in _BOUNDARY.finditer(text)] == expected
 
 
 # one sentence for each alternative of each expression that has a substring test
@@ -107,8 +123,8 @@ def _check_needs(text: str) -> int:
 
 
 def test_every_example_match_holds_a_needed_string() -> None:
-    for example in _EXAMPLES:
-        assert _check_needs(example), example  # each example exercises an expression
+    for sentence in _EXAMPLES:
+        assert _check_needs(sentence), sentence  # each exercises an expression
 
 
 @settings(max_examples=600, deadline=None)

@@ -14,8 +14,14 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # `_WORD` for ASCII text: the same words, found about twice as fast (character ranges, not
 # Unicode categories; and ASCII holds no ’)
 ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+# Where sentences meet: after . ! ? or …, closing quotes and spaces before a capital or a
+# digit, a line break, or two dashes; and line breaks anywhere. Each match opens with the stop
+# or the line break, so the regex engine skips from one of those characters to the next
+# instead of trying every position (about 5x faster); the boundary is the group that matched,
+# or for line breaks with no stop before them the whole match (`_boundary`).
 _BOUNDARY = re.compile(
-    r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]*[A-ZА-ЯЁІЇЄҐ0-9])|\n+|(?<=[.!?])\s*[-–—]{2}\s*"
+    r"[.!?…\n](?:(?<=[.!?…])(?:([\"'”’»)]*\s+)(?=[\"'“‘«(]*[A-ZА-ЯЁІЇЄҐ0-9])|(\n+)"
+    r"|(?<=[.!?])(\s*[-–—]{2}\s*))|(?<=\n)\n*)"
 )
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st gen sen rep gov lt col capt maj sgt inc corp co ltd jr sr vs no jan feb mar "
@@ -121,21 +127,25 @@ def _inside(quotes: tuple[tuple[int, int], ...], opens: list[int], at: int) -> b
     return n >= 0 and at < quotes[n][1]
 
 
+def _boundary(match: re.Match[str]) -> tuple[int, int]:
+    """Where the boundary a `_BOUNDARY` match found starts and ends (after the stop)."""
+    return match.span(match.lastindex or 0)
+
+
 def _split_points(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if match.group(
-            0
-        ).isspace():  # not a dash, which always splits: is the stop an abbreviation?
-            before = text[start : match.start()].rsplit(None, 1)
+        at, end = _boundary(match)
+        if text[at:end].isspace():  # (dashes always split) is the stop an abbreviation's?
+            before = text[start:at].rsplit(None, 1)
             last = before[-1].lower().rstrip(".") if before else ""
             if last in _ABBREVIATIONS:
                 continue
             if len(last) == 1 and last.isalpha():
                 continue  # an initial: "John F. Kennedy"
-        spans.append((start, match.start()))
-        start = match.end()
+        spans.append((start, at))
+        start = end
     spans.append((start, len(text)))
     return spans
 
