@@ -9,7 +9,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.matcher import english
+from bot.matcher import english, multilingual
 from bot.matcher.segment import _BOUNDARY, _QUOTES, _WORD, _boundary, sentences
 
 # words the rules look for, and the punctuation and marks around them, so random text hits
@@ -131,3 +131,32 @@ def test_every_example_match_holds_a_needed_string() -> None:
 @given(st.one_of(_TEXT, _SPACED))
 def test_every_match_holds_a_needed_string(text: str) -> None:
     _check_needs(text)
+
+
+def _language_the_long_way(text: str) -> str:
+    sample = text[:600].lower()
+    if not sample.isascii():
+        letters = re.findall(r"[^\W\d_]", sample)
+        cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
+        if letters and cyrillic / len(letters) > 0.3:
+            return "uk" if any(ch in "іїєґ" for ch in sample) else "ru"
+    words = set(re.findall(r"[^\W\d_]+", sample))
+    best, most = "en", len(words & multilingual._LATIN_STOPWORDS["en"])
+    for lang in ("de", "fr", "es"):
+        count = len(words & multilingual._LATIN_STOPWORDS[lang])
+        if count > most:
+            best, most = lang, count
+    return best
+
+
+_LANGUAGE_PIECES = [
+    *_PIECES,
+    *"der die und das nicht le la les des et el los las y que del una".split(),
+    *"Кремль опроверг обвинения Песков звинувачення спростував і ї є ґ ҂ ҃ Ё".split(),
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_LANGUAGE_PIECES), max_size=60).map(" ".join) | st.text())
+def test_the_language_is_the_one_the_long_way_detects(text: str) -> None:
+    assert multilingual.detect_language(text) == _language_the_long_way(text)
