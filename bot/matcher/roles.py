@@ -426,8 +426,11 @@ _ORGANISATION_ENDS = frozenset(
 )
 
 
+@lru_cache(maxsize=16)
 def _is_person(name: str, context: str) -> tuple[bool, bool]:
-    """(looks like a person, holds an office) for a capitalised name in its context."""
+    """(looks like a person, holds an office) for a capitalised name in its context. Kept for
+    the last few: deciding whether a denier is private asks it of the same name and text two
+    or three times, and each reading scans the whole text with a few expressions."""
     tokens = name.split()
     if tokens[-1].lower().strip(".,") in _ORGANISATION_ENDS:
         return False, False
