@@ -295,14 +295,14 @@ def _worded_evidence(analysis: Analysis, model: learned.LabelModel) -> Cue | Non
     """For an allegation flagged by its words with no allegation cue: the sentence whose
     telling words weigh most for the label, as a cue whose reason names the heaviest of them
     ("words:beheaded/allegedly/hunting"), so an alert still shows why it matched."""
-    weights = model.weights
+    positive = model.positive_words
     best: tuple[float, Sentence, list[str]] | None = None
     for sentence in analysis.parts:
         scored = sorted(
             {
-                (weights[name], name[2:])
-                for name in word_features(sentence.text)
-                if weights.get(name, 0.0) > 0 and _telling(name[2:])
+                (positive[name], name[2:])
+                for name in positive.keys() & word_features(sentence.text)
+                if _telling(name[2:])
             },
             reverse=True,
         )

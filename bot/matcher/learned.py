@@ -32,9 +32,14 @@ class LabelModel:
     # the words the model weighs: an item's words are intersected with it (one C-level set
     # operation) instead of looking each of its ~100 words and pairs up in `weights`
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
+    # the words ("t:…") that weigh for the label, by weight: what an item flagged by its words
+    # alone shows as evidence is looked up here, one set operation a sentence
+    positive_words: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vocabulary", frozenset(self.weights))
+        positive = {k: v for k, v in self.weights.items() if k.startswith("t:") and v > 0}
+        object.__setattr__(self, "positive_words", positive)
 
     def probability(self, features: dict[str, float], words: Iterable[str] = ()) -> float:
         """`words`: binary features given by name alone (the item's words, when `self.words`)."""
