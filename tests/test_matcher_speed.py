@@ -9,7 +9,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.matcher import english, multilingual
+from bot.matcher import english, multilingual, roles
 from bot.matcher.segment import _BOUNDARY, _QUOTES, _WORD, _boundary, sentences
 
 # words the rules look for, and the punctuation and marks around them, so random text hits
@@ -160,3 +160,28 @@ _LANGUAGE_PIECES = [
 @given(st.lists(st.sampled_from(_LANGUAGE_PIECES), max_size=60).map(" ".join) | st.text())
 def test_the_language_is_the_one_the_long_way_detects(text: str) -> None:
     assert multilingual.detect_language(text) == _language_the_long_way(text)
+
+
+_CLAUSE_BREAK_THE_LONG_WAY = re.compile(
+    r"[,;:()\"“”«»—–]|\s-\s|\b(?:that|which|who|whom|and|but|while|after|when|as|because|since"
+    r"|although|though|where|if|said|says)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_PIECES = [
+    *"that which who whom and but while after when as because since although though where if "
+    "said says THAT Who AS İf ıf ſaid ſays Ⓣhat xthat thatx _that that_ 3that whoa Since".split(),
+    *', ; : ( ) " “ ” « » — – - -- İ ı ſ K é _ 3 the a'.split(),
+]
+
+
+@settings(max_examples=2000, deadline=None)
+@example("The Royal Navy, who earlier denied it - and says that, (as) “if” — whom")
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_CLAUSE_PIECES), st.sampled_from(["", " ", "\n", "-", "_"])),
+        max_size=12,
+    ).map(lambda pairs: "".join(piece + gap for piece, gap in pairs))
+)
+def test_clause_breaks_are_where_the_long_way_finds_them(text: str) -> None:
+    expected = [m.span() for m in _CLAUSE_BREAK_THE_LONG_WAY.finditer(text)]
+    assert [m.span() for m in roles._CLAUSE_BREAK.finditer(text)] == expected

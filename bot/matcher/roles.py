@@ -13,9 +13,15 @@ from bot.matcher.english import Cue
 from bot.matcher.segment import Sentence
 
 MAX_ACTOR_WORDS = 8
+# Where a clause breaks: punctuation, a spaced hyphen, or one of the words (that, which,
+# who, whom, and, but, while, after, when, as, because, since, although, though, where, if,
+# said, says). Each match opens with a character of one class (the punctuation, a space, the
+# words' first letters), which the regex engine skips to instead of trying every position
+# (about twice as fast); a lookbehind then tells which alternative the character opened.
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()\"“”«»—–]|\s-\s|\b(?:that|which|who|whom|and|but|while|after|when|as|because|since"
-    r"|although|though|where|if|said|says)\b",
+    r"[,;:()\"“”«»—–\stwabsi](?:(?<=[,;:()\"“”«»—–])|(?<=\s)-\s"
+    r"|(?<!\w.)(?:(?<=t)(?:hat|hough)|(?<=w)(?:hich|ho|hom|hile|hen|here)"
+    r"|(?<=a)(?:nd|fter|s|lthough)|(?<=b)(?:ut|ecause)|(?<=s)(?:ince|aid|ays)|(?<=i)f)\b)",
     re.IGNORECASE,
 )
 _TRAILING_NOISE = re.compile(
