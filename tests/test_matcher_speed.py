@@ -185,3 +185,25 @@ _CLAUSE_PIECES = [
 def test_clause_breaks_are_where_the_long_way_finds_them(text: str) -> None:
     expected = [m.span() for m in _CLAUSE_BREAK_THE_LONG_WAY.finditer(text)]
     assert [m.span() for m in roles._CLAUSE_BREAK.finditer(text)] == expected
+
+
+_TRAILING_NOISE_THE_LONG_WAY = re.compile(rf"(?:\s+(?:{roles._NOISE_WORDS}))+$", re.IGNORECASE)
+_NOISE_PIECES = [
+    *"has have HAD also on last this earlier Tuesday friday quickly Italy ly xly is were been "
+    "will to once previously in a statement In A Statement the ministry police said ſaid ıs İs "
+    "K 3ly _ly , . ; -".split()
+]
+
+
+@settings(max_examples=2000, deadline=None)
+@example("the ministry said on Tuesday in a statement")
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_NOISE_PIECES), st.sampled_from(["", " ", "  ", "\n", "\t"])),
+        max_size=10,
+    ).map(lambda pairs: "".join(piece + gap for piece, gap in pairs))
+)
+def test_trailing_noise_is_what_the_long_way_strips(text: str) -> None:
+    for phrase in (text, text.strip()):
+        expected = _TRAILING_NOISE_THE_LONG_WAY.sub("", phrase)
+        assert roles._TRAILING_NOISE.sub("", phrase) == expected
