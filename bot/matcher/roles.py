@@ -646,17 +646,18 @@ def plausible_actor(phrase: str) -> str:
     words = phrase.split()
     if not words or words[0].lower() in _NOT_ACTOR_START:
         return ""
+    named = any(
+        (w[:1].isupper() and w.lower() not in _NOT_A_NAME) or w[:1].isdigit() for w in words
+    )
+    if named:
+        return phrase
     # "who" the pronoun is not the WHO
     lowered = {
         w.lower().strip(",.;:'\"") for w in words if w.isupper() or w.lower() not in _PRONOUNS
     }
-    named = any(
-        (w[:1].isupper() and w.lower() not in _NOT_A_NAME) or w[:1].isdigit() for w in words
-    )
-    party = not _PARTIES.isdisjoint(lowered)
-    if lowered - _HEDGES & lx.WRONGDOING and not named:  # not "alleged spammers"
+    if lowered - _HEDGES & lx.WRONGDOING:  # not "alleged spammers"
         return ""
-    return phrase if named or party else ""
+    return phrase if not _PARTIES.isdisjoint(lowered) else ""
 
 
 def plausible_denier(phrase: str) -> str:
