@@ -231,7 +231,7 @@ def _next_content(words: list[str], i: int, limit: int = 6) -> tuple[int, str]:
 
 def _court_subject(sentence: Sentence, i: int) -> bool:
     words = sentence.words
-    return any(w in lx.COURT_SUBJECTS for w in words[max(0, i - 6) : i])
+    return not lx.COURT_SUBJECTS.isdisjoint(words[max(0, i - 6) : i])
 
 
 # a refusal's object ends the search for a claim noun (the pronouns and articles do not)
@@ -269,7 +269,7 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "-deny:confirm-or-deny", 0.0)
     j, nxt = _next_content(words, i)
     passive = i and words[i - 1] in ("was", "were", "been", "being", "is", "are", "be")
-    claim_subject = any(w in lx.CLAIM_NOUNS for w in words[max(0, i - 6) : i])
+    claim_subject = not lx.CLAIM_NOUNS.isdisjoint(words[max(0, i - 6) : i])
     if passive and "by" not in words[i + 1 : i + 3] and not claim_subject:
         return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)
     if j == -1:
@@ -283,15 +283,15 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
     if i + 1 < len(words) and words[i + 1] in ("a", "an"):
         ahead = words[i + 2 : i + 6]
         clause = any(w in ("was", "were", "is", "are", "had", "has") for w in ahead)
-        if not clause and not any(w in lx.CLAIM_NOUNS for w in ahead):
+        if not clause and lx.CLAIM_NOUNS.isdisjoint(ahead):
             return Cue("denial", sentence, i, "-deny:deprived-of", 0.0)
     start = sentence.spans[j][0]
     capitalised = sentence.text[start : start + 1].isupper()
     if capitalised and any(w in ("a", "an", "the") for w in words[j + 1 : j + 4]):
         following = words[j + 1 : j + 5]
-        if not any(w in lx.CLAIM_NOUNS for w in following):
+        if lx.CLAIM_NOUNS.isdisjoint(following):
             return Cue("denial", sentence, i, "-deny:ditransitive", 0.0)
-    if nxt.endswith("ing") and any(w in lx.CLAIM_NOUNS for w in words[j + 1 : j + 3]):
+    if nxt.endswith("ing") and not lx.CLAIM_NOUNS.isdisjoint(words[j + 1 : j + 3]):
         return Cue("denial", sentence, i, "deny+claim", 0.95)  # "denied the dating rumours"
     if nxt.endswith("ing") or nxt in lx.WRONGDOING:
         return Cue("denial", sentence, i, "deny+act", 0.9)
@@ -325,7 +325,7 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
     for j in range(i + 1, min(len(words), i + 9)):
         if words[j] == "as" and j + 1 < len(words):
             rest = words[j + 1 : j + 4]
-            if any(w in lx.EVALUATIVE for w in rest):
+            if not lx.EVALUATIVE.isdisjoint(rest):
                 return Cue("denial", sentence, i, f"{words[i]}+as-evaluative", 0.85)
     return None
 
@@ -340,8 +340,8 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     while first < i and spans[first][0] < clause:
         first += 1
     window = words[max(first, i - 4) : i]
-    accusing = any(w in _ACCUSE_VERBS for w in words[first:i])
-    if accusing or any(w in _SPREAD for w in window):
+    accusing = not _ACCUSE_VERBS.isdisjoint(words[first:i])
+    if accusing or not _SPREAD.isdisjoint(window):
         return Cue("denial", sentence, i, "-evaluative:accusation-of-lying", 0.0)
     if i + 1 < len(words) and words[i + 1] in _NOT_CLAIM_AFTER_EVAL:
         return None
@@ -355,8 +355,8 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     ):
         return None  # "responsibility lies with the PM", "the problem lies in": a verb
     quoted = sentence.quoted(i)
-    predicative = any(w in _COPULA for w in words[max(0, i - 3) : i])
-    about_claim = any(w in lx.CLAIM_NOUNS for w in words[max(0, i - 6) : i + 4])
+    predicative = not _COPULA.isdisjoint(words[max(0, i - 3) : i])
+    about_claim = not lx.CLAIM_NOUNS.isdisjoint(words[max(0, i - 6) : i + 4])
     attributed = not lx.ATTRIBUTION.isdisjoint(sentence.word_set) or (
         sentence.field == "title" and ":" in sentence.text
     )
@@ -371,7 +371,7 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
 def _holds_any(lower: str, parts: tuple[str, ...]) -> bool:
     """Whether one of `parts` stands in `lower`: where an expression cannot match without one,
     a cheap test that spares running it."""
-    return any(part in lower for part in parts)
+    return any(map(lower.__contains__, parts))  # (no generator frame: this runs often)
 
 
 def _fact_check(lower: str) -> bool:
@@ -419,7 +419,7 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
         for match in pattern.finditer(lower):
             has_voice = (
                 reason == "debunk-fact"
-                or any(w in lx.ATTRIBUTION for w in sentence.words)
+                or not lx.ATTRIBUTION.isdisjoint(sentence.words)
                 or sentence.quotes
                 or sentence.field == "title"
                 or reason.startswith(("plea", "innocence"))
@@ -492,7 +492,7 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
                 cues.append(Cue("allegation", sentence, i, f"accuse:{word}", strength))
         elif word in lx.CLAIM_VERBS and word.startswith("claim"):
             following = words[i + 1 : i + 2]
-            own_deed = following == ["to"] or any(w in _OWN_DEEDS for w in words[i + 1 : i + 3])
+            own_deed = following == ["to"] or not _OWN_DEEDS.isdisjoint(words[i + 1 : i + 3])
             if claimed_not_wrong or own_deed:  # "claims attack", "claimed to have bombed"
                 cues.append(Cue("allegation", sentence, i, "-claim:not-wrongdoing", 0.0))
             elif following and following[0] in ("against", "by") and i > 0:
@@ -571,7 +571,7 @@ def _blames_a_cause(words: list[str], i: int) -> bool:
         j = i - 1 if to_blame else i
         while j > 0 and words[j - 1] in _BE:
             j -= 1
-        return any(w in _CAUSES for w in words[max(0, j - 4) : j])
+        return not _CAUSES.isdisjoint(words[max(0, j - 4) : j])
     on = next((k for k in range(i + 1, min(len(words), i + 10)) if words[k] == "on"), -1)
     k = (on if on >= 0 else i) + 1  # "blamed the loss on X": X is the one blamed
     while k < len(words) and words[k] in _DETERMINERS:

@@ -143,7 +143,7 @@ def _apposition_speaker(text: str) -> str:
 
 
 def _has_claim_head(phrase: str) -> bool:
-    return any(w in lx.CLAIM_NOUNS for w in phrase.lower().split())
+    return not lx.CLAIM_NOUNS.isdisjoint(phrase.lower().split())
 
 
 def _is_pronoun_phrase(phrase: str) -> bool:
