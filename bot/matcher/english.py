@@ -205,9 +205,14 @@ class Cue:
     char_start: int = -1  # for phrase rules: where in the sentence the phrase starts
 
 
+_CLAUSE_PUNCTUATION = tuple(",;:()—–")
+
+
 def _gap_has_punct(sentence: Sentence, a: int, b: int) -> bool:
+    if not _holds_any(sentence.text, _CLAUSE_PUNCTUATION):
+        return False  # none in the sentence: the words' places need not be read
     text = sentence.text[sentence.spans[a][1] : sentence.spans[b][0]]
-    return any(ch in text for ch in ",;:()—–")
+    return _holds_any(text, _CLAUSE_PUNCTUATION)
 
 
 def negated(sentence: Sentence, i: int, window: int = 4) -> bool:
@@ -314,31 +319,41 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
     words = sentence.words
     if words[i] in _VERB_AND_NOUN and i and words[i - 1] in _NOUN_BEFORE:
         return None
+    reason = _rejected_claim(words, i, sentence)
+    if reason is None:
+        return None
+    # (the word's place is read only now, for the few that reject a claim)
     start, end = sentence.spans[i]
     if sentence.text[end : end + 1] == "-":
         return None  # "counter-terrorism", "blast-proof": a prefix, no verb
     if i and sentence.field != "title" and sentence.text[start : start + 1].isupper():
         return None  # "the Counter Terrorism Command": a name (headlines capitalise verbs)
+    return Cue("denial", sentence, i, reason, 0.85)
+
+
+def _rejected_claim(words: list[str], i: int, sentence: Sentence) -> str | None:
+    """The reason when word i rejects a claim: a claim noun follows, or "as <evaluative>"."""
     if _claim_noun_after(sentence, i):
-        return Cue("denial", sentence, i, f"{words[i]}+claim-noun", 0.85)
+        return f"{words[i]}+claim-noun"
     # "dismissed the reports as baseless", "slammed it as propaganda"
     for j in range(i + 1, min(len(words), i + 9)):
         if words[j] == "as" and j + 1 < len(words):
             rest = words[j + 1 : j + 4]
             if not lx.EVALUATIVE.isdisjoint(rest):
-                return Cue("denial", sentence, i, f"{words[i]}+as-evaluative", 0.85)
+                return f"{words[i]}+as-evaluative"
     return None
 
 
 def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     words = sentence.words
-    spans = sentence.spans
     # "accused him of spreading lies" — within the same clause ("X accuses Y; Z calls it lies"
     # is an accusation answered by a denial)
-    clause = sentence.text.rfind(";", 0, spans[i][0])
     first = max(0, i - 8)
-    while first < i and spans[first][0] < clause:
-        first += 1
+    if ";" in sentence.text:  # (else one clause: the words' places need not be read)
+        spans = sentence.spans
+        clause = sentence.text.rfind(";", 0, spans[i][0])
+        while first < i and spans[first][0] < clause:
+            first += 1
     window = words[max(first, i - 4) : i]
     accusing = not _ACCUSE_VERBS.isdisjoint(words[first:i])
     if accusing or not _SPREAD.isdisjoint(window):

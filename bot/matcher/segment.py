@@ -94,7 +94,7 @@ class Sentence:
 
     def quoted(self, i: int) -> bool:
         """Whether word i stands inside one of `quotes`."""
-        return _inside(self.quotes, self._quote_opens, self.spans[i][0])
+        return bool(self.quotes) and _inside(self.quotes, self._quote_opens, self.spans[i][0])
 
     @_once
     def _quote_opens(self) -> list[int]:
