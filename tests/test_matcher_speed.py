@@ -19,7 +19,7 @@ _PIECES = [
     *"the a is was were not no never has have had been to of with by that over for".split(),
     *"charged pleaded guilty plea arrested held faces jail suit filed claims real fake".split(),
     *"alive dead doctored satire spoof confirmed such affiliation evidence proof insists".split(),
-    *"'s n't didn't ’ ' \" “ ” « » „ ‘ , . ; : - -- ( ) \n İ K é 3 _".split(),
+    *"'s n't didn't ’ ' \" “ ” « » „ ‘ , . ; : - -- ( ) \n İ K é 3 _ — … ’s don’t Ⓐ ٣".split(),
 ]
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map(" ".join) | st.text(max_size=200)
 _SPACED = st.lists(
