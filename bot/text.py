@@ -59,7 +59,8 @@ def _is_markup(name: str) -> bool:
 
 def _escape_non_tags(markup: str) -> str:
     """`markup` with every "<" that opens no HTML element escaped, so it stays text."""
-    if all(_is_markup(name) for name in _TAG_START.findall(markup)):
+    names = _TAG_START.findall(markup)
+    if _HTML_ELEMENT_SET.issuperset(map(str.lower, names)) or all(map(_is_markup, names)):
         return markup  # the usual case, decided without rewriting anything
     return _TAG_START.sub(
         lambda m: m.group(0) if _is_markup(m.group(1)) else "&lt;" + m.group(0)[1:], markup
@@ -79,8 +80,8 @@ def clean_text(text: str) -> str:
     text = _BAD_CHARS.sub("", text)
     if "\n" not in text:
         return " ".join(text.split())
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    # each line folded, the empty ones dropped (map and filter: no Python loop per line)
+    return "\n".join(filter(None, map(" ".join, map(str.split, text.split("\n")))))
 
 
 _local = threading.local()
@@ -116,7 +117,7 @@ def html_to_text(markup: str) -> str:
     lxml.etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     for element in root.iter(*_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
-    return clean_text("".join(str(text) for text in root.itertext()))
+    return clean_text("".join(map(str, root.itertext())))
 
 
 def clean_display(text: str) -> str:

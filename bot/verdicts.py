@@ -34,6 +34,11 @@ COLUMNS = (
 )
 
 
+# json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one kept encoder
+# writes the same JSON
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def verdict_row(result: MatchResult) -> VerdictRow:
     """The stored columns of `result` (what MatchRepository.save writes)."""
     scores = result.scores
@@ -60,7 +65,7 @@ def verdict_row(result: MatchResult) -> VerdictRow:
         result.denier,
         result.claim,
         result.language,
-        json.dumps(evidence, ensure_ascii=False),
+        _JSON.encode(evidence) if evidence else "[]",
     )
 
 

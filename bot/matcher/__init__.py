@@ -1,7 +1,7 @@
 """The matcher: does an item report an allegation, a denial, an official denial — who, what,
 and which sentences show it. Pure and deterministic: `match(MatchInput) -> MatchResult`.
 
-    segment (sentences, tokens, quotes) -> cue rules per sentence (english / multilingual)
+    segment (sentences, words, quotes) -> cue rules per sentence (english / multilingual)
     -> scores (noisy-or of cue strengths, title and lead weighted up) -> roles (roles.py)
 
 Every flag carries its evidence (sentence, offsets, the rule that fired) and `reasons` also
@@ -155,7 +155,8 @@ def analyse(item: MatchInput) -> Analysis:
     """Run the cue rules over an item (no decision yet)."""
     title = _unjunk((item.title or "")[:MAX_FIELD])
     text = _unjunk((item.text or "")[:MAX_FIELD])
-    language = multilingual.detect_language(f"{title} {text}")
+    # (it reads the first 600 characters: the rest of a long text is not copied for it)
+    language = multilingual.detect_language(f"{title} {text[:600]}")
     if language != "en":
         return Analysis(title, text, language, other=_match_other(language, title, text))
     if not could_match(f"{title}\n{text}".lower().replace("’", "'")):
@@ -241,7 +242,9 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
     t_official = labels["official_denial"].threshold
     features = analysis.features()
     words = analysis.words() if any(m.words for m in labels.values()) else set()
-    allegation_score = labels["allegation"].probability(features, words)
+    # what the words weigh for an allegation: in its score, and alone when no cue backs it
+    allegation_words = labels["allegation"].words_weight(words)
+    allegation_score = labels["allegation"].probability_given(features, allegation_words)
     denial_score = labels["denial"].probability(features, words)
     official_score = labels["official_denial"].probability(features, words)
     best_denials = _best(analysis.denials)
@@ -250,9 +253,7 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
     # Evidence first: with no allegation cue, the item's words must themselves weigh for an
     # allegation (a denial of a product rumour comes with no allegation, however often
     # denials do); CV: this costs no F1 and buys precision.
-    is_allegation = allegation_score >= t_allegation and (
-        cued or labels["allegation"].words_weight(words) >= WORDS_ALONE
-    )
+    is_allegation = allegation_score >= t_allegation and (cued or allegation_words >= WORDS_ALONE)
     is_denial = denial_score >= labels["denial"].threshold
     # The classifier learns that most denials are official; a denier the rules see as a
     # private person (a name with no office, "the singer herself") vetoes it.
@@ -320,14 +321,14 @@ def _worded_evidence(analysis: Analysis, model: learned.LabelModel) -> Cue | Non
     """For an allegation flagged by its words with no allegation cue: the sentence whose
     telling words weigh most for the label, as a cue whose reason names the heaviest of them
     ("words:beheaded/allegedly/hunting"), so an alert still shows why it matched."""
-    weights = model.weights
+    positive = model.positive_words
     best: tuple[float, Sentence, list[str]] | None = None
     for sentence in analysis.parts:
         scored = sorted(
             {
-                (weights[name], name[2:])
-                for name in word_features(sentence.text)
-                if weights.get(name, 0.0) > 0 and _telling(name[2:])
+                (positive[name], name[2:])
+                for name in positive.keys() & word_features(sentence.text)
+                if _telling(name[2:])
             },
             reverse=True,
         )

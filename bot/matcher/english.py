@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.matcher import lexicon as lx
-from bot.matcher.segment import Sentence
+from bot.matcher.segment import ASCII_WORD, Sentence
 
 _GATE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -49,8 +49,16 @@ _NOT_CLAIM_AFTER_EVAL = lx._forms(
     "pretence pretense profile profiles act acts attack attacks crime crimes murder murders "
     "killing killings behaviour behavior conduct violence treatment"
 )
-_PHRASES = [
-    (re.compile(r"\bplead(?:s|ed|ing)?\s+(?:not\s+guilty|innocent)\b"), "plea:not-guilty", 0.9),
+# (expression, reason, strength, needs): every match of the expression (over the lower-cased
+# sentence) holds one of the strings `needs`, a substring test that spares running it over
+# the many sentences holding none (tests/test_matcher_speed.py checks them)
+_PHRASES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
+    (
+        re.compile(r"\bplead(?:s|ed|ing)?\s+(?:not\s+guilty|innocent)\b"),
+        "plea:not-guilty",
+        0.9,
+        ("plead",),
+    ),
     (
         re.compile(
             r"\b(?:maintain|maintains|maintained|protest|protests|protested|proclaim"
@@ -60,6 +68,7 @@ _PHRASES = [
         ),
         "innocence",
         0.9,
+        ("innocence",),
     ),
     (
         re.compile(
@@ -76,6 +85,10 @@ _PHRASES = [
         ),
         "not-true",
         0.75,
+        tuple(
+            "truth true merit foundation basis nothing involve happen responsible guilty "
+            "there role part knowledge law rules shot misquoted context hoax fake".split()
+        ),
     ),
     (
         re.compile(
@@ -85,6 +98,7 @@ _PHRASES = [
         ),
         "insists-not",
         0.7,
+        ("insist",),
     ),
     (
         re.compile(
@@ -93,6 +107,7 @@ _PHRASES = [
         ),
         "no-evidence",
         0.6,
+        ("evidence", "sign", "indication", "proof"),
     ),
     # a hoax debunked in the text's own voice (an outlet or fact-checker refuting a viral
     # story counts as a denial): the picture was doctored, the star is alive, the site is satire
@@ -114,6 +129,10 @@ _PHRASES = [
         ),
         "debunk-fact",
         0.6,
+        tuple(
+            "real stolen accurate authentic genuine doctored fake confirmed photoshopped "
+            "alive dead satir parody spoof such affiliation no,".split()
+        ),
     ),
 ]
 _CHARGE_CONTEXT = re.compile(
@@ -132,6 +151,7 @@ _CHARGE_CONTEXT = re.compile(
     r"(?<!remains charged)(?<!fully charged)(?<!kept charged)"
     r"(?=\s+(?:at|after|in|over|for|following)\b|\s*[.,;:]|\s*$)"
 )
+_CHARGE_NEEDS = ("charg", "plea")  # one stands in every match of _CHARGE_CONTEXT
 _NO_ONE_CHARGED = re.compile(
     r"\b(?:no\s+one|nobody|none|no\s+suspects?)\s+(?:\w+\s+){0,2}?charged\b"
     r"|\b(?:not|n['’]t|never|yet\s+to)\s+(?:\w+\s+){0,2}?(?:charged|charge|press(?:ed)?"
@@ -166,6 +186,8 @@ _ARREST = re.compile(
     r"|\b(?:arrested|arrest|arrests)\b"
     r"|\bfac(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?(?:jail|prison|trial|prosecution|extradition)\b"
 )
+# one stands in every match of _ARREST
+_ARREST_NEEDS = tuple("arrest detained held jail prison trial prosecution extradition".split())
 _CLAIMED_NOT_WRONG = re.compile(
     r"\bclaim(?:s|ed|ing)?\s+(?:(?:the|a|an|its|their|his|her|full|sole)\s+)*(?:[\w-]+\s+)?"
     r"(?:responsibility|credit|title|victory|win|record|prize|gold|seat|crown|lead|damages"
@@ -183,9 +205,14 @@ class Cue:
     char_start: int = -1  # for phrase rules: where in the sentence the phrase starts
 
 
+_CLAUSE_PUNCTUATION = tuple(",;:()—–")
+
+
 def _gap_has_punct(sentence: Sentence, a: int, b: int) -> bool:
-    text = sentence.text[sentence.tokens[a].end : sentence.tokens[b].start]
-    return any(ch in text for ch in ",;:()—–")
+    if not _holds_any(sentence.text, _CLAUSE_PUNCTUATION):
+        return False  # none in the sentence: the words' places need not be read
+    text = sentence.text[sentence.spans[a][1] : sentence.spans[b][0]]
+    return _holds_any(text, _CLAUSE_PUNCTUATION)
 
 
 def negated(sentence: Sentence, i: int, window: int = 4) -> bool:
@@ -209,17 +236,24 @@ def _next_content(words: list[str], i: int, limit: int = 6) -> tuple[int, str]:
 
 def _court_subject(sentence: Sentence, i: int) -> bool:
     words = sentence.words
-    return any(w in lx.COURT_SUBJECTS for w in words[max(0, i - 6) : i])
+    return not lx.COURT_SUBJECTS.isdisjoint(words[max(0, i - 6) : i])
+
+
+# a refusal's object ends the search for a claim noun (the pronouns and articles do not)
+_REFUSAL_NOUNS = lx.REFUSAL_OBJECTS - _OBJECT_PRONOUNS - {"a", "an", "her"}
 
 
 def _claim_noun_after(sentence: Sentence, i: int, limit: int = 7) -> bool:
     words = sentence.words
     for j in range(i + 1, min(len(words), i + 1 + limit)):
-        if words[j] in lx.REFUSAL_OBJECTS - _OBJECT_PRONOUNS - {"a", "an", "her"}:
+        if words[j] in _REFUSAL_NOUNS:
             return False
         if words[j] in lx.CLAIM_NOUNS:
             return True
     return False
+
+
+_REFUSED_AFTER_DENIAL_OF = lx.REFUSAL_OBJECTS | {"service"}  # "denial of service"
 
 
 def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
@@ -230,7 +264,7 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         if before in lx.DENIALISM_BEFORE or before == "in":
             return Cue("denial", sentence, i, "-denial:denialism", 0.0)
         after = words[i + 1 : i + 3]
-        if after[:1] == ["of"] and (after[1:] and after[1] in lx.REFUSAL_OBJECTS | {"service"}):
+        if after[:1] == ["of"] and (after[1:] and after[1] in _REFUSED_AFTER_DENIAL_OF):
             return Cue("denial", sentence, i, "-denial:of-refusal-object", 0.0)
         return Cue("denial", sentence, i, "denial:noun", 0.85)
     if negated(sentence, i) or (i and words[i - 1] == "or" and negated(sentence, i - 1, 6)):
@@ -240,7 +274,7 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "-deny:confirm-or-deny", 0.0)
     j, nxt = _next_content(words, i)
     passive = i and words[i - 1] in ("was", "were", "been", "being", "is", "are", "be")
-    claim_subject = any(w in lx.CLAIM_NOUNS for w in words[max(0, i - 6) : i])
+    claim_subject = not lx.CLAIM_NOUNS.isdisjoint(words[max(0, i - 6) : i])
     if passive and "by" not in words[i + 1 : i + 3] and not claim_subject:
         return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)
     if j == -1:
@@ -254,15 +288,15 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
     if i + 1 < len(words) and words[i + 1] in ("a", "an"):
         ahead = words[i + 2 : i + 6]
         clause = any(w in ("was", "were", "is", "are", "had", "has") for w in ahead)
-        if not clause and not any(w in lx.CLAIM_NOUNS for w in ahead):
+        if not clause and lx.CLAIM_NOUNS.isdisjoint(ahead):
             return Cue("denial", sentence, i, "-deny:deprived-of", 0.0)
-    token = sentence.tokens[j]
-    capitalised = sentence.text[token.start : token.start + 1].isupper()
+    start = sentence.spans[j][0]
+    capitalised = sentence.text[start : start + 1].isupper()
     if capitalised and any(w in ("a", "an", "the") for w in words[j + 1 : j + 4]):
         following = words[j + 1 : j + 5]
-        if not any(w in lx.CLAIM_NOUNS for w in following):
+        if lx.CLAIM_NOUNS.isdisjoint(following):
             return Cue("denial", sentence, i, "-deny:ditransitive", 0.0)
-    if nxt.endswith("ing") and any(w in lx.CLAIM_NOUNS for w in words[j + 1 : j + 3]):
+    if nxt.endswith("ing") and not lx.CLAIM_NOUNS.isdisjoint(words[j + 1 : j + 3]):
         return Cue("denial", sentence, i, "deny+claim", 0.95)  # "denied the dating rumours"
     if nxt.endswith("ing") or nxt in lx.WRONGDOING:
         return Cue("denial", sentence, i, "deny+act", 0.9)
@@ -285,34 +319,44 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
     words = sentence.words
     if words[i] in _VERB_AND_NOUN and i and words[i - 1] in _NOUN_BEFORE:
         return None
-    token = sentence.tokens[i]
-    if sentence.text[token.end : token.end + 1] == "-":
+    reason = _rejected_claim(words, i, sentence)
+    if reason is None:
+        return None
+    # (the word's place is read only now, for the few that reject a claim)
+    start, end = sentence.spans[i]
+    if sentence.text[end : end + 1] == "-":
         return None  # "counter-terrorism", "blast-proof": a prefix, no verb
-    if i and sentence.field != "title" and sentence.text[token.start : token.start + 1].isupper():
+    if i and sentence.field != "title" and sentence.text[start : start + 1].isupper():
         return None  # "the Counter Terrorism Command": a name (headlines capitalise verbs)
+    return Cue("denial", sentence, i, reason, 0.85)
+
+
+def _rejected_claim(words: list[str], i: int, sentence: Sentence) -> str | None:
+    """The reason when word i rejects a claim: a claim noun follows, or "as <evaluative>"."""
     if _claim_noun_after(sentence, i):
-        return Cue("denial", sentence, i, f"{words[i]}+claim-noun", 0.85)
+        return f"{words[i]}+claim-noun"
     # "dismissed the reports as baseless", "slammed it as propaganda"
     for j in range(i + 1, min(len(words), i + 9)):
         if words[j] == "as" and j + 1 < len(words):
             rest = words[j + 1 : j + 4]
-            if any(w in lx.EVALUATIVE for w in rest):
-                return Cue("denial", sentence, i, f"{words[i]}+as-evaluative", 0.85)
+            if not lx.EVALUATIVE.isdisjoint(rest):
+                return f"{words[i]}+as-evaluative"
     return None
 
 
 def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
     words = sentence.words
-    token = sentence.tokens[i]
     # "accused him of spreading lies" — within the same clause ("X accuses Y; Z calls it lies"
     # is an accusation answered by a denial)
-    clause = sentence.text.rfind(";", 0, token.start)
     first = max(0, i - 8)
-    while first < i and sentence.tokens[first].start < clause:
-        first += 1
+    if ";" in sentence.text:  # (else one clause: the words' places need not be read)
+        spans = sentence.spans
+        clause = sentence.text.rfind(";", 0, spans[i][0])
+        while first < i and spans[first][0] < clause:
+            first += 1
     window = words[max(first, i - 4) : i]
-    accusing = any(w in _ACCUSE_VERBS for w in words[first:i])
-    if accusing or any(w in _SPREAD for w in window):
+    accusing = not _ACCUSE_VERBS.isdisjoint(words[first:i])
+    if accusing or not _SPREAD.isdisjoint(window):
         return Cue("denial", sentence, i, "-evaluative:accusation-of-lying", 0.0)
     if i + 1 < len(words) and words[i + 1] in _NOT_CLAIM_AFTER_EVAL:
         return None
@@ -325,9 +369,9 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
         and not (i and words[i - 1] in _NOUN_LIES_AFTER)
     ):
         return None  # "responsibility lies with the PM", "the problem lies in": a verb
-    quoted = token.quoted
-    predicative = any(w in _COPULA for w in words[max(0, i - 3) : i])
-    about_claim = any(w in lx.CLAIM_NOUNS for w in words[max(0, i - 6) : i + 4])
+    quoted = sentence.quoted(i)
+    predicative = not _COPULA.isdisjoint(words[max(0, i - 3) : i])
+    about_claim = not lx.CLAIM_NOUNS.isdisjoint(words[max(0, i - 6) : i + 4])
     attributed = not lx.ATTRIBUTION.isdisjoint(sentence.word_set) or (
         sentence.field == "title" and ":" in sentence.text
     )
@@ -337,6 +381,12 @@ def _evaluative_cue(sentence: Sentence, i: int) -> Cue | None:
         return None
     strength = 0.8 if (about_claim or quoted) and attributed else 0.6
     return Cue("denial", sentence, i, f"evaluative:{words[i]}", strength)
+
+
+def _holds_any(lower: str, parts: tuple[str, ...]) -> bool:
+    """Whether one of `parts` stands in `lower`: where an expression cannot match without one,
+    a cheap test that spares running it."""
+    return any(map(lower.__contains__, parts))  # (no generator frame: this runs often)
 
 
 def _fact_check(lower: str) -> bool:
@@ -378,11 +428,13 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
     if not phrases:
         return cues
     lower = sentence.lower
-    for pattern, reason, strength in _PHRASES:
+    for pattern, reason, strength, needs in _PHRASES:
+        if not _holds_any(lower, needs):
+            continue
         for match in pattern.finditer(lower):
             has_voice = (
                 reason == "debunk-fact"
-                or any(w in lx.ATTRIBUTION for w in sentence.words)
+                or not lx.ATTRIBUTION.isdisjoint(sentence.words)
                 or sentence.quotes
                 or sentence.field == "title"
                 or reason.startswith(("plea", "innocence"))
@@ -428,7 +480,7 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
         return cues
     words = sentence.words
     lower = sentence.lower
-    claimed_not_wrong = _CLAIMED_NOT_WRONG.search(lower) is not None
+    claimed_not_wrong = "claim" in lower and _CLAIMED_NOT_WRONG.search(lower) is not None
     for i in [i for i, word in enumerate(words) if word in present]:
         word = words[i]
         if word in lx.ACCUSE:
@@ -455,7 +507,7 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
                 cues.append(Cue("allegation", sentence, i, f"accuse:{word}", strength))
         elif word in lx.CLAIM_VERBS and word.startswith("claim"):
             following = words[i + 1 : i + 2]
-            own_deed = following == ["to"] or any(w in _OWN_DEEDS for w in words[i + 1 : i + 3])
+            own_deed = following == ["to"] or not _OWN_DEEDS.isdisjoint(words[i + 1 : i + 3])
             if claimed_not_wrong or own_deed:  # "claims attack", "claimed to have bombed"
                 cues.append(Cue("allegation", sentence, i, "-claim:not-wrongdoing", 0.0))
             elif following and following[0] in ("against", "by") and i > 0:
@@ -476,7 +528,7 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
             and _wrongdoing_near(words, i, 4)
         ):
             cues.append(Cue("allegation", sentence, i, "charge+wrongdoing", 0.8))
-    for match in _CHARGE_CONTEXT.finditer(lower):
+    for match in _CHARGE_CONTEXT.finditer(lower) if _holds_any(lower, _CHARGE_NEEDS) else ():
         if _NO_ONE_CHARGED.search(lower, max(0, match.start() - 40), match.end()):
             # "no one has been charged", "police have not charged anyone": no accusation
             cues.append(Cue("allegation", sentence, -1, "-charges:negated", 0.0, match.start()))
@@ -489,15 +541,15 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
         for i, word in enumerate(words):
             if word.startswith("investigat") and _wrongdoing_near(words, i, 6):
                 cues.append(Cue("allegation", sentence, i, "investigation+wrongdoing", 0.6))
-    for pattern, reason, _strength in _PHRASES[:2]:
-        if pattern.search(lower):
+    for pattern, reason, _strength, needs in _PHRASES[:2]:
+        if _holds_any(lower, needs) and pattern.search(lower):
             cues.append(Cue("allegation", sentence, -1, f"{reason}:implies-charges", 0.8))
-    if sentence.field == "title" or sentence.index < 3:
+    if (sentence.field == "title" or sentence.index < 3) and not _ATROCITY_VERBS.isdisjoint(words):
         for i in [i for i, word in enumerate(words) if word in _ATROCITY_VERBS]:
             if i and _has_agent(sentence, i):
                 cues.append(Cue("allegation", sentence, i, f"atrocity:{words[i]}", 0.6))
-    for match in _ARREST.finditer(lower):
-        if _wrongdoing_near(words, 0, len(words)):
+    if _holds_any(lower, _ARREST_NEEDS) and lx.names_wrongdoing(words):
+        for match in _ARREST.finditer(lower):
             cues.append(Cue("allegation", sentence, -1, "arrest+wrongdoing", 0.6, match.start()))
     return cues
 
@@ -534,7 +586,7 @@ def _blames_a_cause(words: list[str], i: int) -> bool:
         j = i - 1 if to_blame else i
         while j > 0 and words[j - 1] in _BE:
             j -= 1
-        return any(w in _CAUSES for w in words[max(0, j - 4) : j])
+        return not _CAUSES.isdisjoint(words[max(0, j - 4) : j])
     on = next((k for k in range(i + 1, min(len(words), i + 10)) if words[k] == "on"), -1)
     k = (on if on >= 0 else i) + 1  # "blamed the loss on X": X is the one blamed
     while k < len(words) and words[k] in _DETERMINERS:
@@ -555,8 +607,8 @@ def _has_agent(sentence: Sentence, i: int) -> bool:
         w in lx.INSTITUTIONS or w in ("militants", "rebels", "forces", "troops") for w in before
     ):
         return True
-    token = sentence.tokens[i - 1]
-    return sentence.text[token.start : token.start + 1].isupper() and token.text not in (
+    start = sentence.spans[i - 1][0]
+    return sentence.text[start : start + 1].isupper() and sentence.words[i - 1] not in (
         "was",
         "were",
     )
@@ -571,10 +623,16 @@ ALL_TRIGGERS = (
 )
 
 
+# A word between spaces is one `_GATE_WORD` finds whole: when one of these is, the gate is
+# open without reading the text's words (most items that match have one).
+_SPACED_TRIGGERS = frozenset(w for w in ALL_TRIGGERS if _GATE_WORD.fullmatch(w))
+
+
 def could_match(lower_text: str) -> bool:
     """Item-level gate: False when no rule could fire anywhere in the text (most news)."""
-    return (
-        "investigat" in lower_text
-        or "no, " in lower_text
-        or not ALL_TRIGGERS.isdisjoint(_GATE_WORD.findall(lower_text))
-    )
+    if "investigat" in lower_text or "no, " in lower_text:
+        return True
+    if not _SPACED_TRIGGERS.isdisjoint(lower_text.split()):
+        return True
+    words = ASCII_WORD if lower_text.isascii() else _GATE_WORD
+    return not ALL_TRIGGERS.isdisjoint(words.findall(lower_text))

@@ -11,6 +11,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from bot.matcher import lexicon as lx
 from bot.matcher.english import Cue
@@ -28,6 +29,7 @@ def position(sentence: Sentence) -> str:
     return "lead" if sentence.index < _LEAD_SENTENCES else "body"
 
 
+@lru_cache(maxsize=1024)  # few reasons, asked of every cue
 def family(reason: str) -> str:
     """The rule behind a reason without its word: 'evaluative:lies' -> 'evaluative',
     'dismissed+claim-noun' -> 'reject+claim-noun', '-deny:negated' -> 'deny:negated'."""
@@ -129,25 +131,28 @@ def item_features(
     official: bool,
 ) -> dict[str, float]:
     """All rule features of one English item that passed the lexical gate."""
+    strong_allegations = sum(1 for c in allegations if c.strength > 0)
+    strong_denials = sum(1 for c in denials if c.strength > 0)
     found: dict[str, float] = {
         "kind:feed" if has_title else "kind:article": 1.0,
         "score:allegation": scores[0],
         "score:denial": scores[1],
-        "n:allegation": math.log1p(sum(1 for c in allegations if c.strength > 0)),
-        "n:denial": math.log1p(sum(1 for c in denials if c.strength > 0)),
+        "n:allegation": math.log1p(strong_allegations),
+        "n:denial": math.log1p(strong_denials),
         "long": 1.0 if text_chars > 1500 else 0.0,
     }
-    if not any(c.strength > 0 for c in denials + allegations):
+    if not strong_denials and not strong_allegations:
         found["nocue"] = 1.0
-    if not any(c.strength > 0 for c in allegations):
+    if not strong_allegations:
         found["a:none"] = 1.0  # what words alone must outweigh to make an allegation
-    if not any(c.strength > 0 for c in denials):
+    if not strong_denials:
         found["d:none"] = 1.0
     hint_features(parts, found)
     cue_features(denials, found)
     cue_features(allegations, found)
+    before = len(found)
     denier_features(denier, official, found)
     kind = "feed" if has_title else "article"
-    for name in [n for n in found if n.startswith("denier:")]:
+    for name in list(found)[before:]:  # the denier's features, just added (none was there)
         found[f"{name}@{kind}"] = 1.0  # a sourceless debunk in an article is the outlet's own
     return found

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 LABELS = ("allegation", "denial", "official_denial")
@@ -30,15 +32,28 @@ class LabelModel:
     # the words the model weighs: an item's words are intersected with it (one C-level set
     # operation) instead of looking each of its ~100 words and pairs up in `weights`
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
+    # the words ("t:…") that weigh for the label, by weight: what an item flagged by its words
+    # alone shows as evidence is looked up here, one set operation a sentence
+    positive_words: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vocabulary", frozenset(self.weights))
+        positive = {k: v for k, v in self.weights.items() if k.startswith("t:") and v > 0}
+        object.__setattr__(self, "positive_words", positive)
 
     def probability(self, features: dict[str, float], words: Iterable[str] = ()) -> float:
         """`words`: binary features given by name alone (the item's words, when `self.words`)."""
-        weights = self.weights
-        z = self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items())
-        return _logistic(z + self.words_weight(words))
+        return self.probability_given(features, self.words_weight(words))
+
+    def probability_given(self, features: dict[str, float], words_weight: float) -> float:
+        """`probability`, given what the item's words weigh (`words_weight`, read once by a
+        caller that needs it too)."""
+        # each feature's weight times its value, summed in the features' order (a float sum
+        # depends on its order); map and mul rather than a generator: the same products
+        z = self.bias + sum(
+            map(mul, map(self.weights.get, features, repeat(0.0)), features.values())
+        )
+        return _logistic(z + words_weight)
 
     def words_weight(self, words: Iterable[str]) -> float:
         """What the words alone add to the label's log-odds (0 when it reads no words)."""

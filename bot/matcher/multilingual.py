@@ -18,22 +18,30 @@ _LATIN_STOPWORDS = {
 }
 _UKRAINIAN_LETTERS = frozenset("іїєґ")
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ASCII_WORDS = re.compile(r"[a-z]+")  # `_WORDS` on lower-cased ASCII (about twice as fast)
+_STOPWORDS = frozenset().union(*_LATIN_STOPWORDS.values())
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+# a letter of the Cyrillic block (which also holds signs and combining marks: not letters)
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff](?<=[^\W\d_])")
 
 
 def detect_language(text: str) -> str:
     """'en', 'ru', 'uk', 'de', 'fr' or 'es' from the script and common words."""
     sample = text[:600].lower()
-    if not sample.isascii():
-        letters = _LETTERS.findall(sample)
-        cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
-        if letters and cyrillic / len(letters) > 0.3:
+    if sample.isascii():
+        words = _ASCII_WORDS.findall(sample)
+    else:
+        # (counted by the regex engine, not a Python loop over every letter; most samples
+        # that are not ASCII hold a curly quote and no Cyrillic at all)
+        cyrillic = len(_CYRILLIC_LETTER.findall(sample))
+        if cyrillic and cyrillic / len(_LETTERS.findall(sample)) > 0.3:
             return "uk" if any(ch in _UKRAINIAN_LETTERS for ch in sample) else "ru"
-    words = set(_WORDS.findall(sample))
-    english = len(words & _LATIN_STOPWORDS["en"])
+        words = _WORDS.findall(sample)
+    found = _STOPWORDS.intersection(words)  # the common words the sample holds, each once
+    english = len(found & _LATIN_STOPWORDS["en"])
     best, most = "en", english
     for lang in ("de", "fr", "es"):
-        count = len(words & _LATIN_STOPWORDS[lang])
+        count = len(found & _LATIN_STOPWORDS[lang])
         if count > most:
             best, most = lang, count
     return best

@@ -13,16 +13,27 @@ from bot.matcher.english import Cue
 from bot.matcher.segment import Sentence
 
 MAX_ACTOR_WORDS = 8
+# Where a clause breaks: punctuation, a spaced hyphen, or one of the words (that, which,
+# who, whom, and, but, while, after, when, as, because, since, although, though, where, if,
+# said, says). Each match opens with a character of one class (the punctuation, a space, the
+# words' first letters), which the regex engine skips to instead of trying every position
+# (about twice as fast); a lookbehind then tells which alternative the character opened.
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()\"“”«»—–]|\s-\s|\b(?:that|which|who|whom|and|but|while|after|when|as|because|since"
-    r"|although|though|where|if|said|says)\b",
+    r"[,;:()\"“”«»—–\stwabsi](?:(?<=[,;:()\"“”«»—–])|(?<=\s)-\s"
+    r"|(?<!\w.)(?:(?<=t)(?:hat|hough)|(?<=w)(?:hich|ho|hom|hile|hen|here)"
+    r"|(?<=a)(?:nd|fter|s|lthough)|(?<=b)(?:ut|ecause)|(?<=s)(?:ince|aid|ays)|(?<=i)f)\b)",
     re.IGNORECASE,
 )
-_TRAILING_NOISE = re.compile(
-    r"(?:\s+(?:has|have|had|also|again|further|on|last|this|earlier|later|yesterday|today|tuesday"
+_NOISE_WORDS = (
+    r"has|have|had|also|again|further|on|last|this|earlier|later|yesterday|today|tuesday"
     r"|monday|wednesday|thursday|friday|saturday|sunday|\w+ly|is|are|was|were|been|being|will"
-    r"|would|to|quickly|swiftly|angrily|once|previously|immediately|in\s+a\s+statement))+$",
-    re.IGNORECASE,
+    r"|would|to|quickly|swiftly|angrily|once|previously|immediately|in\s+a\s+statement"
+)
+# Noise words ending a phrase, each after spaces: (?:\s+(?:NOISE))+$ written so that a match
+# opens with one space character, which the regex engine skips to instead of trying every
+# position (the same matches, ~1.5x faster; tests check it)
+_TRAILING_NOISE = re.compile(
+    rf"\s(?:\s*(?:{_NOISE_WORDS})(?:\s+(?:{_NOISE_WORDS}))*)$", re.IGNORECASE
 )
 _LEADING_NOISE = re.compile(
     r"^(?:(?:the|a|an|but|and|however|meanwhile|also|yet|so|then|now|in|on|at|for|with|as"
@@ -127,7 +138,7 @@ def speaker(sentence: Sentence) -> str:
 def cue_char(cue: Cue) -> int:
     """Where a cue stands in its sentence (characters)."""
     if cue.index >= 0:
-        return cue.sentence.tokens[cue.index].start
+        return cue.sentence.spans[cue.index][0]
     return max(cue.char_start, 0)
 
 
@@ -138,7 +149,7 @@ def _apposition_speaker(text: str) -> str:
 
 
 def _has_claim_head(phrase: str) -> bool:
-    return any(w in lx.CLAIM_NOUNS for w in phrase.lower().split())
+    return not lx.CLAIM_NOUNS.isdisjoint(phrase.lower().split())
 
 
 def _is_pronoun_phrase(phrase: str) -> bool:
@@ -221,7 +232,7 @@ def _caller(sentence: Sentence, index: int) -> str:
     words = sentence.words
     for j in range(index - 1, max(-1, index - 6), -1):
         if words[j] in _CALL_VERBS:
-            subject = subject_before(sentence, sentence.tokens[j].start)
+            subject = subject_before(sentence, sentence.spans[j][0])
             return "" if _has_claim_head(subject) else plausible_actor(subject)
     return ""
 
@@ -309,7 +320,7 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
     word = words[cue.index]
     previous = words[cue.index - 1] if cue.index else ""
     passive = previous in ("was", "were", "been", "being", "is", "are", "be", "stand", "stands")
-    end = sentence.tokens[cue.index].end
+    end = sentence.spans[cue.index][1]
     if passive:
         agent = _BY_AGENT.search(sentence.text, end)
         accuser = _clean(agent.group(1)) if agent else ""
@@ -331,7 +342,7 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
             # comments on, answers or rejects "the accusations" is not who made them.
             subject = subject_before(sentence, char)
             accuser = "" if subject.lower() in _PRONOUNS else subject
-            if accuser and any(w in lx.DENY | lx.REJECT for w in accuser.lower().split()):
+            if accuser and not _ANSWERING.isdisjoint(accuser.lower().split()):
                 accuser = ""
         accused = _clean(against.group(1)) if against else _complement_subject(sentence, end)
         return accuser, accused
@@ -345,6 +356,8 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
     )
     return accuser, accused
 
+
+_ANSWERING = lx.DENY | lx.REJECT  # a subject that denies or rejects accusations made none
 
 # Verbs whose subject makes the accusation its object names ("made allegations").
 _MAKES_CLAIM = re.compile(
@@ -390,7 +403,7 @@ def _complement_subject(sentence: Sentence, end: int) -> str:
 def claim_of(cue: Cue) -> str:
     """The claim: the object of the cue, up to the end of its clause (at most 30 words)."""
     sentence = cue.sentence
-    start = sentence.tokens[cue.index].end if cue.index >= 0 else max(cue.char_start, 0)
+    start = sentence.spans[cue.index][1] if cue.index >= 0 else max(cue.char_start, 0)
     rest = sentence.text[start:]
     end = _CLAIM_END.search(rest)
     claim = rest[: end.start()] if end else rest
@@ -433,8 +446,11 @@ _ORGANISATION_ENDS = frozenset(
 )
 
 
+@lru_cache(maxsize=16)
 def _is_person(name: str, context: str) -> tuple[bool, bool]:
-    """(looks like a person, holds an office) for a capitalised name in its context."""
+    """(looks like a person, holds an office) for a capitalised name in its context. Kept for
+    the last few: deciding whether a denier is private asks it of the same name and text two
+    or three times, and each reading scans the whole text with a few expressions."""
     tokens = name.split()
     if tokens[-1].lower().strip(".,") in _ORGANISATION_ENDS:
         return False, False
@@ -566,6 +582,9 @@ def representative_of_a_person(sentence: str, context: str = "", before: int | N
     return ""
 
 
+_INSTITUTIONS_NOT_SOURCES = lx.INSTITUTIONS - {"source", "sources"}
+
+
 def is_official(denier: str, context: str = "", reason: str = "") -> bool:
     """A government, ministry, embassy, army, police, agency, court, party, company, club or
     its spokesperson — or a country or organisation named on its own; not a private person
@@ -575,7 +594,7 @@ def is_official(denier: str, context: str = "", reason: str = "") -> bool:
         return False
     words = set(re.findall(r"[\w'’]+", denier.lower()))
     institution = bool(words & lx.INSTITUTIONS)
-    if words & lx.PRIVATE_MARKERS and not words & (lx.INSTITUTIONS - {"source", "sources"}):
+    if words & lx.PRIVATE_MARKERS and not words & _INSTITUTIONS_NOT_SOURCES:
         return False
     if reason.startswith(("plea", "innocence")):
         return institution and not _TITLES.search(denier)
@@ -636,17 +655,18 @@ def plausible_actor(phrase: str) -> str:
     words = phrase.split()
     if not words or words[0].lower() in _NOT_ACTOR_START:
         return ""
+    named = any(
+        (w[:1].isupper() and w.lower() not in _NOT_A_NAME) or w[:1].isdigit() for w in words
+    )
+    if named:
+        return phrase
     # "who" the pronoun is not the WHO
     lowered = {
         w.lower().strip(",.;:'\"") for w in words if w.isupper() or w.lower() not in _PRONOUNS
     }
-    named = any(
-        (w[:1].isupper() and w.lower() not in _NOT_A_NAME) or w[:1].isdigit() for w in words
-    )
-    party = bool(lowered & (lx.INSTITUTIONS | lx.PRIVATE_MARKERS | _PARTY_NOUNS))
-    if lowered - _HEDGES & lx.WRONGDOING and not named:  # not "alleged spammers"
+    if lowered - _HEDGES & lx.WRONGDOING:  # not "alleged spammers"
         return ""
-    return phrase if named or party else ""
+    return phrase if not _PARTIES.isdisjoint(lowered) else ""
 
 
 def plausible_denier(phrase: str) -> str:
@@ -678,3 +698,5 @@ _PARTY_NOUNS = frozenset(
     "defendants suspect suspects victim victims family families campaigners journalists "
     "reporters analysts experts scientists researchers owner owners driver chauffeur".split()
 )
+# what can name a party on its own (plausible_actor)
+_PARTIES = lx.INSTITUTIONS | lx.PRIVATE_MARKERS | _PARTY_NOUNS
