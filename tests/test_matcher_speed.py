@@ -4,7 +4,9 @@ expression (an expression must never match where its test said it cannot)."""
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -207,3 +209,30 @@ def test_trailing_noise_is_what_the_long_way_strips(text: str) -> None:
     for phrase in (text, text.strip()):
         expected = _TRAILING_NOISE_THE_LONG_WAY.sub("", phrase)
         assert roles._TRAILING_NOISE.sub("", phrase) == expected
+
+
+def test_scores_are_the_same_in_every_process() -> None:
+    """String hashing differs between processes (a worker's sets iterate in another order
+    than the main process's); a verdict must not, to the last bit."""
+    import subprocess
+
+    script = (
+        "from bot.matcher import MatchInput, match\n"
+        "for text in ("
+        "'The ministry spokesman said the police statement was false, a hoax: officials "
+        "reportedly denied the claims and the court convicted no one.',"
+        "'Embassy denies report that troops shelled the village; the Kremlin called it lies.',"
+        "):\n"
+        "    print(repr(match(MatchInput('Kremlin denies rumours, lawyer says', text)).scores))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(outputs) == 1, outputs

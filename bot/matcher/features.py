@@ -97,7 +97,10 @@ HINTS = lx._forms(
 def hint_features(parts: Iterable[Sentence], found: dict[str, float]) -> None:
     for sentence in parts:
         where = position(sentence)
-        for word in sentence.word_set & HINTS:
+        # in a fixed order: the classifier sums the features in the order they were added,
+        # and a set's order differs between processes (string hashing is randomised), which
+        # made a worker's scores differ from the main process's in the last bits
+        for word in sorted(sentence.word_set & HINTS):
             found[f"w:{word}@{where}"] = 1.0
             found[f"w:{word}"] = 1.0
 
