@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from bot.matcher.model import Evidence, MatchResult
 from bot.types import FlaggedItem, Sighting
 from bot.verdicts import COLUMNS as VERDICT_COLUMNS
 from bot.verdicts import VerdictRow, verdict_row
 from storage import bulk
 from storage.models import Feed, Item, ItemSource, MatchRow
+
+if TYPE_CHECKING:  # the matcher's types are loaded only where a verdict is rebuilt
+    from bot.matcher.model import MatchResult
 
 MATCHES = cast(Table, MatchRow.__table__)
 
@@ -278,6 +280,8 @@ def _quote(evidence_json: str) -> str:
 
 def _result(row: MatchRow) -> MatchResult:
     """A stored verdict as the matcher gave it (labels, rule parties, evidence)."""
+    from bot.matcher.model import Evidence, MatchResult
+
     try:
         evidence = json.loads(row.evidence or "[]")
     except json.JSONDecodeError:
