@@ -314,7 +314,10 @@ class Poller:
                 from storage.matches import MatchRepository
 
                 MatchRepository(session).save_rows(
-                    [pair for pairs in verdicts.values() for pair in pairs], MATCHER_VERSION, now
+                    [pair for pairs in verdicts.values() for pair in pairs],
+                    MATCHER_VERSION,
+                    now,
+                    new_items=True,  # inserted just now (IngestResult.new_guids)
                 )
             results = [
                 FeedPollResult(

@@ -65,14 +65,22 @@ class MatchRepository:
         self.save_rows([(item_id, verdict_row(r)) for item_id, r in results], version, now)
 
     def save_rows(
-        self, verdicts: Sequence[tuple[int, VerdictRow]], version: int, now: datetime
+        self,
+        verdicts: Sequence[tuple[int, VerdictRow]],
+        version: int,
+        now: datetime,
+        *,
+        new_items: bool = False,
     ) -> None:
         """Store verdicts already reduced to their columns (bot.verdicts), replacing older
-        ones for the same items."""
+        ones for the same items. `new_items`: the items were inserted in this transaction,
+        so they have no older verdict (a verdict goes with its item: foreign key, cascade)
+        and none is looked for (a first ingest's 30,000 would be)."""
         if not verdicts:
             return
-        ids = [item_id for item_id, _ in verdicts]
-        self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(ids)))
+        if not new_items:
+            ids = [item_id for item_id, _ in verdicts]
+            self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(ids)))
         bulk.insert(
             self.session, MATCHES, [_row(item_id, row, version, now) for item_id, row in verdicts]
         )
