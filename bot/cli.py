@@ -315,18 +315,19 @@ def describe_report(db: Database, report: PollReport) -> str:
     with db.session() as session:
         feed_titles = FeedRepository(session).titles()
         item_titles = ItemRepository(session).titles([i for _r, i in pairs[:MAX_LISTED_ITEMS]])
-    new_titles = [
+    new_titles = [  # those listed (a first ingest has 30,000)
         (
             feed_titles.get(result.update.new_url or result.url) or result.url,
             item_titles.get(item_id, ""),
         )
-        for result, item_id in pairs
+        for result, item_id in pairs[:MAX_LISTED_ITEMS]
     ]
     return poll_summary(
         feeds=len(report.results),
         failed=[(r.url, r.update.error or "failed") for r in report.failed],
         unchanged=report.unchanged,
         new_titles=new_titles,
+        new_items=len(pairs),
         modified=len(report.modified_item_ids),
         seconds=report.seconds,
         next_polls={r.url: r.update.next_poll_at for r in report.failed},
