@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.query import QueryError, candidate, parse
-from bot.text import clean_display
 from bot.types import REPORTING_OUTLET, FlaggedItem, Sighting, SubscriptionInfo
 
 NEW_ITEM_WINDOW = timedelta(hours=1)
@@ -38,6 +36,8 @@ def plan(
     window: timedelta = NEW_ITEM_WINDOW,
 ) -> list[tuple[int, int]]:
     """(subscription id, item id) for every instant alert to queue."""
+    from bot.query import QueryError, candidate, parse
+
     pairs = []
     for subscription in subscriptions:
         if subscription.paused or subscription.mode != "instant":
@@ -110,6 +110,8 @@ def _outlet(party: str, sources: tuple[str, ...]) -> str:
 
 def console_text(item: FlaggedItem) -> str:
     """A plain-text alert: label, headline, who alleged and who denied, the link."""
+    from bot.text import clean_display
+
     alert = alert_for(item)
     lines = [f"[{alert.heading}] {alert.title}"]
     if alert.accuser or alert.accused:

@@ -120,10 +120,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.enable()
 
 
+# Container allocations between two young-generation collections (Python's default: 700).
+# A poll allocates in bursts (a response, a parsed feed, a batch of rows) and makes little
+# cyclic garbage: at 700 the collector ran ~80 times in a re-poll (~25 ms) and ~390 times in
+# a 1,000-feed first ingest (~0.2 s of the main process); at 10,000, 2 and ~13 times (3 ms,
+# ~75 ms), peak memory the same within 1 MB.
+GC_GEN0_THRESHOLD = 10_000
+
+
 def _started() -> None:
     """The command's modules are loaded: move what start-up built out of the collector's
-    way for good (`gc.freeze`) and turn the collector back on."""
+    way for good (`gc.freeze`) and turn the collector back on, at a pace for bursts."""
     gc.freeze()
+    gc.set_threshold(GC_GEN0_THRESHOLD, *gc.get_threshold()[1:])
     gc.enable()
 
 
@@ -315,18 +324,19 @@ def describe_report(db: Database, report: PollReport) -> str:
     with db.session() as session:
         feed_titles = FeedRepository(session).titles()
         item_titles = ItemRepository(session).titles([i for _r, i in pairs[:MAX_LISTED_ITEMS]])
-    new_titles = [
+    new_titles = [  # those listed (a first ingest has 30,000)
         (
             feed_titles.get(result.update.new_url or result.url) or result.url,
             item_titles.get(item_id, ""),
         )
-        for result, item_id in pairs
+        for result, item_id in pairs[:MAX_LISTED_ITEMS]
     ]
     return poll_summary(
         feeds=len(report.results),
         failed=[(r.url, r.update.error or "failed") for r in report.failed],
         unchanged=report.unchanged,
         new_titles=new_titles,
+        new_items=len(pairs),
         modified=len(report.modified_item_ids),
         seconds=report.seconds,
         next_polls={r.url: r.update.next_poll_at for r in report.failed},

@@ -10,15 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from bot.errors import InvalidFeedURLError
 from bot.netguard import client_host
-from bot.opml import OutlineFeed, parse_opml, render_opml
 from bot.types import FeedInfo
 from bot.urls import normalize_feed_url, validate_feed_url
 from storage.db import Database
 from storage.feeds import FeedRepository
 from storage.models import Feed, Meta
+
+if TYPE_CHECKING:  # OPML (lxml) is loaded by the commands that read or write it
+    from bot.opml import OutlineFeed
 
 IMPORT_CHUNK = 200
 _SEEDED = "default_feeds_seeded"
@@ -126,15 +129,21 @@ def import_opml(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import an OPML document. Raises OPMLError when it is not OPML."""
+    from bot.opml import parse_opml
+
     return import_feeds(db, parse_opml(data), now=now, progress=progress)
 
 
 def export_opml(db: Database, *, now: datetime) -> str:
+    from bot.opml import OutlineFeed, render_opml
+
     feeds = [OutlineFeed(f.url, f.title, f.interval, f.fetch_articles) for f in list_feeds(db)]
     return render_opml(feeds, now)
 
 
 def default_feeds() -> list[OutlineFeed]:
+    from bot.opml import parse_opml
+
     data = resources.files("bot").joinpath("data/default-feeds.opml").read_bytes()
     return parse_opml(data)
 

@@ -171,11 +171,12 @@ async def judge_new(
     already judged and flagged, see bot.poller). The counts are those of this stage's final
     verdicts: an item judged twice counts once.
     """
-    from bot.articles import enrich_borderline
-
     first = await match_pending_async(db, workers=settings.parse_workers)
-    judged = first.matched or bool(flagged_in_poll)
-    read = await enrich_borderline(db, settings) if judged else 0
+    read = 0
+    if first.matched or flagged_in_poll:  # something was judged: read the borderline ones
+        from bot.articles import enrich_borderline
+
+        read = await enrich_borderline(db, settings)
     if not read:
         parsed = await parse_new_roles(
             db, [*flagged_in_poll, *first.flagged_item_ids], drain=drain_roles

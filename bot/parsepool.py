@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.errors import FeedParseError
-from bot.parse import parse_feed
 from bot.types import ParsedEntry, ParsedFeed
 from bot.verdicts import VerdictRow, verdict_row
 
@@ -53,6 +52,8 @@ copyreg.pickle(ParsedFeed, _reduce_feed)
 def parse_or_reason(body: bytes, url: str, content_type: str | None) -> ParsedFeed | str:
     """parse_feed for a worker: the ParsedFeed, or the one-line reason it failed (plain
     strings cross the process boundary safely; our exceptions carry extra arguments)."""
+    from bot.parse import parse_feed  # loaded when a document comes (a re-poll of 304s has none)
+
     try:
         return parse_feed(body, url, content_type)
     except FeedParseError as exc:

@@ -69,10 +69,19 @@ class Outcome:
     verdicts: tuple[VerdictRow, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class PollReport:
     results: tuple[FeedPollResult, ...] = ()
     seconds: float = 0.0
+
+    def __repr__(self) -> str:
+        # Short: asyncio.run() formats the repr of the task that returned this, whole, twice
+        # as it restores the SIGINT handler (an error message it builds and drops): the full
+        # dataclass repr of a 1,000-feed first ingest is 2.5 MB, 85 ms each time.
+        return (
+            f"PollReport({len(self.results)} feeds, {len(self.failed)} failed, "
+            f"{len(self.new_item_ids)} new items, {self.seconds:.2f} s)"
+        )
 
     @property
     def failed(self) -> list[FeedPollResult]:
@@ -314,7 +323,10 @@ class Poller:
                 from storage.matches import MatchRepository
 
                 MatchRepository(session).save_rows(
-                    [pair for pairs in verdicts.values() for pair in pairs], MATCHER_VERSION, now
+                    [pair for pairs in verdicts.values() for pair in pairs],
+                    MATCHER_VERSION,
+                    now,
+                    new_items=True,  # inserted just now (IngestResult.new_guids)
                 )
             results = [
                 FeedPollResult(

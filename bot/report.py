@@ -80,18 +80,21 @@ def poll_summary(
     seconds: float,
     next_polls: Mapping[str, datetime] | None = None,
     now: datetime | None = None,
+    new_items: int | None = None,
 ) -> str:
     """What `poll --once` prints: one summary line, the failures, then what is new.
 
-    failed: (feed, message); new_titles: (feed title, item title).
+    failed: (feed, message); new_titles: (feed title, item title), of every new item or only
+    of the first MAX_LISTED_ITEMS when `new_items` says how many there are in all.
     """
+    new = len(new_titles) if new_items is None else new_items
     if feeds == 0:
         return "No feed is due. Use --all to poll every feed now."
     ok = feeds - len(failed)
     lines = [
         f"Polled {feeds} feed{'s' if feeds != 1 else ''} in {seconds:.1f} s: {ok} ok "
-        f"({unchanged} unchanged), {len(failed)} failed; {len(new_titles)} new "
-        f"item{'s' if len(new_titles) != 1 else ''}, {modified} modified."
+        f"({unchanged} unchanged), {len(failed)} failed; {new} new "
+        f"item{'s' if new != 1 else ''}, {modified} modified."
     ]
     for feed, message in failed:
         retry = ""
@@ -100,8 +103,8 @@ def poll_summary(
         lines.append(f"  ! {redact_url(feed)}: {message}{retry}")
     for feed, title in new_titles[:MAX_LISTED_ITEMS]:
         lines.append(f"  + [{_cut(redact_url(feed), 30)}] {_cut(title or '(no title)', 100)}")
-    if len(new_titles) > MAX_LISTED_ITEMS:
-        lines.append(f"  … and {len(new_titles) - MAX_LISTED_ITEMS} more")
+    if new > MAX_LISTED_ITEMS:
+        lines.append(f"  … and {new - MAX_LISTED_ITEMS} more")
     return "\n".join(lines)
 
 

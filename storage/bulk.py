@@ -1,4 +1,4 @@
-"""Bulk inserts: many rows in one call, portable, and fast on SQLite.
+"""Bulk inserts and updates: many rows in one call, portable, and fast on SQLite.
 
 SQLAlchemy's executemany spends most of a large insert building each row's parameters
 (about 0.1 ms a row: a first ingest of 30,000 items spent more time there than in SQLite).
@@ -15,9 +15,10 @@ import functools
 import operator
 import sqlite3
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Table
+from sqlalchemy import Column, DateTime, Delete, Table, Update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -183,6 +184,52 @@ def _sqlite(
                 for found in cursor.fetchall()
             )
         return inserted
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
+    finally:
+        cursor.close()
+
+
+def execute_many(session: Session, statement: Update | Delete, rows: list[dict[str, Any]]) -> None:
+    """`session.connection().execute(statement, rows)`: one statement (an UPDATE or DELETE)
+    for many rows, each giving its bound parameters by name. On SQLite the rows go to the
+    driver's executemany directly, converted by each parameter's own type as SQLAlchemy
+    converts them (a poll writes 1,000 feeds' states: SQLAlchemy's per-row parameter work
+    was most of that write's CPU)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    if dialect.name != "sqlite":
+        session.connection().execute(statement, rows)
+        return
+    compiled = statement.compile(dialect=dialect)
+    binds = compiled.bind_names  # each bound parameter and its name in the SQL
+    # SQLAlchemy's own conversion per name (a name given several times converts as the one
+    # SQLAlchemy picks); a version without it runs the statement the ordinary way
+    converts = getattr(compiled, "_bind_processors", None)
+    if converts is None or compiled.literal_execute_params or any(b.expanding for b in binds):
+        session.connection().execute(statement, rows)
+        return
+    constants = {name: bind.effective_value for bind, name in binds.items()}
+    plan: list[tuple[str | None, Callable[[Any], Any] | None, Any]] = []
+    for name in compiled.positiontup or ():
+        convert = converts.get(name)
+        if name not in rows[0]:  # a value of the statement itself (`consecutive_failures=0`)
+            value = constants[name]
+            plan.append((None, None, convert(value) if convert else value))
+        elif convert is not None and isinstance(rows[0][name], datetime):
+            # the rows share a few moments ("now"): each converted once
+            plan.append((name, functools.lru_cache(maxsize=4096)(convert), None))
+        else:
+            plan.append((name, convert, None))
+    values = _row_values(plan)
+    sql = str(compiled)
+    session.flush()  # as session.execute would: pending ORM objects go first
+    connection = session.connection().connection.driver_connection
+    assert isinstance(connection, sqlite3.Connection)
+    cursor = connection.cursor()
+    try:
+        cursor.executemany(sql, map(values, rows))
     except sqlite3.Error as exc:
         raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
     finally:

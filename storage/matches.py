@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from bot.matcher.model import Evidence, MatchResult
 from bot.types import FlaggedItem, Sighting
 from bot.verdicts import COLUMNS as VERDICT_COLUMNS
 from bot.verdicts import VerdictRow, verdict_row
 from storage import bulk
 from storage.models import Feed, Item, ItemSource, MatchRow
+
+if TYPE_CHECKING:  # the matcher's types are loaded only where a verdict is rebuilt
+    from bot.matcher.model import MatchResult
 
 MATCHES = cast(Table, MatchRow.__table__)
 
@@ -63,14 +65,22 @@ class MatchRepository:
         self.save_rows([(item_id, verdict_row(r)) for item_id, r in results], version, now)
 
     def save_rows(
-        self, verdicts: Sequence[tuple[int, VerdictRow]], version: int, now: datetime
+        self,
+        verdicts: Sequence[tuple[int, VerdictRow]],
+        version: int,
+        now: datetime,
+        *,
+        new_items: bool = False,
     ) -> None:
         """Store verdicts already reduced to their columns (bot.verdicts), replacing older
-        ones for the same items."""
+        ones for the same items. `new_items`: the items were inserted in this transaction,
+        so they have no older verdict (a verdict goes with its item: foreign key, cascade)
+        and none is looked for (a first ingest's 30,000 would be)."""
         if not verdicts:
             return
-        ids = [item_id for item_id, _ in verdicts]
-        self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(ids)))
+        if not new_items:
+            ids = [item_id for item_id, _ in verdicts]
+            self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(ids)))
         bulk.insert(
             self.session, MATCHES, [_row(item_id, row, version, now) for item_id, row in verdicts]
         )
@@ -278,6 +288,8 @@ def _quote(evidence_json: str) -> str:
 
 def _result(row: MatchRow) -> MatchResult:
     """A stored verdict as the matcher gave it (labels, rule parties, evidence)."""
+    from bot.matcher.model import Evidence, MatchResult
+
     try:
         evidence = json.loads(row.evidence or "[]")
     except json.JSONDecodeError:

@@ -142,7 +142,7 @@ class MatchRow(Base):
     item_id: Mapped[int] = mapped_column(
         ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
     )
-    matcher_version: Mapped[int] = mapped_column(Integer)
+    matcher_version: Mapped[int] = mapped_column(Integer, index=True)
     allegation: Mapped[bool] = mapped_column(Boolean, index=True)
     denial: Mapped[bool] = mapped_column(Boolean, index=True)
     official_denial: Mapped[bool] = mapped_column(Boolean)
@@ -158,7 +158,9 @@ class MatchRow(Base):
     matched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # False until alerts for this verdict are queued (bot.delivery.queue_alerts): a crash
     # between judging and queueing is caught up from here on restart.
-    alerts_queued: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    alerts_queued: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
     # Who set accuser / accused / denier: 0 the matcher's rules, else the parser's version
     # (bot.matcher.parser.PARSER_VERSION); the roles stage parses flagged items below it.
     roles_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, and_, delete, func, not_, or_, select, update
+from sqlalchemy import Table, and_, delete, false, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.types import FlaggedItem, SubscriptionInfo
@@ -184,21 +184,22 @@ class OutboxRepository:
         Verdicts that flag nothing are marked queued on the way (there is nothing to send)."""
         self.session.execute(
             update(MatchRow)
-            .where(MatchRow.alerts_queued.is_(False), not_(_FLAGGED))
+            .where(MatchRow.alerts_queued == false(), not_(_FLAGGED))
             .values(alerts_queued=True)
         )
         return list(
             self.session.scalars(
                 select(MatchRow.item_id)
-                .where(MatchRow.alerts_queued.is_(False))
+                .where(MatchRow.alerts_queued == false())
                 .order_by(MatchRow.item_id)
                 .limit(limit)
             )
         )
 
     def mark_all_queued(self) -> None:
+        # "= false", not "IS false": PostgreSQL's index on the column serves only "="
         self.session.execute(
-            update(MatchRow).where(MatchRow.alerts_queued.is_(False)).values(alerts_queued=True)
+            update(MatchRow).where(MatchRow.alerts_queued == false()).values(alerts_queued=True)
         )
 
     def mark_queued(self, item_ids: Sequence[int]) -> None:

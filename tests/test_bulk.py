@@ -5,6 +5,7 @@ driver error is a StorageError like any other database error."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -89,3 +90,98 @@ def test_pending_orm_objects_are_written_first(db: Database) -> None:
             session, ITEMS, [row("a"), row("b")], Item.dedupe_key, ignore_conflicts=True
         )
     assert inserted == [("b",)]
+
+
+def _feed_states(db: Database, changes: list[dict[str, Any]], *, driver: bool) -> list[Any]:
+    """Feed rows after one UPDATE of the shape `FeedRepository.apply` writes (a parameter
+    used three times, in COALESCE and CASE, constants of the statement, NULLs), executed by
+    `bulk.execute_many` or by SQLAlchemy itself; the rows as SQLite stores them."""
+    from sqlalchemy import Boolean, bindparam, case, func, update
+
+    from storage.models import Feed
+
+    feeds = cast(Table, Feed.__table__)
+    with db.session() as session:
+        session.execute(
+            feeds.insert(),
+            [
+                {
+                    "url": f"https://example.org/{i}",
+                    "title": f"Feed {i}",
+                    "created_at": NOW,
+                    "next_poll_at": NOW,
+                    "consecutive_failures": 3,
+                    "disabled": False,
+                    "warning": "old" if i % 2 else None,
+                }
+                for i in range(1, 4)
+            ],
+        )
+    statement = (
+        update(feeds)
+        .where(feeds.c.id == bindparam("b_id"))
+        .values(
+            last_polled_at=bindparam("b_polled"),
+            last_success_at=bindparam("b_polled"),
+            first_success_at=func.coalesce(feeds.c.first_success_at, bindparam("b_polled")),
+            next_poll_at=bindparam("b_next"),
+            consecutive_failures=0,
+            last_error=None,
+            title=func.coalesce(bindparam("b_title"), feeds.c.title),
+            warning=case(
+                (bindparam("b_unchanged", type_=Boolean), feeds.c.warning),
+                else_=bindparam("b_warning"),
+            ),
+        )
+    )
+    if driver and db.engine.dialect.name == "sqlite":  # the driver path is the one tested
+        compiled = statement.compile(dialect=db.engine.dialect)
+        assert getattr(compiled, "_bind_processors", None) is not None
+    with db.session() as session:
+        if driver:
+            bulk.execute_many(session, statement, changes)
+        else:
+            session.connection().execute(statement, changes)
+    with db.engine.connect() as connection:
+        return list(connection.execute(text("SELECT * FROM feeds ORDER BY id")))
+
+
+def test_execute_many_stores_on_sqlite_exactly_what_sqlalchemy_stores(tmp_path: Path) -> None:
+    changes = [
+        {
+            "b_id": i,
+            "b_polled": NOW + timedelta(minutes=1),
+            "b_next": NOW + timedelta(minutes=10 + i, microseconds=i),
+            "b_title": None if i == 2 else f"New title {i} «ü»",
+            "b_unchanged": i == 3,
+            "b_warning": None if i == 1 else "new",
+        }
+        for i in range(1, 4)
+    ]
+    found = []
+    for driver in (True, False):
+        database = Database.open(f"sqlite:///{tmp_path / f'{driver}.db'}")
+        try:
+            found.append(_feed_states(database, changes, driver=driver))
+        finally:
+            database.dispose()
+    assert found[0] == found[1]
+    assert found[0][0].last_polled_at == "2025-03-04 05:07:07.891011"  # the ORM's text
+
+
+def test_execute_many_on_any_database(db: Database) -> None:
+    rows = _feed_states(
+        db,
+        [
+            {
+                "b_id": 1,
+                "b_polled": NOW,
+                "b_next": NOW,
+                "b_title": "T",
+                "b_unchanged": False,
+                "b_warning": None,
+            }
+        ],
+        driver=True,
+    )
+    assert rows[0].title == "T" and rows[0].consecutive_failures == 0

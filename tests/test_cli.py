@@ -296,3 +296,16 @@ async def test_a_database_that_goes_away_skips_the_tick(caplog: pytest.LogCaptur
             await runner.poller.poll()
     finally:
         database.dispose()
+
+
+def test_the_poll_summary_counts_every_new_item_and_lists_the_first_few() -> None:
+    from bot.report import MAX_LISTED_ITEMS, poll_summary
+
+    listed = [("Feed", f"Story {i}") for i in range(MAX_LISTED_ITEMS)]
+    common = {"feeds": 3, "failed": [], "unchanged": 1, "modified": 0, "seconds": 1.0}
+    text = poll_summary(new_titles=listed, new_items=MAX_LISTED_ITEMS + 7, **common)  # type: ignore[arg-type]
+    assert f"{MAX_LISTED_ITEMS + 7} new items" in text
+    assert text.count("  + [Feed]") == MAX_LISTED_ITEMS
+    assert text.endswith("  … and 7 more")
+    # without the count, the titles given are all there is
+    assert poll_summary(new_titles=listed[:1], **common).count("1 new item,") == 1  # type: ignore[arg-type]

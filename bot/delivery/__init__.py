@@ -13,14 +13,17 @@ the next tick. Delivery is at-least-once (see bot.delivery.service).
 
 from __future__ import annotations
 
-from bot.delivery.console import ConsoleNotifier, seed_console_subscription
-from bot.delivery.queue import queue_alerts, queue_digests
-from bot.delivery.service import (
-    ChatMovedError,
-    DeliveryService,
-    Message,
-    Notifier,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.delivery.console import ConsoleNotifier, seed_console_subscription
+    from bot.delivery.queue import queue_alerts, queue_digests
+    from bot.delivery.service import (
+        ChatMovedError,
+        DeliveryService,
+        Message,
+        Notifier,
+    )
 
 __all__ = [
     "ChatMovedError",
@@ -32,3 +35,27 @@ __all__ = [
     "queue_digests",
     "seed_console_subscription",
 ]
+
+# Where each name lives: the package imports a module on first use of one of its names, so a
+# one-off poll, which only queues alerts, never loads the delivery service (PEP 562).
+_HOME = {
+    "ChatMovedError": "service",
+    "ConsoleNotifier": "console",
+    "DeliveryService": "service",
+    "Message": "service",
+    "Notifier": "service",
+    "queue_alerts": "queue",
+    "queue_digests": "queue",
+    "seed_console_subscription": "console",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

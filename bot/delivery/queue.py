@@ -6,8 +6,6 @@ from datetime import datetime, timedelta
 
 from bot.alerts import NEW_ITEM_WINDOW, plan
 from bot.clock import utcnow
-from bot.digests import ScheduleError, digest_items, due, parse_schedule
-from bot.query import QueryError, candidate, parse
 from bot.types import FlaggedItem, SubscriptionInfo
 from storage.db import Database
 from storage.matches import MatchRepository
@@ -60,6 +58,8 @@ def queue_alerts(
 def _digest_stories(
     session_items: MatchRepository, ids: list[int], subscription: SubscriptionInfo
 ) -> list[FlaggedItem]:
+    from bot.query import QueryError, candidate, parse
+
     try:
         query = parse(subscription.query)
     except QueryError:
@@ -81,6 +81,8 @@ def queue_digests(
     the previous digest, no backfill, not muted; all of them, however many) and advance its
     schedule, in one transaction. Returns how many digests were queued (an empty one only
     advances the schedule). Raises StorageError."""
+    from bot.digests import ScheduleError, digest_items, due, parse_schedule
+
     moment = now or utcnow()
     with db.session() as session:
         subscriptions = SubscriptionRepository(session).find()

@@ -4,4 +4,4 @@ HEAD_REVISION lets start-up skip importing Alembic when the schema is already cu
 checks it against Alembic's own idea of the head, so it cannot drift.
 """
 
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
