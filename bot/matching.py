@@ -15,15 +15,19 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.alerts import is_backfill
 from bot.clock import utcnow
 from bot.config import Settings
-from bot.matcher import MATCHER_VERSION, MatchInput, MatchResult, match
 from bot.offload import blocking
 from bot.types import FlaggedItem
+from bot.verdicts import MATCHER_VERSION
 from storage.db import Database
 from storage.matches import MatchRepository
+
+if TYPE_CHECKING:
+    from bot.matcher import MatchResult
 
 BATCH = 500
 POOL_MIN_ITEMS = 2_000  # below this, starting worker processes costs more than it saves
@@ -42,6 +46,9 @@ class MatchReport:
 
 
 def _judge(batch: list[tuple[int, str, str]]) -> list[tuple[int, MatchResult]]:
+    # imported where items are judged: a poll with nothing new never loads the matcher
+    from bot.matcher import MatchInput, match
+
     return [(item_id, match(MatchInput(title=title, text=text))) for item_id, title, text in batch]
 
 

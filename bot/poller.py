@@ -319,7 +319,7 @@ class Poller:
             by_feed = {result.feed_id: result for result in ingested}
             verdicts = _new_item_verdicts(decided, by_feed)
             if verdicts:
-                from bot.matcher import MATCHER_VERSION
+                from bot.verdicts import MATCHER_VERSION
                 from storage.matches import MatchRepository
 
                 MatchRepository(session).save_rows(

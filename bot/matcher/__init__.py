@@ -32,6 +32,7 @@ from bot.matcher.roles import (
     speaker,
 )
 from bot.matcher.segment import MAX_FIELD, Sentence, sentences
+from bot.verdicts import MATCHER_VERSION
 
 __all__ = [
     "MATCHER_VERSION",
@@ -44,9 +45,6 @@ __all__ = [
     "match",
 ]
 
-# Bump when the rules change: stored verdicts from older versions are re-made by
-# `claimwatch rematch` (and by the pipeline, as items come up).
-MATCHER_VERSION = 6
 THRESHOLD = 0.5
 MAX_EVIDENCE = 3
 UNBACKED = 0.49  # the score of an allegation the classifier favours and no evidence backs
