@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copyreg
 import multiprocessing
+import os
 import pickle
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -116,6 +117,11 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     """Worker processes forked from a clean fork server (never from the threaded main
     process). The fork server is one per process and starts once, so it preloads what every
     pool of claimwatch runs: the parser (polls) and the matcher (the matcher stage)."""
+    # The fork server starts as `python -c …`, which puts the working directory first on its
+    # sys.path (Python 3.11 hands it the parent's path and does not apply it): a `bot/`
+    # folder wherever claimwatch is run would be imported, and run, in the workers instead of
+    # ours. Safe-path mode, which the fork server inherits, keeps the working directory off.
+    os.environ["PYTHONSAFEPATH"] = "1"
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bot.parse", "bot.matcher"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
