@@ -117,14 +117,30 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     """Worker processes forked from a clean fork server (never from the threaded main
     process). The fork server is one per process and starts once, so it preloads what every
     pool of claimwatch runs: the parser (polls) and the matcher (the matcher stage)."""
-    # The fork server starts as `python -c …`, which puts the working directory first on its
-    # sys.path (Python 3.11 hands it the parent's path and does not apply it): a `bot/`
-    # folder wherever claimwatch is run would be imported, and run, in the workers instead of
-    # ours. Safe-path mode, which the fork server inherits, keeps the working directory off.
-    os.environ["PYTHONSAFEPATH"] = "1"
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bot.parse", "bot.matcher"])
+    _start_fork_server()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _start_fork_server() -> None:
+    """Start the fork server (once per process) in safe-path mode. It starts as
+    `python -c …`, which puts the working directory first on its sys.path (Python 3.11 hands
+    it the parent's path and does not apply it): a `bot/` folder wherever claimwatch is run
+    would be imported, and run, in the workers instead of ours. Only the fork server gets
+    the setting; the variable is restored at once, so nothing else this process starts
+    inherits it."""
+    from multiprocessing import forkserver
+
+    previous = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = previous
 
 
 class LazyPool:

@@ -391,6 +391,27 @@ def test_one_speaking_for_a_private_person_makes_the_denial_private(
             False,
             "Kevin Malley",
         ),
+        (  # an anonymous source is no institution
+            "Singer denies affair",
+            "Pop star Lana Cruz denied reports of an affair with her bodyguard. A source "
+            "familiar with the matter denied the reports.",
+            False,
+            "Lana Cruz",
+        ),
+        (  # the ministry denies a claim of its own sentence, not the singer's story
+            "Singer denies affair",
+            "Pop star Lana Cruz denied reports of an affair with her bodyguard. The Ministry "
+            "of Culture denied reports that it would cut arts funding.",
+            False,
+            "Lana Cruz",
+        ),
+        (
+            "Car theft",
+            "Mark Jensen denied stealing the car. Police denied that officers had beaten him "
+            "in custody.",
+            False,
+            "Mark Jensen",
+        ),
         (  # the police accuse, and only the dealer denies
             "Dealer charged with fraud",
             "Police accused car dealer Mark Jensen of fraud on Monday. Jensen denied the "

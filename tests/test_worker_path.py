@@ -16,7 +16,9 @@ PROBE = textwrap.dedent(
         pool = worker_pool(1)
         job = (b"<rss><channel><title>Own code</title></channel></rss>", "http://x/", None, False)
         parsed, _verdicts = pool.submit(parse_many, [job]).result()[0]
-        print(parsed.title)
+        import os
+
+        print(parsed.title, os.environ.get("PYTHONSAFEPATH"))
         pool.shutdown()
     """
 )
@@ -34,5 +36,5 @@ def test_workers_never_import_a_bot_folder_from_the_working_directory(tmp_path: 
         [sys.executable, str(probe)], cwd=work, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "Own code"
+    assert done.stdout.strip() == "Own code None"  # nothing else inherits safe-path mode
     assert not marker.exists()

@@ -168,12 +168,14 @@ def analyse(item: MatchInput) -> Analysis:
     denier = denial_reason = ""
     candidates: list[str] = []
     reasons: list[str] = []
+    answers_the_item: list[bool] = []  # the cue denies the item's claim, not one of its own
     best_denials = _body_first(_best(denials))[:MAX_ROLE_CUES]
     for cue in best_denials:
         found = plausible_denier(denier_of(cue, _earlier(parts, cue.sentence)))
         if found:
             candidates.append(found)
             reasons.append(cue.reason)
+            answers_the_item.append(_OWN_CLAIM.match(cue.sentence.text, cue_char(cue)) is None)
             if not denier:
                 denier, denial_reason = found, cue.reason
     context = f"{title}\n{text}"
@@ -185,12 +187,15 @@ def analyse(item: MatchInput) -> Analysis:
         # denier is the one that makes the item an official denial. Only one named as an
         # institution or its office (not "Footballer" in a title-case headline) who denies
         # in words of its own (the speaker of an evaluative word may be the outlet reporting
-        # it: "According to TMZ, the doctor denied … saying the source is 'making up lies'")
+        # it: "According to TMZ, the doctor denied … saying the source is 'making up lies'"),
+        # and who denies what the item is about, not a claim its sentence states anew ("The
+        # ministry denied reports that it would cut arts funding" beside a singer's denial)
         official_one = next(
             (
                 (c, r)
-                for c, r in zip(candidates, reasons, strict=True)
-                if not r.startswith("evaluative")
+                for c, r, answers in zip(candidates, reasons, answers_the_item, strict=True)
+                if answers
+                and not r.startswith("evaluative")
                 and _names_institution(c)
                 and is_official(c, context, r)
             ),
@@ -224,8 +229,14 @@ def analyse(item: MatchInput) -> Analysis:
 
 
 def _names_institution(phrase: str) -> bool:
-    """ "a spokesman for Delmar Motors", "the ministry": a word of an institution or its office."""
-    return not lx.INSTITUTIONS.isdisjoint(re.findall(r"[\w'’]+", phrase.lower()))
+    """ "a spokesman for Delmar Motors", "the ministry": a word of an institution or its office
+    (not an anonymous "source familiar with the matter")."""
+    return not _NAMED_INSTITUTIONS.isdisjoint(re.findall(r"[\w'’]+", phrase.lower()))
+
+
+_NAMED_INSTITUTIONS = lx.INSTITUTIONS - {"source", "sources"}
+# a denial word followed by a claim of its own: "denied reports that …", "denied that …"
+_OWN_CLAIM = re.compile(r"\S+\s+(?:[\w'’-]+\s+){0,3}?that\b", re.IGNORECASE)
 
 
 def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
