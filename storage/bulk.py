@@ -11,10 +11,10 @@ SQLAlchemy path (psycopg batches well).
 
 from __future__ import annotations
 
-import functools
 import operator
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -108,6 +108,24 @@ def _row_values(
     return converted
 
 
+def _per_moment(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert` for datetimes, remembered per value: a batch shares a few moments ("now")
+    across thousands of rows. Remembered by wall-clock time and UTC offset, not by equality:
+    aware datetimes of one instant in two zones (or either side of a DST fold) are equal, yet
+    SQLite stores each one's own wall-clock time."""
+    seen: dict[tuple[Any, Any], Any] = {}
+
+    def converted(value: Any) -> Any:
+        if not isinstance(value, datetime):
+            return convert(value)
+        key = (value.replace(tzinfo=None), value.utcoffset())
+        if key not in seen:
+            seen[key] = convert(value)
+        return seen[key]
+
+    return converted
+
+
 def _is_datetime(column: Column[Any]) -> bool:
     return isinstance(getattr(column.type, "impl", column.type), DateTime)
 
@@ -137,10 +155,10 @@ def _sqlite(
     # per parameter, in the statement's order: the row's value (converted) or the default
     plan: list[tuple[str | None, Callable[[Any], Any] | None, Any]] = []
     for name in compiled.positiontup or ():
+        convert: Callable[[Any], Any] | None
         convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None and _is_datetime(table.c[name]):
-            # one batch shares a few moments ("now") across thousands of rows
-            convert = functools.lru_cache(maxsize=4096)(convert)
+            convert = _per_moment(convert)
         if name in rows[0]:
             plan.append((name, convert, None))
             continue
@@ -152,12 +170,7 @@ def _sqlite(
         plan.append((None, None, convert(value) if convert else value))
 
     values = _row_values(plan)
-
-    session.flush()  # as session.execute would: pending ORM objects go first
-    connection = session.connection().connection.driver_connection
-    assert isinstance(connection, sqlite3.Connection)
-    cursor = connection.cursor()
-    try:
+    with _driver_cursor(session, sql) as (connection, cursor):
         if not returning:
             cursor.executemany(sql, map(values, rows))
             return []
@@ -184,6 +197,21 @@ def _sqlite(
                 for found in cursor.fetchall()
             )
         return inserted
+
+
+@contextmanager
+def _driver_cursor(
+    session: Session, sql: str
+) -> Iterator[tuple[sqlite3.Connection, sqlite3.Cursor]]:
+    """The session's own SQLite connection and a cursor on it, after a flush (as
+    session.execute would: pending ORM objects go first); the driver's errors are raised as
+    SQLAlchemy's, as the ordinary path raises them."""
+    session.flush()
+    connection = session.connection().connection.driver_connection
+    assert isinstance(connection, sqlite3.Connection)
+    cursor = connection.cursor()
+    try:
+        yield connection, cursor
     except sqlite3.Error as exc:
         raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
     finally:
@@ -218,19 +246,10 @@ def execute_many(session: Session, statement: Update | Delete, rows: list[dict[s
             value = constants[name]
             plan.append((None, None, convert(value) if convert else value))
         elif convert is not None and isinstance(rows[0][name], datetime):
-            # the rows share a few moments ("now"): each converted once
-            plan.append((name, functools.lru_cache(maxsize=4096)(convert), None))
+            plan.append((name, _per_moment(convert), None))
         else:
             plan.append((name, convert, None))
     values = _row_values(plan)
     sql = str(compiled)
-    session.flush()  # as session.execute would: pending ORM objects go first
-    connection = session.connection().connection.driver_connection
-    assert isinstance(connection, sqlite3.Connection)
-    cursor = connection.cursor()
-    try:
+    with _driver_cursor(session, sql) as (_connection, cursor):
         cursor.executemany(sql, map(values, rows))
-    except sqlite3.Error as exc:
-        raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
-    finally:
-        cursor.close()

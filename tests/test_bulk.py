@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Table, select, text
@@ -18,6 +19,7 @@ from storage.models import Item
 
 ITEMS = cast(Table, Item.__table__)
 NOW = datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=UTC)
+FOLD = datetime(2024, 11, 3, 1, 30, tzinfo=ZoneInfo("America/New_York"))
 
 
 def row(key: str, **changes: Any) -> dict[str, Any]:
@@ -65,6 +67,35 @@ def test_sqlite_stores_datetimes_exactly_as_the_orm_does(sqlite_db: Database) ->
         found = connection.execute(text("SELECT dedupe_key, first_seen_at FROM items"))
         stored = {key: when for key, when in found}
     assert stored["bulk"] == stored["orm"]
+
+
+def test_datetimes_equal_across_a_dst_fold_are_stored_as_their_own_instants(
+    sqlite_db: Database,
+) -> None:
+    """1:30 in New York on 3 November 2024 happened twice (fold 0 and 1): the two compare
+    equal in Python, yet are an hour apart. Each is stored as the ORM stores it, not as the
+    first one from a memo of converted values."""
+    new_york = ZoneInfo("America/New_York")
+    first = datetime(2024, 11, 3, 1, 30, tzinfo=new_york)
+    second = first.replace(fold=1)
+    assert first == second and first.utcoffset() != second.utcoffset()
+    with sqlite_db.session() as session:
+        session.add(Item(**row("orm-first", first_seen_at=first)))
+        session.add(Item(**row("orm-second", first_seen_at=second)))
+        session.flush()
+        bulk.insert(
+            session,
+            ITEMS,
+            [row("bulk-first", first_seen_at=first), row("bulk-second", first_seen_at=second)],
+        )
+    with sqlite_db.engine.connect() as connection:
+        found = connection.execute(text("SELECT dedupe_key, first_seen_at FROM items"))
+        stored = {key: when for key, when in found}
+    assert stored["orm-first"] != stored["orm-second"]
+    assert (stored["bulk-first"], stored["bulk-second"]) == (
+        stored["orm-first"],
+        stored["orm-second"],
+    )
 
 
 def test_without_conflicts_ignored_a_duplicate_is_a_storage_error(db: Database) -> None:
@@ -151,7 +182,9 @@ def test_execute_many_stores_on_sqlite_exactly_what_sqlalchemy_stores(tmp_path: 
         {
             "b_id": i,
             "b_polled": NOW + timedelta(minutes=1),
-            "b_next": NOW + timedelta(minutes=10 + i, microseconds=i),
+            # feeds 2 and 3: one wall-clock time either side of a DST fold (equal in Python,
+            # an hour apart)
+            "b_next": FOLD.replace(fold=i - 2) if i > 1 else NOW + timedelta(minutes=10),
             "b_title": None if i == 2 else f"New title {i} «ü»",
             "b_unchanged": i == 3,
             "b_warning": None if i == 1 else "new",
