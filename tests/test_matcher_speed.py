@@ -24,10 +24,16 @@ _PIECES = [
     *"'s n't didn't ’ ' \" “ ” « » „ ‘ , . ; : - -- ( ) \n İ K é 3 _ — … ’s don’t Ⓐ ٣".split(),
 ]
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map(" ".join) | st.text(max_size=200)
-_SPACED = st.lists(
-    st.tuples(st.sampled_from(_PIECES), st.sampled_from(["", " ", "  ", "\n", "'", "’"])),
-    max_size=30,
-).map(lambda pairs: "".join(piece + gap for piece, gap in pairs))
+
+
+def _joined(pieces: list[str], gaps: list[str], max_size: int) -> st.SearchStrategy[str]:
+    """Text of up to `max_size` pieces, each followed by one of `gaps`."""
+    return st.lists(
+        st.tuples(st.sampled_from(pieces), st.sampled_from(gaps)), max_size=max_size
+    ).map(lambda pairs: "".join(piece + gap for piece, gap in pairs))
+
+
+_SPACED = _joined(_PIECES, ["", " ", "  ", "\n", "'", "’"], 30)
 
 
 def _gate_the_long_way(lower_text: str) -> bool:
@@ -178,12 +184,7 @@ _CLAUSE_PIECES = [
 
 @settings(max_examples=2000, deadline=None)
 @example("The Royal Navy, who earlier denied it - and says that, (as) “if” — whom")
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(_CLAUSE_PIECES), st.sampled_from(["", " ", "\n", "-", "_"])),
-        max_size=12,
-    ).map(lambda pairs: "".join(piece + gap for piece, gap in pairs))
-)
+@given(_joined(_CLAUSE_PIECES, ["", " ", "\n", "-", "_"], 12))
 def test_clause_breaks_are_where_the_long_way_finds_them(text: str) -> None:
     expected = [m.span() for m in _CLAUSE_BREAK_THE_LONG_WAY.finditer(text)]
     assert [m.span() for m in roles._CLAUSE_BREAK.finditer(text)] == expected
@@ -199,12 +200,7 @@ _NOISE_PIECES = [
 
 @settings(max_examples=2000, deadline=None)
 @example("the ministry said on Tuesday in a statement")
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(_NOISE_PIECES), st.sampled_from(["", " ", "  ", "\n", "\t"])),
-        max_size=10,
-    ).map(lambda pairs: "".join(piece + gap for piece, gap in pairs))
-)
+@given(_joined(_NOISE_PIECES, ["", " ", "  ", "\n", "\t"], 10))
 def test_trailing_noise_is_what_the_long_way_strips(text: str) -> None:
     for phrase in (text, text.strip()):
         expected = _TRAILING_NOISE_THE_LONG_WAY.sub("", phrase)
