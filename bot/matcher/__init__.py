@@ -166,20 +166,16 @@ def analyse(item: MatchInput) -> Analysis:
     denial_score = _noisy_or([c.strength * _weight(c.sentence) for c in denials])
     allegation_score = _noisy_or([c.strength * _weight(c.sentence) for c in allegations])
     denier = denial_reason = ""
-    candidates: list[str] = []
-    reasons: list[str] = []
-    answers_the_item: list[bool] = []  # the cue denies the item's claim, not one of its own
+    deniers: list[tuple[str, Cue]] = []  # each denial cue's denier, where it names one
     best_denials = _body_first(_best(denials))[:MAX_ROLE_CUES]
     for cue in best_denials:
         found = plausible_denier(denier_of(cue, _earlier(parts, cue.sentence)))
         if found:
-            candidates.append(found)
-            reasons.append(cue.reason)
-            answers_the_item.append(_OWN_CLAIM.match(cue.sentence.text, cue_char(cue)) is None)
+            deniers.append((found, cue))
             if not denier:
                 denier, denial_reason = found, cue.reason
     context = f"{title}\n{text}"
-    denier = most_specific(denier, candidates, context)
+    denier = most_specific(denier, [found for found, _ in deniers], context)
     private = is_private(denier, context, denial_reason)
     if private:
         # a private person's denial beside an official one ("Oberholtzer says he has nothing
@@ -192,12 +188,12 @@ def analyse(item: MatchInput) -> Analysis:
         # ministry denied reports that it would cut arts funding" beside a singer's denial)
         official_one = next(
             (
-                (c, r)
-                for c, r, answers in zip(candidates, reasons, answers_the_item, strict=True)
-                if answers
-                and not r.startswith("evaluative")
-                and _names_institution(c)
-                and is_official(c, context, r)
+                (found, cue.reason)
+                for found, cue in deniers
+                if not cue.reason.startswith("evaluative")
+                and _OWN_CLAIM.match(cue.sentence.text, cue_char(cue)) is None
+                and _names_institution(found)
+                and is_official(found, context, cue.reason)
             ),
             None,
         )
