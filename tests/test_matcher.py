@@ -573,3 +573,68 @@ def test_an_evaluative_word_is_no_passive_verb_with_an_agent() -> None:
 )
 def test_the_one_who_pleads_is_the_denier_not_who_reports_the_plea(text: str, denier: str) -> None:
     assert denier in analyse(MatchInput("", text)).denier
+
+
+@pytest.mark.parametrize(
+    ("text", "denial_cue"),
+    [
+        ("Visa denied for chess champion", False),
+        ("Bail denied for man charged with murder", False),
+        ("Entry denied to reporters at the border", False),
+        ("Spying claims denied by the embassy", True),
+        ("The singer hit back at claims that she copied the song.", True),
+        ("The club pushed back against a report that its players fixed a match.", True),
+        ("The club hit back at its critics after a poor start.", False),
+        ("Dorn said the charges against him were politically motivated.", True),
+        ("Police said the attack on the party office was politically motivated.", False),
+        ("Korden Group said the report was inaccurate and misleading.", True),
+        ('"Inaccurate wind forecasts are the main culprit," the report said.', False),
+        ("Tekra said it strongly disputes the regulator's finding that it misled investors.", True),
+    ],
+)
+def test_denials_in_words_a_new_story_uses(text: str, denial_cue: bool) -> None:
+    """A headline's "visa denied" refuses; "hit back at claims", "said the charges were
+    politically motivated", "the report was inaccurate" and disputing a regulator's finding
+    deny a claim; beside each, the near phrase that does not."""
+    assert fires(text, "denials") is denial_cue
+
+
+@pytest.mark.parametrize(
+    ("text", "allegation_cue"),
+    [
+        ("A UN report said the militia committed war crimes in the north.", True),
+        ("The team committed three fouls in the first half, the coach said.", False),
+        ("Watchdog: minister misused public funds", True),
+        ("Opposition says ruling party rigged the vote", True),
+        ("The ministry said reports of torture in the jail were lies.", True),
+        ("The ministry said reports of a merger were premature.", False),
+        ("Moscow rejected claims that it had meddled in the election.", True),
+        ("Prosecutors said the executives embezzled millions and bribed officials.", True),
+    ],
+)
+def test_allegations_of_wrong_without_an_accusing_verb(text: str, allegation_cue: bool) -> None:
+    """A report that a party committed a wrong, a deed of wrong laid at a named party's door
+    in a headline, and a report of a wrong are allegations; a foul committed or a report of
+    a merger are not."""
+    assert fires(text, "allegations") is allegation_cue
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Oil giant brands pollution claims 'fabricated'",
+            "Norvex Petroleum said accusations by environmental groups that it dumped waste "
+            "into the river were fabricated.",
+        ),
+        (
+            "Food firm calls hygiene report 'false'",
+            "Delmar Foods said a report accusing it of selling spoiled meat was false.",
+        ),
+    ],
+)
+def test_a_company_named_by_its_trade_denies_officially(title: str, text: str) -> None:
+    """ "Norvex Petroleum" and "Delmar Foods" name companies, not people, though the words
+    look like a first and a last name."""
+    result = judge(title, text)
+    assert result.denial and result.official_denial

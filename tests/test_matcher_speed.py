@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.matcher import english, multilingual, roles
+from bot.matcher import lexicon as lx
 from bot.matcher.segment import _BOUNDARY, _QUOTES, _WORD, _boundary, sentences
 
 # words the rules look for, and the punctuation and marks around them, so random text hits
@@ -21,6 +22,7 @@ _PIECES = [
     *"the a is was were not no never has have had been to of with by that over for".split(),
     *"charged pleaded guilty plea arrested held faces jail suit filed claims real fake".split(),
     *"alive dead doctored satire spoof confirmed such affiliation evidence proof insists".split(),
+    *"committed report reports stories torture crimes war price fixing bribed".split(),
     *"'s n't didn't ’ ' \" “ ” « » „ ‘ , . ; : - -- ( ) \n İ K é 3 _ — … ’s don’t Ⓐ ٣".split(),
 ]
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map(" ".join) | st.text(max_size=200)
@@ -37,10 +39,12 @@ _SPACED = _joined(_PIECES, ["", " ", "  ", "\n", "'", "’"], 30)
 
 
 def _gate_the_long_way(lower_text: str) -> bool:
+    words = english._GATE_WORD.findall(lower_text)
     return (
         "investigat" in lower_text
         or "no, " in lower_text
-        or not english.ALL_TRIGGERS.isdisjoint(english._GATE_WORD.findall(lower_text))
+        or not english.ALL_TRIGGERS.isdisjoint(words)
+        or (not english._CLAIMED_DEEDS.isdisjoint(words) and lx.names_wrongdoing(words))
     )
 
 

@@ -81,13 +81,16 @@ _PHRASES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
             r"|shot\s+down\s+(?:the\s+|that\s+|this\s+|these\s+|those\s+)?"
             r"(?:rumou?rs?|reports?|claims?|speculation|story|stories)"
             r"|(?:was|were|been|being)\s+misquoted|(?:quoted|taken)\s+out\s+of\s+context"
-            r"|(?:is|was|are|were)\s+(?:a\s+)?(?:hoax|fake))\b"
+            r"|(?:is|was|are|were)\s+(?:a\s+)?(?:hoax|fake)"
+            # "the report was inaccurate" (not "inaccurate wind forecasts": a thing's flaw)
+            r"|(?:is|was|are|were)\s+(?:\w+ly\s+)?(?:inaccurate|erroneous))\b"
         ),
         "not-true",
         0.75,
         tuple(
             "truth true merit foundation basis nothing involve happen responsible guilty "
-            "there role part knowledge law rules shot misquoted context hoax fake".split()
+            "there role part knowledge law rules shot misquoted context hoax fake inaccurate "
+            "erroneous".split()
         ),
     ),
     (
@@ -108,6 +111,31 @@ _PHRASES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
         "no-evidence",
         0.6,
         ("evidence", "sign", "indication", "proof"),
+    ),
+    # "hit back at claims that …", "pushed back against a report": answering a claim, not
+    # hitting anyone ("hit back at critics" names no claim)
+    (
+        re.compile(
+            r"\b(?:hit|hits|hitting|push|pushes|pushed|pushing|fought|fights|fight|fighting)"
+            r"\s+back\s+(?:at|on|against)\s+(?:[\w'’-]+\s+){0,3}?"
+            r"(?:claims?|accusations?|allegations?|reports?|rumou?rs?|charges|suggestions?"
+            r"|insinuations?|speculation|stor(?:y|ies))\b"
+        ),
+        "hit-back+claim-noun",
+        0.8,
+        ("back",),
+    ),
+    # "said the charges were politically motivated": a claim called a political act (not "a
+    # politically motivated attack", which accuses)
+    (
+        re.compile(
+            r"\b(?:charges?|accusations?|allegations?|claims?|case|cases|prosecution|indictment"
+            r"|lawsuit|investigation|probe|reports?)\s+(?:[\w'’-]+\s+){0,3}?"
+            r"(?:is|are|was|were|as|be|been)\s+(?:\w+ly\s+)?politically[\s-]motivated\b"
+        ),
+        "politically-motivated",
+        0.75,
+        ("motivated",),
     ),
     # a hoax debunked in the text's own voice (an outlet or fact-checker refuting a viral
     # story counts as a denial): the picture was doctored, the star is alive, the site is satire
@@ -254,6 +282,12 @@ def _claim_noun_after(sentence: Sentence, i: int, limit: int = 7) -> bool:
 
 
 _REFUSED_AFTER_DENIAL_OF = lx.REFUSAL_OBJECTS | {"service"}  # "denial of service"
+# what a headline's "<noun> denied" refuses ("Visa denied for chess champion", "bail denied"):
+# a refusal, not a denial of a claim ("Secret deal denied" may be one, so not every refusal noun)
+_REFUSED_BEFORE_DENIED = lx._forms(
+    "entry visa visas bail access permission asylum parole appeal appeals bid bids request "
+    "requests application applications extradition petition licence license penalty goal"
+)
 
 
 def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
@@ -269,6 +303,8 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "denial:noun", 0.85)
     if negated(sentence, i) or (i and words[i - 1] == "or" and negated(sentence, i - 1, 6)):
         return Cue("denial", sentence, i, "-deny:negated", 0.0)
+    if word == "denied" and i and words[i - 1] in _REFUSED_BEFORE_DENIED:
+        return Cue("denial", sentence, i, "-deny:refused-subject", 0.0)
     if i > 1 and words[i - 1] in ("or", "nor") and words[i - 2].startswith("confirm"):
         # "no authority has confirmed or denied it", "could not confirm or deny": no one denied
         return Cue("denial", sentence, i, "-deny:confirm-or-deny", 0.0)
@@ -400,7 +436,8 @@ _PHRASE_WORDS = lx._forms(
     "nothing involved involvement happened happen responsible guilty evidence proof sign "
     "indication law laws rules shot hoax fake role part knowledge insist insists insisted "
     "insisting there real stolen accurate authentic genuine doctored photoshopped faked alive "
-    "satire satirical parody spoof such affiliation confirmed misquoted context"
+    "satire satirical parody spoof such affiliation confirmed misquoted context back motivated "
+    "inaccurate erroneous"
 )
 
 
@@ -437,7 +474,7 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
                 or not lx.ATTRIBUTION.isdisjoint(sentence.words)
                 or sentence.quotes
                 or sentence.field == "title"
-                or reason.startswith(("plea", "innocence"))
+                or reason.startswith(("plea", "innocence", "hit-back"))  # the act speaks
             )
             if has_voice:
                 cues.append(Cue("denial", sentence, -1, reason, strength, match.start()))
@@ -447,8 +484,18 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
 # Reported atrocities attributed to a named party ("ISIS beheads …", "army shelled …").
 _ATROCITY_VERBS = lx._forms(
     "behead beheads beheaded executed executes massacred massacres tortured tortures kidnapped "
-    "kidnaps abducted abducts shelled shells bombed"
+    "kidnaps abducted abducts shelled shells bombed misused embezzled bribed defrauded rigged "
+    "looted plundered extorted assassinated slaughtered"
 )
+# "a UN report said the militia committed war crimes": a deed of wrong laid at a party's door
+_COMMITTED = lx._forms("commit commits committed committing")
+# "reports of torture", "rumours that the vote was rigged": a claim of wrong, whoever made it
+_REPORT_NOUNS = lx._forms(
+    "report reports rumour rumours rumor rumors story stories account accounts"
+)
+# (not among the trigger words: both need a wrongdoing word too, which `could_match` asks
+# only of an item with no trigger word; "report" alone opens the gate of too many items)
+_CLAIMED_DEEDS = _COMMITTED | _REPORT_NOUNS
 
 
 _ALLEGATION_TRIGGERS = lx.ACCUSE | lx._forms(
@@ -475,6 +522,7 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
         not present
         and not investigation
         and _ALLEGATION_CONTEXT.isdisjoint(word_set)
+        and _CLAIMED_DEEDS.isdisjoint(word_set)
         and _SUIT_WORDS.isdisjoint(word_set)
     ):
         return cues
@@ -548,6 +596,16 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
         for i in [i for i, word in enumerate(words) if word in _ATROCITY_VERBS]:
             if i and _has_agent(sentence, i):
                 cues.append(Cue("allegation", sentence, i, f"atrocity:{words[i]}", 0.6))
+    if not _COMMITTED.isdisjoint(word_set) and not lx.ATTRIBUTION.isdisjoint(word_set):
+        for i in [i for i, word in enumerate(words) if word in _COMMITTED]:
+            if lx.names_wrongdoing(words[i + 1 : i + 5]) and not negated(sentence, i, 3):
+                cues.append(Cue("allegation", sentence, i, "committed+wrongdoing", 0.6))
+    if not _REPORT_NOUNS.isdisjoint(word_set):
+        for i in [i for i, word in enumerate(words) if word in _REPORT_NOUNS]:
+            if words[i + 1 : i + 2] in (["of"], ["that"]) and lx.names_wrongdoing(
+                words[i + 2 : i + 9]
+            ):
+                cues.append(Cue("allegation", sentence, i, "report+wrongdoing", 0.55))
     if _holds_any(lower, _ARREST_NEEDS) and lx.names_wrongdoing(words):
         for match in _ARREST.finditer(lower):
             cues.append(Cue("allegation", sentence, -1, "arrest+wrongdoing", 0.6, match.start()))
@@ -634,5 +692,8 @@ def could_match(lower_text: str) -> bool:
         return True
     if not _SPACED_TRIGGERS.isdisjoint(lower_text.split()):
         return True
-    words = ASCII_WORD if lower_text.isascii() else _GATE_WORD
-    return not ALL_TRIGGERS.isdisjoint(words.findall(lower_text))
+    words = (ASCII_WORD if lower_text.isascii() else _GATE_WORD).findall(lower_text)
+    if not ALL_TRIGGERS.isdisjoint(words):
+        return True
+    # "a UN report said the militia committed war crimes": no cue word but a deed of wrong
+    return not _CLAIMED_DEEDS.isdisjoint(words) and lx.names_wrongdoing(words)

@@ -30,7 +30,8 @@ CLAIM_NOUNS = _forms(
     "reporting rumour rumours rumor rumors assertion assertions speculation "
     "story stories insinuation insinuations notion account accounts statement statements "
     "involvement role link links connection responsibility complicity wrongdoing allegedly "
-    "criticism accusing allegations findings contention remarks comments footage video photos"
+    "criticism accusing allegations finding findings contention remarks comments footage video "
+    "photos"
 )
 # deny/reject + these = refusal, court outcome or sport, not a denial (CAMEO 12x/16x/1243).
 REFUSAL_OBJECTS = _forms(
@@ -53,7 +54,8 @@ EVALUATIVE = _forms(
     "smear smears slander slanderous libel libellous libelous propaganda disinformation "
     "misinformation baseless groundless unfounded unsubstantiated false untrue absurd "
     "ridiculous preposterous nonsense fiction fictional rubbish invented bogus ludicrous "
-    "outrageous speculative fantasy fantasies provocation mendacious nonsensical"
+    "outrageous speculative fantasy fantasies provocation mendacious nonsensical defamatory "
+    "spurious scurrilous"
 )
 # "X did not deny", "refused to deny", "would neither confirm nor deny"
 NEGATORS = _forms(
@@ -104,7 +106,12 @@ WRONGDOING = _forms(
     "malware spyware ransomware phishing detainees bias rigging rigged scam scams threat "
     "threats threatened threatening intimidation intimidated blackmail blackmailed coercion "
     "coerced improper improperly antitrust anticompetitive anti-competitive wrongful wrongfully "
-    "abusive"
+    "abusive meddled meddles interfered interferes interfere bribed embezzled embezzle defraud "
+    "defrauded defrauding plunder plundered extort extorted massacred slaughter slaughtered "
+    "assassinate assassinated assassination kickback kickbacks graft nepotism misappropriation "
+    "misappropriated misappropriating concealed concealing falsely groped groping molested "
+    "molesting trafficked bullying bullied siphoned swindle swindled swindling launder "
+    "laundered doped drugged smuggle smuggles"
 )
 # deeds of two words, whose words alone name none ("price", "labour", "force", "trading",
 # "war", "cover" were single wrongdoing words, so "a price of $90" and "Labor Department"
@@ -124,6 +131,8 @@ WRONGDOING_PAIRS = frozenset(
         "covered up",
         "covering up",
         "trumped up",
+        "match fixing",
+        "ethnic cleansing",
     )
 )
 

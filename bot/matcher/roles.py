@@ -442,7 +442,13 @@ _ORGANISATION_ENDS = frozenset(
     "press news times post journal herald tribune gazette telegraph guardian mail chronicle "
     "inc corp corporation co ltd llc plc group holdings bank club association institute "
     "foundation council committee commission agency network networks media studios "
-    "university college school hospital airlines airways motors systems technologies".split()
+    "university college school hospital airlines airways motors systems technologies "
+    # a company named by its trade ("Norvex Petroleum", "Delmar Foods")
+    "petroleum oil energy gas mining steel chemicals pharmaceuticals pharma foods beverages "
+    "brewing brewery insurance capital partners ventures industries enterprises electric "
+    "electronics telecom telecommunications communications software labs laboratories "
+    "entertainment records games resources shipping logistics railways automotive aerospace "
+    "construction properties healthcare biotech therapeutics semiconductors solutions".split()
 )
 
 
