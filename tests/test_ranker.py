@@ -204,3 +204,37 @@ def test_a_surface_rule_fragment_is_no_candidate_beside_the_party_it_cuts() -> N
     texts = [c.text for c in found[0]]
     assert "US Federal Bureau of Investigation" in texts
     assert not any(t.startswith("According") for t in texts)
+
+
+def test_the_outlets_own_voice_denies_and_never_accuses() -> None:
+    """SELF stands for the outlet of a fact-check: a ranker that favours it for every role
+    still names it only as the denier; where the only other party is the denier, nobody is
+    named the accuser rather than the denier twice."""
+    title = "Airline says claims it overcharged passengers are untrue"
+    text = "Skyway Airlines said the claims that it overcharged passengers were untrue."
+    result = match(MatchInput(title, text))
+    assert result.allegation and result.denial
+    self_first = ranker.RankModel(weights={key: {"self": 50.0} for key in ranker.ROLES}, meta={})
+    found = _roles(title, text, model=self_first)
+    assert found.denier == REPORTING_OUTLET
+    assert REPORTING_OUTLET not in (found.accuser, found.accused)
+    airline_everywhere = ranker.RankModel(
+        weights={key: {"ent:ORG": 50.0, "self": -50.0} for key in ranker.ROLES}, meta={}
+    )
+    found = _roles(title, text, model=airline_everywhere)
+    assert "Skyway" in found.denier
+    assert not ranker.same_party(found.accuser, found.denier)
+
+
+@pytest.mark.parametrize("noun", ["Firm", "Company"])
+def test_a_headlines_capitalised_common_noun_stands_for_the_party_named(noun: str) -> None:
+    """ "Firm says lawsuit is without merit": the headline's "Firm" is Brightline, not a
+    party of its own beside it."""
+    assert parser._generic(noun) == "institution"
+    assert parser._generic("Firm Capital") == ""
+    found = _roles(
+        f"{noun} says lawsuit is without merit",
+        "Brightline Inc said a lawsuit accusing it of fraud was without merit.",
+    )
+    assert noun not in (found.accuser, found.accused, found.denier)
+    assert "Brightline" in found.denier
