@@ -638,3 +638,44 @@ def test_a_company_named_by_its_trade_denies_officially(title: str, text: str) -
     look like a first and a last name."""
     result = judge(title, text)
     assert result.denial and result.official_denial
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "labels"),
+    [
+        (
+            "Ministry of Defence denies cover-up",
+            "The Ministry of Defence denied a cover-up over the deaths of soldiers in training.",
+            (True, True, True),
+        ),
+        (
+            "Footballer's agent denies match-fixing",
+            "The agent of footballer Luis Cano denied that his client was involved in "
+            "match-fixing.",
+            (True, True, False),
+        ),
+        (
+            "Teacher denies abusing pupils",
+            "A former teacher denied abusing pupils at a boarding school in the 1980s.",
+            (True, True, False),
+        ),
+        (
+            "Blogger denies spreading fake news",
+            "A blogger accused of spreading fake news about the election denied the charge.",
+            (True, True, False),
+        ),
+        (
+            "Tech giant says report of data misuse is false",
+            "Tech giant Orbix said a report that it misused customer data was false.",
+            (True, True, True),
+        ),
+    ],
+)
+def test_denials_of_a_deed_and_who_denies_for_themselves(
+    title: str, text: str, labels: tuple[bool, bool, bool]
+) -> None:
+    """ "denied a cover-up" denies a deed (not "denied a visa"); "denies match-fixing" reads
+    the deed of two words; a teacher or a blogger denies for themselves; "data misuse" is a
+    wrong."""
+    result = judge(title, text)
+    assert (result.allegation, result.denial, result.official_denial) == labels

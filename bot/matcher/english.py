@@ -324,6 +324,8 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
     if i + 1 < len(words) and words[i + 1] in ("a", "an"):
         ahead = words[i + 2 : i + 6]
         clause = any(w in ("was", "were", "is", "are", "had", "has") for w in ahead)
+        if lx.names_wrongdoing(ahead[:2]):
+            return Cue("denial", sentence, i, "deny+act", 0.9)  # "denied a cover-up"
         if not clause and lx.CLAIM_NOUNS.isdisjoint(ahead):
             return Cue("denial", sentence, i, "-deny:deprived-of", 0.0)
     start = sentence.spans[j][0]
@@ -334,7 +336,7 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
             return Cue("denial", sentence, i, "-deny:ditransitive", 0.0)
     if nxt.endswith("ing") and not lx.CLAIM_NOUNS.isdisjoint(words[j + 1 : j + 3]):
         return Cue("denial", sentence, i, "deny+claim", 0.95)  # "denied the dating rumours"
-    if nxt.endswith("ing") or nxt in lx.WRONGDOING:
+    if nxt.endswith("ing") or lx.names_wrongdoing(words[j : j + 2]):  # "denies match-fixing"
         return Cue("denial", sentence, i, "deny+act", 0.9)
     return Cue("denial", sentence, i, "deny:other-object", 0.7)
 

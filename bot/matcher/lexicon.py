@@ -111,7 +111,7 @@ WRONGDOING = _forms(
     "assassinate assassinated assassination kickback kickbacks graft nepotism misappropriation "
     "misappropriated misappropriating concealed concealing falsely groped groping molested "
     "molesting trafficked bullying bullied siphoned swindle swindled swindling launder "
-    "laundered doped drugged smuggle smuggles"
+    "laundered doped drugged smuggle smuggles misuse misused misusing"
 )
 # deeds of two words, whose words alone name none ("price", "labour", "force", "trading",
 # "war", "cover" were single wrongdoing words, so "a price of $90" and "Labor Department"
@@ -176,7 +176,9 @@ PRIVATE_MARKERS = _forms(
     "himself herself publicist publicists manager managers girlfriend boyfriend wife husband "
     "mother father family friend friends fan fans singer actor actress rapper star celebrity "
     "model reps prankster student students teenager man woman men women player players "
-    "referee bodyguard suspects client clients"
+    "referee bodyguard suspects client clients teacher doctor nurse driver boxer blogger "
+    "youtuber influencer billionaire millionaire businessman businesswoman tycoon athlete "
+    "footballer swimmer cyclist sprinter golfer activist"
 )
 STOP_LEADING = _forms(
     "the a an but and however meanwhile also yet so then now earlier later still in on at "
