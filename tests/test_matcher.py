@@ -679,3 +679,32 @@ def test_denials_of_a_deed_and_who_denies_for_themselves(
     wrong."""
     result = judge(title, text)
     assert (result.allegation, result.denial, result.official_denial) == labels
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "denial"),
+    [
+        (
+            "City denied late penalty in derby defeat",
+            "United were denied a late penalty as City won the derby 2-1 on Saturday.",
+            False,
+        ),
+        (
+            "Striker's goal denied by VAR",
+            "A stoppage-time goal by the striker was denied by VAR for offside.",
+            False,
+        ),
+        (
+            "Government calls rights report biased",
+            "The government rejected a rights group's report accusing security forces of "
+            "torture, calling it biased and unfounded.",
+            True,
+        ),
+    ],
+)
+def test_a_refusal_a_few_words_on_and_a_rights_groups_report(
+    title: str, text: str, denial: bool
+) -> None:
+    """ "denied late penalty" and a goal "denied by VAR" refuse, with a word between or the
+    refusal's agent named; a "rights group's report" is a claim rejected, not a right."""
+    assert judge(title, text).denial is denial

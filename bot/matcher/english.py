@@ -271,10 +271,19 @@ def _court_subject(sentence: Sentence, i: int) -> bool:
 _REFUSAL_NOUNS = lx.REFUSAL_OBJECTS - _OBJECT_PRONOUNS - {"a", "an", "her"}
 
 
+# a refusal noun that names a party before these ("a rights group's report"), no refusal
+_PARTY_AFTER_REFUSAL_NOUN = lx._forms(
+    "group group's groups groups' organisation organisation's organization organization's "
+    "watchdog watchdog's activists activist campaigners lawyers"
+)
+
+
 def _claim_noun_after(sentence: Sentence, i: int, limit: int = 7) -> bool:
     words = sentence.words
     for j in range(i + 1, min(len(words), i + 1 + limit)):
         if words[j] in _REFUSAL_NOUNS:
+            if words[j + 1 : j + 2] and words[j + 1] in _PARTY_AFTER_REFUSAL_NOUN:
+                continue
             return False
         if words[j] in lx.CLAIM_NOUNS:
             return True
@@ -313,6 +322,13 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
     claim_subject = not lx.CLAIM_NOUNS.isdisjoint(words[max(0, i - 6) : i])
     if passive and "by" not in words[i + 1 : i + 3] and not claim_subject:
         return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)
+    if (
+        passive
+        and not claim_subject
+        and not _REFUSED_BEFORE_DENIED.isdisjoint(words[max(0, i - 6) : i])
+    ):
+        # "a stoppage-time goal by the striker was denied by VAR": a refusal, its agent named
+        return Cue("denial", sentence, i, "-deny:refused-subject", 0.0)
     if j == -1:
         return Cue("denial", sentence, i, "deny:intransitive", 0.85)
     if nxt in _REFUSED_KINDS and j + 1 < len(words):
@@ -321,6 +337,13 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "deny+claim", 0.95)
     if nxt in _OBJECT_PRONOUNS or nxt in lx.REFUSAL_OBJECTS:
         return Cue("denial", sentence, i, "-deny:refusal-object", 0.0)
+    ahead = words[j : j + 3]
+    if (
+        not _REFUSAL_NOUNS.isdisjoint(ahead[1:])
+        and lx.CLAIM_NOUNS.isdisjoint(words[j : j + 4])
+        and not lx.names_wrongdoing(words[j : j + 4])
+    ):
+        return Cue("denial", sentence, i, "-deny:refusal-object", 0.0)  # "denied late penalty"
     if i + 1 < len(words) and words[i + 1] in ("a", "an"):
         ahead = words[i + 2 : i + 6]
         clause = any(w in ("was", "were", "is", "are", "had", "has") for w in ahead)
