@@ -238,3 +238,23 @@ def test_a_headlines_capitalised_common_noun_stands_for_the_party_named(noun: st
     )
     assert noun not in (found.accuser, found.accused, found.denier)
     assert "Brightline" in found.denier
+
+
+def test_the_accusing_sentence_names_the_accuser_not_the_one_answering_it() -> None:
+    """ "X said the allegations were untrue" reports an allegation too, but the one who
+    speaks in it denies: the sentence that accuses comes first in the evidence, and its
+    subject is the accuser."""
+    title = "Care home accused of hiding deaths"
+    text = (
+        "Relatives of residents at the Elmwood care home accused its owners on Tuesday of "
+        "hiding the true number of deaths during an outbreak. The home's director, Anne "
+        'Price, said the allegations were "completely untrue".'
+    )
+    result = match(MatchInput(title, text))
+    assert result.allegation and result.denial
+    accusing = [e.text for e in result.evidence if e.label == "allegation"]
+    assert accusing[0].startswith(("Relatives", "Care home"))
+    found = _roles(title, text)
+    assert "Relatives" in found.accuser
+    assert "Price" in found.denier or "home" in found.denier  # the director, or her home
+    assert not ranker.same_party(found.accuser, found.denier)

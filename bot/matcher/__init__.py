@@ -275,6 +275,7 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
             best_allegations = [worded]
             reasons.append(worded.reason)
 
+    best_allegations = _accusing_first(best_allegations, best_denials)
     accuser = accused = denier = claim = ""
     if is_allegation and cued:  # a sentence flagged by its words alone: the parser names them
         accuser, accused, claim = allegation_roles(_body_first(best_allegations))
@@ -370,6 +371,14 @@ def _body_first(cues: list[Cue]) -> list[Cue]:
     that carry a cue name the parties in full ("Kremlin denies …" over a text where the White
     House accuses and the embassy denies). Stable: strongest first within each field."""
     return sorted(cues, key=lambda c: c.sentence.field == "title")
+
+
+def _accusing_first(allegations: list[Cue], denials: list[Cue]) -> list[Cue]:
+    """Allegation evidence: a sentence that accuses before one that answers the accusation
+    ("said the allegations were untrue" reports an allegation, but names the one denying it,
+    not the accuser). Stable: the order given within each."""
+    answered = {(c.sentence.field, c.sentence.index) for c in denials}
+    return sorted(allegations, key=lambda c: (c.sentence.field, c.sentence.index) in answered)
 
 
 def _own_words_first(cues: list[Cue]) -> list[Cue]:
