@@ -65,3 +65,20 @@ def test_all_three_labels_right_on_ninety_percent() -> None:
             wrong.append(f"{headline}: {got} != {(allegation, denial, official)} {result.reasons}")
     share = 1 - len(wrong) / len(HEADLINES)
     assert share >= 0.9, "\n".join(wrong)
+
+
+def test_agencies_named_by_their_short_names_deny_officially() -> None:
+    """The security services, police and ministries by their short names (ФСБ, МВД, СБУ,
+    ДБР, МВС) are institutions; a blogger is not, and "минута" is no ministry."""
+    cases = [
+        ("ФСБ опровергла сообщения о задержании журналиста", True),
+        ("МВД назвало ложью сообщения о пытках задержанных", True),
+        ("СБУ назвала фейком повідомлення про вибухи у Львові", True),
+        ("ДБР спростувало інформацію про обшуки у депутата", True),
+        ("Блогер опроверг слухи о своем аресте", False),
+    ]
+    for headline, official in cases:
+        result = match(MatchInput(headline))
+        assert result.denial, headline
+        assert result.official_denial is official, headline
+    assert not match(MatchInput("Минута молчания в память о погибших")).denial

@@ -178,6 +178,11 @@ _OFFICIAL = re.compile(
     r"|прессекретар|прес-служб|прес-секретар|міськ\w*\s+рад|міськрад|обласн\w*\s+рад"
     r"|верховн\w*\s+рад|мері[яї]|\bмер\b|депутат|президент|прокуратур|поліці|компані"
     r"|нафтогаз|укрзалізниц|енергоатом|\bкиїв\b"
+    # agencies, services and ministries by their short names
+    r"|\bфсб\b|\bсвр\b|\bмвд\b|\bмчс\b|следственн\w*\s+комитет|росгварди|роскомнадзор"
+    r"|минздрав|минфин|минюст|минтранс|центробанк|роскосмос|администраци|ведомств"
+    r"|\bсбу\b|\bгур\b|\bдбр\b|\bнабу\b|\bмвс\b|нацполіці|кабмін|міноборони|мінздрав"
+    r"|мінфін|мін['’]юст|прикордонн|нацбанк|адміністраці|відомств"
     r"|ministerium|regierung|botschaft|sprecher|kreml|armee|polizei|konzern|unternehmen"
     r"|ministère|gouvernement|ambassade|porte-parole|armée|police|kremlin|entreprise"
     r"|ministerio|gobierno|embajada|portavoz|ejército|policía|kremlin|empresa)",
