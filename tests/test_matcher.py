@@ -708,3 +708,53 @@ def test_a_refusal_a_few_words_on_and_a_rights_groups_report(
     """ "denied late penalty" and a goal "denied by VAR" refuse, with a word between or the
     refusal's agent named; a "rights group's report" is a claim rejected, not a right."""
     assert judge(title, text).denial is denial
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "official"),
+    [
+        (
+            "Colonel pleads not guilty to torture charges",
+            "A retired army colonel accused of ordering the torture of prisoners pleaded not "
+            "guilty on Monday.",
+            False,
+        ),
+        (
+            "General denies shelling charges",
+            "A former army general accused of ordering the shelling of a city pleads not guilty "
+            "to war crimes charges.",
+            False,
+        ),
+        (
+            "Minister pleads not guilty to fraud",
+            "The former transport minister pleaded not guilty to fraud charges in court.",
+            False,
+        ),
+        (
+            "Cyclist protests innocence",
+            "Tour rider Marco Venn left the team hotel ahead of his hearing with the anti-doping "
+            "agency, protesting his innocence.",
+            False,
+        ),
+    ],
+)
+def test_who_pleads_or_protests_their_innocence_speaks_for_themselves(
+    title: str, text: str, official: bool
+) -> None:
+    """A colonel or a minister pleading not guilty pleads as a defendant, not for an
+    institution; "protesting his innocence" is a person's, whatever phrase ("the team
+    hotel ahead of his hearing") the rules took for the denier."""
+    result = judge(title, text)
+    assert result.denial
+    assert result.official_denial is official
+
+
+def test_one_who_pleads_and_is_no_institution_is_a_private_denier() -> None:
+    context = (
+        "General denies shelling charges\nA former army general accused of ordering the "
+        "shelling of a city pleads not guilty to war crimes charges."
+    )
+    denier = "former army general accused of ordering the shelling of a city"
+    assert is_private(denier, context, "plea:not-guilty")
+    assert not is_private("Acme Corp", "Acme Corp pleaded not guilty.", "plea:not-guilty")
+    assert not is_private(denier, context, "deny+claim")  # no plea: the classifier weighs it

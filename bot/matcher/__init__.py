@@ -177,6 +177,8 @@ def analyse(item: MatchInput) -> Analysis:
     context = f"{title}\n{text}"
     denier = most_specific(denier, [found for found, _ in deniers], context)
     private = is_private(denier, context, denial_reason)
+    if deniers and _personal_innocence(deniers[0][1]):
+        private = True  # "claiming his innocence": a person, whatever phrase the rules took
     if private:
         # a private person's denial beside an official one ("Oberholtzer says he has nothing
         # to do with terror … an AutoNation spokesman denied any involvement"): the official
@@ -191,6 +193,7 @@ def analyse(item: MatchInput) -> Analysis:
                 (found, cue.reason)
                 for found, cue in deniers
                 if not cue.reason.startswith("evaluative")
+                and not _personal_innocence(cue)
                 and _OWN_CLAIM.match(cue.sentence.text, cue_char(cue)) is None
                 and _names_institution(found)
                 and is_official(found, context, cue.reason)
@@ -371,6 +374,16 @@ def _body_first(cues: list[Cue]) -> list[Cue]:
     that carry a cue name the parties in full ("Kremlin denies …" over a text where the White
     House accuses and the embassy denies). Stable: strongest first within each field."""
     return sorted(cues, key=lambda c: c.sentence.field == "title")
+
+
+_PERSONAL_INNOCENCE = re.compile(r"[\w'’]+\s+(?:his|her)\s+innocence\b")
+
+
+def _personal_innocence(cue: Cue) -> bool:
+    """ "maintained his innocence", "protested her innocence": a person's own denial."""
+    return cue.reason == "innocence" and (
+        _PERSONAL_INNOCENCE.match(cue.sentence.lower, cue_char(cue)) is not None
+    )
 
 
 def _accusing_first(allegations: list[Cue], denials: list[Cue]) -> list[Cue]:

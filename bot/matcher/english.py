@@ -61,9 +61,10 @@ _PHRASES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
     ),
     (
         re.compile(
-            r"\b(?:maintain|maintains|maintained|protest|protests|protested|proclaim"
-            r"|proclaims|proclaimed|insist|insists|insisted|asserted|asserts|claim|claims"
-            r"|claimed|claiming|plead|pleads|pleaded|pleading)\s+(?:his|her|their|its)"
+            r"\b(?:maintain|maintains|maintained|maintaining|protest|protests|protested"
+            r"|protesting|proclaim|proclaims|proclaimed|proclaiming|insist|insists|insisted"
+            r"|insisting|asserted|asserts|asserting|claim|claims|claimed|claiming|plead|pleads"
+            r"|pleaded|pleading)\s+(?:his|her|their|its)"
             r"\s+innocence\b"
         ),
         "innocence",

@@ -626,6 +626,8 @@ def is_private(denier: str, context: str = "", reason: str = "") -> bool:
         return True
     if is_official(denier, context, reason):
         return False
+    if reason.startswith("plea"):
+        return True  # one who pleads and is no institution pleads for themselves ("a general")
     words = set(re.findall(r"[\w'’]+", denier.lower()))
     if words & lx.PRIVATE_MARKERS:
         return True
