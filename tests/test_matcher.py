@@ -758,3 +758,25 @@ def test_one_who_pleads_and_is_no_institution_is_a_private_denier() -> None:
     assert is_private(denier, context, "plea:not-guilty")
     assert not is_private("Acme Corp", "Acme Corp pleaded not guilty.", "plea:not-guilty")
     assert not is_private(denier, context, "deny+claim")  # no plea: the classifier weighs it
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Acme Corp pleads not guilty to price-fixing",
+            "Acme Corp pleaded not guilty on Tuesday to charges of price-fixing.",
+        ),
+        (
+            "Lumex Ltd. denies dumping waste",
+            "Lumex Ltd. on Friday denied dumping toxic waste into the river.",
+        ),
+    ],
+)
+def test_a_company_by_its_legal_name_denies_officially_even_by_a_plea(
+    title: str, text: str
+) -> None:
+    """A plea is mostly a person's, and the classifier learned so; a company named by its
+    legal form pleads as the company."""
+    result = judge(title, text)
+    assert result.denial and result.official_denial

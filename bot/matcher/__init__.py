@@ -267,7 +267,12 @@ def decide(analysis: Analysis, model: learned.Model) -> MatchResult:
     # private person (a name with no office, "the singer herself") vetoes it.
     official = (
         is_denial
-        and official_score >= labels["official_denial"].threshold
+        and (
+            official_score >= labels["official_denial"].threshold
+            # a company by its legal name: the classifier learned that pleas are people's,
+            # but "Acme Corp pleaded not guilty" is the company's (the guidelines' company)
+            or _LEGAL_ENTITY.search(analysis.denier) is not None
+        )
         and not analysis.private_denier
     )
     reasons = [c.reason for c in analysis.denials + analysis.allegations]
@@ -376,6 +381,11 @@ def _body_first(cues: list[Cue]) -> list[Cue]:
     return sorted(cues, key=lambda c: c.sentence.field == "title")
 
 
+# a name (capitalised words) that ends in a company's legal form: "Acme Corp", "Lumex Ltd."
+_LEGAL_ENTITY = re.compile(
+    r"(?:^|\s)(?:[A-Z][\w&'’.-]*\s+)+(?:Inc|Corp|Corporation|Co|Ltd|LLC|PLC|plc|AG|GmbH|SA|NV"
+    r"|Holdings)\.?$"
+)
 _PERSONAL_INNOCENCE = re.compile(r"[\w'’]+\s+(?:his|her)\s+innocence\b")
 
 
