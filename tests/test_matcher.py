@@ -544,6 +544,14 @@ def test_the_denier_of_a_claim_named_after_it(text: str, denier: str) -> None:
         ),
         ("The reports are lies, according to the Defence Ministry.", "Defence Ministry"),
         ("The rumour was denied by the Foreign Ministry on Monday.", "Foreign Ministry"),
+        (
+            "The claims are baseless, according to a statement from last week by the ministry.",
+            "ministry",
+        ),
+        (
+            "The claims are baseless, according to a statement from Monday by the city council.",
+            "city council",
+        ),
     ],
 )
 def test_who_speaks_through_a_statement_or_a_passive_denial(text: str, denier: str) -> None:

@@ -59,6 +59,8 @@ _APPOSITION = re.compile(
 _ACCORDING = re.compile(
     r"\baccording\s+to\s+(?:(?:a|an|the)\s+)?(?:(?:statement|press\s+release|release|letter"
     r"|communiqu[eé])\s+(?:(?:released|issued|published|put\s+out|sent)\s+)?(?:by|from)\s+"
+    # "a statement from last week by the ministry": the time, then its author
+    r"(?:(?:(?:last|this|earlier|next)\s+\w+|yesterday|today|\w+day)\s+by\s+)?"
     r"(?:the\s+)?)?([^,.;]{2,60})",
     re.IGNORECASE,
 )
