@@ -788,3 +788,36 @@ def test_a_company_by_its_legal_name_denies_officially_even_by_a_plea(
     legal form pleads as the company."""
     result = judge(title, text)
     assert result.denial and result.official_denial
+
+
+@pytest.mark.parametrize(
+    ("text", "denial", "denier"),
+    [
+        (
+            "Claims that a supermarket chain sold horse meat labelled as beef were rejected by "
+            "the company on Wednesday.",
+            True,
+            "company",
+        ),
+        ("The claim for damages was rejected by the court.", False, ""),
+        (
+            "The allegations were dismissed by the ministry as politically motivated.",
+            True,
+            "ministry",
+        ),
+        (
+            'The actor posted a video on Instagram saying the rumours were "totally made up".',
+            True,
+            "actor",
+        ),
+        ("The squad was made up of young players from the academy.", False, ""),
+    ],
+)
+def test_passive_rejections_and_stories_made_up(text: str, denial: bool, denier: str) -> None:
+    """A claim "rejected by the company" is denied (by a court, ruled on); the agent ends where
+    what follows it begins ("as politically motivated"); a story "made up" is denied by the
+    one whose "saying" clause says so; a squad "made up of" players denies nothing."""
+    result = judge("", text)
+    assert fires(text, "denials") is denial
+    if denier:
+        assert result.denier == denier

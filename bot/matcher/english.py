@@ -83,6 +83,7 @@ _PHRASES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
             r"(?:rumou?rs?|reports?|claims?|speculation|story|stories)"
             r"|(?:was|were|been|being)\s+misquoted|(?:quoted|taken)\s+out\s+of\s+context"
             r"|(?:is|was|are|were)\s+(?:a\s+)?(?:hoax|fake)"
+            r"|(?:is|was|are|were)\s+[\"“‘']?(?:\w+ly\s+|all\s+)?made[\s-]up\b(?!\s+(?:of|for|by))"
             # "the report was inaccurate" (not "inaccurate wind forecasts": a thing's flaw)
             r"|(?:is|was|are|were)\s+(?:\w+ly\s+)?(?:inaccurate|erroneous))\b"
         ),
@@ -91,7 +92,7 @@ _PHRASES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
         tuple(
             "truth true merit foundation basis nothing involve happen responsible guilty "
             "there role part knowledge law rules shot misquoted context hoax fake inaccurate "
-            "erroneous".split()
+            "erroneous made".split()
         ),
     ),
     (
@@ -397,6 +398,14 @@ def _rejected_claim(words: list[str], i: int, sentence: Sentence) -> str | None:
     """The reason when word i rejects a claim: a claim noun follows, or "as <evaluative>"."""
     if _claim_noun_after(sentence, i):
         return f"{words[i]}+claim-noun"
+    if (
+        i
+        and words[i - 1] in ("was", "were", "been", "being", "is", "are")
+        and "by" in words[i + 1 : i + 3]
+        and not lx.CLAIM_NOUNS.isdisjoint(words[:i])
+        and lx.COURT_SUBJECTS.isdisjoint(words[i + 1 : i + 5])  # a ruling is no denial
+    ):
+        return f"{words[i]}+passive-claim"  # "claims that … were rejected by the company"
     # "dismissed the reports as baseless", "slammed it as propaganda"
     for j in range(i + 1, min(len(words), i + 9)):
         if words[j] == "as" and j + 1 < len(words):
@@ -463,7 +472,7 @@ _PHRASE_WORDS = lx._forms(
     "indication law laws rules shot hoax fake role part knowledge insist insists insisted "
     "insisting there real stolen accurate authentic genuine doctored photoshopped faked alive "
     "satire satirical parody spoof such affiliation confirmed misquoted context back motivated "
-    "inaccurate erroneous"
+    "inaccurate erroneous made"
 )
 
 

@@ -52,6 +52,14 @@ _SPEAKER_FIRST = re.compile(
     r"|argued|wrote|maintained|maintains)\b",
     re.IGNORECASE,
 )
+# "The actor posted a video on Instagram saying the rumours were made up": the subject of a
+# sentence whose "saying" clause speaks
+_SAYING_SPEAKER = re.compile(
+    r"^(?:the\s+)?([^,;:“”\"]{2,60}?)\s+(?:posted|wrote|tweeted|responded|replied|reacted"
+    r"|appeared|spoke|went|issued|released|shared|took\s+to|hit\s+back)\b[^;:“”\"]{0,80}?"
+    r"\bsaying\b",
+    re.IGNORECASE,
+)
 _APPOSITION = re.compile(
     r"^([A-Z][^,]{1,60}),\s*(?:a|an|the)\s+([^,]{2,80}),\s+(?:said|says|told|added|insisted)\b"
 )
@@ -64,7 +72,13 @@ _ACCORDING = re.compile(
     r"(?:the\s+)?)?([^,.;]{2,60})",
     re.IGNORECASE,
 )
-_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?([^,.;]{2,60})", re.IGNORECASE)
+# the agent runs to a clause's end, or to what follows the agent ("… by the ministry as
+# politically motivated", "… by the club on Monday")
+_BY_AGENT = re.compile(
+    r"\bby\s+(?:the\s+)?([^,.;]{2,60}?)(?=\s+(?:as|on|after|because|when|while|last|this"
+    r"|yesterday|today)\b|[,.;]|$)",
+    re.IGNORECASE,
+)
 _TITLE_PREFIX = re.compile(r"^([^:]{2,50}):\s")
 _CLAIM_END = re.compile(r"[.;!?]|,\s*(?:the|a|an|his|her|its|their|[A-Z])|\s+(?:said|says)\b")
 _PERSON_NAME = re.compile(r"^(?:[A-Z][a-z'’\-]+\s){1,2}[A-Z][a-z'’\-]+$")
@@ -127,7 +141,12 @@ def _object_after(sentence: Sentence, char: int, stops: tuple[str, ...]) -> str:
 def speaker(sentence: Sentence) -> str:
     """Who is speaking in a sentence: trailing ('…, the ministry said'), leading ('X said …'),
     'according to X', or a headline prefix ('Kremlin: …')."""
-    patterns: tuple[re.Pattern[str], ...] = (_TRAILING_SPEAKER, _ACCORDING, _SPEAKER_FIRST)
+    patterns: tuple[re.Pattern[str], ...] = (
+        _TRAILING_SPEAKER,
+        _ACCORDING,
+        _SPEAKER_FIRST,
+        _SAYING_SPEAKER,
+    )
     if sentence.field == "title":
         patterns = (_TITLE_PREFIX, *patterns)
     for pattern in patterns:
