@@ -591,7 +591,13 @@ def test_the_one_who_pleads_is_the_denier_not_who_reports_the_plea(text: str, de
         ("Entry denied to reporters at the border", False),
         ("Spying claims denied by the embassy", True),
         ("The singer hit back at claims that she copied the song.", True),
-        ("The club pushed back against a report that its players fixed a match.", True),
+        (
+            "The club pushed back against a report that its players fixed a match, a "
+            "spokesman said.",
+            True,
+        ),
+        ("Traders pushed back against speculation of a June rate cut.", False),
+        ("Tottenham hit back at Stamford Bridge to claim a 2-2 draw on Sunday.", False),
         ("The club hit back at its critics after a poor start.", False),
         ("Dorn said the charges against him were politically motivated.", True),
         ("Police said the attack on the party office was politically motivated.", False),
@@ -614,8 +620,11 @@ def test_denials_in_words_a_new_story_uses(text: str, denial_cue: bool) -> None:
         ("The team committed three fouls in the first half, the coach said.", False),
         ("Watchdog: minister misused public funds", True),
         ("Opposition says ruling party rigged the vote", True),
-        ("The ministry said reports of torture in the jail were lies.", True),
+        ("The ministry said reports that guards tortured prisoners were lies.", True),
         ("The ministry said reports of a merger were premature.", False),
+        ("The ministry said reports of bullying fell by a fifth in 2023.", False),
+        ("Critics said the company has committed to ending child labour.", False),
+        ("Operators rigged platforms with extra moorings before the hurricane.", False),
         ("Moscow rejected claims that it had meddled in the election.", True),
         ("Prosecutors said the executives embezzled millions and bribed officials.", True),
     ],
@@ -821,3 +830,43 @@ def test_passive_rejections_and_stories_made_up(text: str, denial: bool, denier:
     assert fires(text, "denials") is denial
     if denier:
         assert result.denier == denier
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "labels"),
+    [
+        ("", "The insurance claim was rejected by the insurer after the flood.", (0, 0, 0)),
+        ("", "Claims for compensation were rejected by the Ministry of Defence.", (0, 0, 0)),
+        (
+            "Bank admits figures were erroneous",
+            "The bank said its figures were erroneous.",
+            (0, 0, 0),
+        ),
+        ("", "The lost revenue was made up in the second quarter, the company said.", (0, 0, 0)),
+        ("Families denied a torture inquiry", "", (0, 0, 0)),
+        ("", "Investigators said the case was being treated as politically motivated.", (0, 0, 0)),
+        ("", "He said he had committed no crime and would appeal.", (1, 1, 0)),
+        (
+            "",
+            "Novelist Danielle Steel denied rumours that she was dating her gardener.",
+            (0, 1, 0),
+        ),
+        ("", "Activist fund Trian denied claims that it had leaked board documents.", (0, 1, 1)),
+        ("", "Claims that the penalty was bought were denied by the referees' union.", (0, 1, 1)),
+        ("", "The minister denied any request for money had been made.", (0, 1, 1)),
+        ("Бывший сотрудник ФСБ опроверг обвинения в шпионаже", "", (1, 1, 0)),
+    ],
+)
+def test_what_a_review_found_the_new_rules_misread(
+    title: str, text: str, labels: tuple[int, int, int]
+) -> None:
+    """Sentences a review of matcher 7 wrote against its rules: a claim one makes for oneself
+    (insurance, compensation) rejected is no denial; figures "erroneous" and revenue "made
+    up" are no claims; a torture inquiry refused is no denial of torture; a case "treated as
+    politically motivated" is a finding; "committed no crime" denies; a surname like Steel
+    is no company, an activist fund is no activist; a claim far before "were denied by" is
+    what is denied; "any request … had been made" opens a claim; a former officer of an
+    agency denies for himself."""
+    result = judge(title, text)
+    got = (int(result.allegation), int(result.denial), int(result.official_denial))
+    assert got == labels

@@ -78,21 +78,27 @@ _PHRASES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
             r"|not\s+involved|no\s+involvement|never\s+happened|did\s+not\s+happen"
             r"|(?:were|was|is|are)\s+not\s+(?:responsible|guilty|there|involved)"
             r"|had\s+no\s+(?:role|part|knowledge)|operated\s+within\s+the\s+law"
+            r"|(?:committed\s+no\s+|never\s+committed\s+(?:any\s+)?|(?:did\s+not|didn['’]t)"
+            r"\s+commit\s+(?:any\s+)?)(?:crimes?|offen[cs]es?|wrong(?:doing)?|fraud|murder"
+            r"|rape|assault|abuses?)"
             r"|(?:acted|act|acting)\s+(?:within|in\s+accordance\s+with)\s+the\s+(?:laws?|rules)"
             r"|shot\s+down\s+(?:the\s+|that\s+|this\s+|these\s+|those\s+)?"
             r"(?:rumou?rs?|reports?|claims?|speculation|story|stories)"
             r"|(?:was|were|been|being)\s+misquoted|(?:quoted|taken)\s+out\s+of\s+context"
             r"|(?:is|was|are|were)\s+(?:a\s+)?(?:hoax|fake)"
-            r"|(?:is|was|are|were)\s+[\"“‘']?(?:\w+ly\s+|all\s+)?made[\s-]up\b(?!\s+(?:of|for|by))"
-            # "the report was inaccurate" (not "inaccurate wind forecasts": a thing's flaw)
-            r"|(?:is|was|are|were)\s+(?:\w+ly\s+)?(?:inaccurate|erroneous))\b"
+            # a claim "made up", "inaccurate" (not "the lost revenue was made up", "figures
+            # were erroneous", "inaccurate wind forecasts": things, not claims)
+            r"|(?:claims?|reports?|rumou?rs?|stor(?:y|ies)|allegations?|accusations?|article"
+            r"|it|this|that)\s+(?:[\w'’]+\s+){0,2}?(?:is|was|are|were)\s+[\"“‘']?"
+            r"(?:\w+ly\s+|all\s+)?(?:made[\s-]up\b(?!\s+(?:of|for|by|in|after|during))"
+            r"|inaccurate|erroneous))\b"
         ),
         "not-true",
         0.75,
         tuple(
             "truth true merit foundation basis nothing involve happen responsible guilty "
             "there role part knowledge law rules shot misquoted context hoax fake inaccurate "
-            "erroneous made".split()
+            "erroneous made committed".split()
         ),
     ),
     (
@@ -118,10 +124,17 @@ _PHRASES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
     # hitting anyone ("hit back at critics" names no claim)
     (
         re.compile(
-            r"\b(?:hit|hits|hitting|push|pushes|pushed|pushing|fought|fights|fight|fighting)"
-            r"\s+back\s+(?:at|on|against)\s+(?:[\w'’-]+\s+){0,3}?"
+            # the claim is the object, a modifier or two before it (not "hit back at Chelsea
+            # to claim a draw"); "pushed back against" a claim, not against speculation on
+            # rates; "fight back" is a comeback
+            r"\b(?:(?:hit|hits|hitting)\s+back\s+(?:at|on|against)\s+"
+            r"(?:(?!to\b|after\b|before\b|as\b)[\w'’-]+\s+){0,2}?"
             r"(?:claims?|accusations?|allegations?|reports?|rumou?rs?|charges|suggestions?"
-            r"|insinuations?|speculation|stor(?:y|ies))\b"
+            r"|insinuations?|speculation|stor(?:y|ies))"
+            r"|(?:push|pushes|pushed|pushing)\s+back\s+(?:against|on)\s+"
+            r"(?:(?!to\b|after\b|before\b|as\b)[\w'’-]+\s+){0,2}?"
+            r"(?:claims?|accusations?|allegations?|reports?|rumou?rs?|suggestions?"
+            r"|insinuations?|stor(?:y|ies)))\b"
         ),
         "hit-back+claim-noun",
         0.8,
@@ -131,9 +144,10 @@ _PHRASES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
     # politically motivated attack", which accuses)
     (
         re.compile(
-            r"\b(?:charges?|accusations?|allegations?|claims?|case|cases|prosecution|indictment"
-            r"|lawsuit|investigation|probe|reports?)\s+(?:[\w'’-]+\s+){0,3}?"
-            r"(?:is|are|was|were|as|be|been)\s+(?:\w+ly\s+)?politically[\s-]motivated\b"
+            # (not "the case was treated as politically motivated": investigators' finding)
+            r"\b(?:charges?|accusations?|allegations?|claims?|prosecution|indictment|lawsuit)"
+            r"\s+(?:against\s+[\w'’-]+\s+)?(?:is|are|was|were|as|be|been)\s+(?:\w+ly\s+)?"
+            r"politically[\s-]motivated\b"
         ),
         "politically-motivated",
         0.75,
@@ -295,6 +309,12 @@ def _claim_noun_after(sentence: Sentence, i: int, limit: int = 7) -> bool:
 _REFUSED_AFTER_DENIAL_OF = lx.REFUSAL_OBJECTS | {"service"}  # "denial of service"
 # what a headline's "<noun> denied" refuses ("Visa denied for chess champion", "bail denied"):
 # a refusal, not a denial of a claim ("Secret deal denied" may be one, so not every refusal noun)
+_CLAUSE_VERBS = lx._forms("was were is are had has have been be")
+# what one is refused, a wrong its subject ("denied a torture inquiry", "a fraud trial date")
+_PROCESS_NOUNS = lx._forms(
+    "inquiry inquiries probe probes hearing hearings trial trials inquest inquests tribunal "
+    "investigation investigations date review case cases commission prosecution"
+)
 _REFUSED_BEFORE_DENIED = lx._forms(
     "entry visa visas bail access permission asylum parole appeal appeals bid bids request "
     "requests application applications extradition petition licence license penalty goal"
@@ -314,7 +334,10 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "denial:noun", 0.85)
     if negated(sentence, i) or (i and words[i - 1] == "or" and negated(sentence, i - 1, 6)):
         return Cue("denial", sentence, i, "-deny:negated", 0.0)
-    if word == "denied" and i and words[i - 1] in _REFUSED_BEFORE_DENIED:
+    # a claim anywhere before ("Allegations of bribes for visa denied", "Claims that the
+    # penalty was bought were denied by the union"): what is denied is the claim
+    claim_before = not lx.CLAIM_NOUNS.isdisjoint(words[:i])
+    if word == "denied" and i and words[i - 1] in _REFUSED_BEFORE_DENIED and not claim_before:
         return Cue("denial", sentence, i, "-deny:refused-subject", 0.0)
     if i > 1 and words[i - 1] in ("or", "nor") and words[i - 2].startswith("confirm"):
         # "no authority has confirmed or denied it", "could not confirm or deny": no one denied
@@ -326,7 +349,7 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)
     if (
         passive
-        and not claim_subject
+        and not claim_before
         and not _REFUSED_BEFORE_DENIED.isdisjoint(words[max(0, i - 6) : i])
     ):
         # "a stoppage-time goal by the striker was denied by VAR": a refusal, its agent named
@@ -337,6 +360,13 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         nxt = words[j + 1]  # "denied a new trial", "denies further appeals", "a new report"
     if nxt in lx.CLAIM_NOUNS or nxt in ("that", "any", "it", "this", "these", "reports"):
         return Cue("denial", sentence, i, "deny+claim", 0.95)
+    # "denied any request for money had been made", "denies asylum quota report": the noun
+    # opens a claim, not what was refused
+    opens_claim = not _CLAUSE_VERBS.isdisjoint(words[j + 1 : j + 5]) or not (
+        lx.CLAIM_NOUNS.isdisjoint(words[j + 1 : j + 3])
+    )
+    if nxt in lx.REFUSAL_OBJECTS and nxt not in _OBJECT_PRONOUNS and opens_claim:
+        return Cue("denial", sentence, i, "deny+claim", 0.95)
     if nxt in _OBJECT_PRONOUNS or nxt in lx.REFUSAL_OBJECTS:
         return Cue("denial", sentence, i, "-deny:refusal-object", 0.0)
     ahead = words[j : j + 3]
@@ -344,12 +374,13 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         not _REFUSAL_NOUNS.isdisjoint(ahead[1:])
         and lx.CLAIM_NOUNS.isdisjoint(words[j : j + 4])
         and not lx.names_wrongdoing(words[j : j + 4])
+        and _CLAUSE_VERBS.isdisjoint(words[j : j + 5])
     ):
         return Cue("denial", sentence, i, "-deny:refusal-object", 0.0)  # "denied late penalty"
     if i + 1 < len(words) and words[i + 1] in ("a", "an"):
         ahead = words[i + 2 : i + 6]
         clause = any(w in ("was", "were", "is", "are", "had", "has") for w in ahead)
-        if lx.names_wrongdoing(ahead[:2]):
+        if lx.names_wrongdoing(ahead[:2]) and _PROCESS_NOUNS.isdisjoint(ahead[1:3]):
             return Cue("denial", sentence, i, "deny+act", 0.9)  # "denied a cover-up"
         if not clause and lx.CLAIM_NOUNS.isdisjoint(ahead):
             return Cue("denial", sentence, i, "-deny:deprived-of", 0.0)
@@ -394,6 +425,34 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
     return Cue("denial", sentence, i, reason, 0.85)
 
 
+# claims one makes for oneself, not about anyone: "the insurance claim", "her asylum claim"
+_OWN_CLAIM_KINDS = lx._forms(
+    "insurance asylum pay wage compensation benefit benefits damages expenses tax refund visa "
+    "patent title land territorial pension injury"
+)
+_ACCUSING_CLAIM_NOUNS = lx._forms(
+    "claim claims allegation allegations accusation accusations report reports rumour rumours "
+    "rumor rumors charge charges story stories suggestion suggestions"
+)
+
+
+def _claim_subject(words: list[str], aux: int) -> bool:
+    """A claim about someone heads the subject that ends at `aux` ("Claims were", "The
+    allegations were", "Claims that the chain sold horse meat … were"; not "The insurance
+    claim was", "Claims for compensation were", "A statement … said the proposal was")."""
+    if aux >= 1 and words[aux - 1] in _ACCUSING_CLAIM_NOUNS:
+        return aux < 2 or words[aux - 2] not in _OWN_CLAIM_KINDS
+    k = 0
+    while k < aux and words[k] in ("the", "a", "an", "these", "those", "such", "new", "fresh"):
+        k += 1
+    if k >= aux or words[k] not in _ACCUSING_CLAIM_NOUNS:
+        return False
+    following = words[k + 1 : k + 2]
+    if following == ["that"]:
+        return True
+    return following == ["of"] and lx.names_wrongdoing(words[k + 2 : aux])
+
+
 def _rejected_claim(words: list[str], i: int, sentence: Sentence) -> str | None:
     """The reason when word i rejects a claim: a claim noun follows, or "as <evaluative>"."""
     if _claim_noun_after(sentence, i):
@@ -402,7 +461,7 @@ def _rejected_claim(words: list[str], i: int, sentence: Sentence) -> str | None:
         i
         and words[i - 1] in ("was", "were", "been", "being", "is", "are")
         and "by" in words[i + 1 : i + 3]
-        and not lx.CLAIM_NOUNS.isdisjoint(words[:i])
+        and _claim_subject(words, i - 1)
         and lx.COURT_SUBJECTS.isdisjoint(words[i + 1 : i + 5])  # a ruling is no denial
     ):
         return f"{words[i]}+passive-claim"  # "claims that … were rejected by the company"
@@ -472,7 +531,7 @@ _PHRASE_WORDS = lx._forms(
     "indication law laws rules shot hoax fake role part knowledge insist insists insisted "
     "insisting there real stolen accurate authentic genuine doctored photoshopped faked alive "
     "satire satirical parody spoof such affiliation confirmed misquoted context back motivated "
-    "inaccurate erroneous made"
+    "inaccurate erroneous made committed"
 )
 
 
@@ -500,34 +559,52 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
     if not phrases:
         return cues
     lower = sentence.lower
+    voiced = (
+        not lx.ATTRIBUTION.isdisjoint(sentence.word_set)
+        or bool(sentence.quotes)
+        or sentence.field == "title"
+    )
     for pattern, reason, strength, needs in _PHRASES:
         if not _holds_any(lower, needs):
             continue
+        # the act itself speaks: a plea, one's innocence, hitting back at a claim
+        speaks = reason in ("debunk-fact", "innocence") or reason.startswith("plea")
         for match in pattern.finditer(lower):
-            has_voice = (
-                reason == "debunk-fact"
-                or not lx.ATTRIBUTION.isdisjoint(sentence.words)
-                or sentence.quotes
-                or sentence.field == "title"
-                or reason.startswith(("plea", "innocence", "hit-back"))  # the act speaks
-            )
-            if has_voice:
+            if voiced or speaks or (reason == "hit-back+claim-noun" and _hits_back(match)):
                 cues.append(Cue("denial", sentence, -1, reason, strength, match.start()))
     return cues
+
+
+_BY_AN_AMOUNT = lx._forms("a an half about around some nearly almost more far over up")
+
+
+def _by_a_party(after_by: list[str]) -> bool:
+    """ "by the militia", "by guards"; not "by a fifth", "by 12 percent"."""
+    return bool(after_by) and after_by[0] not in _BY_AN_AMOUNT and not after_by[0][:1].isdigit()
+
+
+def _hits_back(match: re.Match[str]) -> bool:
+    """ "hit back at claims": the act speaks; "pushed back against speculation" needs a voice
+    (traders pushing back against rate-cut bets deny no one's claim)."""
+    return match.group(0).startswith("hit")
 
 
 # Reported atrocities attributed to a named party ("ISIS beheads …", "army shelled …").
 _ATROCITY_VERBS = lx._forms(
     "behead beheads beheaded executed executes massacred massacres tortured tortures kidnapped "
     "kidnaps abducted abducts shelled shells bombed misused embezzled bribed defrauded rigged "
-    "looted plundered extorted assassinated slaughtered"
+    "looted extorted assassinated"
+)
+# "rigged" a vote or a match, not platforms with moorings
+_RIGGED_OBJECTS = lx._forms(
+    "vote votes election elections ballot ballots poll polls match matches game games bid bids "
+    "auction contract contracts tender tenders lottery race referendum prices price rates "
+    "result results count"
 )
 # "a UN report said the militia committed war crimes": a deed of wrong laid at a party's door
 _COMMITTED = lx._forms("commit commits committed committing")
 # "reports of torture", "rumours that the vote was rigged": a claim of wrong, whoever made it
-_REPORT_NOUNS = lx._forms(
-    "report reports rumour rumours rumor rumors story stories account accounts"
-)
+_REPORT_NOUNS = lx._forms("report reports rumour rumours rumor rumors")
 # (not among the trigger words: both need a wrongdoing word too, which `could_match` asks
 # only of an item with no trigger word; "report" alone opens the gate of too many items)
 _CLAIMED_DEEDS = _COMMITTED | _REPORT_NOUNS
@@ -629,17 +706,27 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
             cues.append(Cue("allegation", sentence, -1, f"{reason}:implies-charges", 0.8))
     if (sentence.field == "title" or sentence.index < 3) and not _ATROCITY_VERBS.isdisjoint(words):
         for i in [i for i, word in enumerate(words) if word in _ATROCITY_VERBS]:
+            if words[i] == "rigged" and _RIGGED_OBJECTS.isdisjoint(words[i + 1 : i + 4]):
+                continue
             if i and _has_agent(sentence, i):
                 cues.append(Cue("allegation", sentence, i, f"atrocity:{words[i]}", 0.6))
     if not _COMMITTED.isdisjoint(word_set) and not lx.ATTRIBUTION.isdisjoint(word_set):
         for i in [i for i, word in enumerate(words) if word in _COMMITTED]:
+            # not "committed to fighting corruption", nor "had committed no crime" (a denial)
+            if words[i + 1 : i + 2] in (["to"], ["no"], ["nothing"], ["any"]):
+                continue
             if lx.names_wrongdoing(words[i + 1 : i + 5]) and not negated(sentence, i, 3):
                 cues.append(Cue("allegation", sentence, i, "committed+wrongdoing", 0.6))
     if not _REPORT_NOUNS.isdisjoint(word_set):
         for i in [i for i, word in enumerate(words) if word in _REPORT_NOUNS]:
-            if words[i + 1 : i + 2] in (["of"], ["that"]) and lx.names_wrongdoing(
-                words[i + 2 : i + 9]
-            ):
+            # a report that a party did wrong, or of a wrong by a party ("reports that guards
+            # tortured prisoners", "reports of abuse by guards"), not a report of crime figures
+            following = words[i + 1 : i + 10]
+            by_party = following[:1] == ["of"] and any(
+                word == "by" and _by_a_party(following[k + 1 : k + 2])
+                for k, word in enumerate(following)
+            )
+            if (following[:1] == ["that"] or by_party) and lx.names_wrongdoing(following):
                 cues.append(Cue("allegation", sentence, i, "report+wrongdoing", 0.55))
     if _holds_any(lower, _ARREST_NEEDS) and lx.names_wrongdoing(words):
         for match in _ARREST.finditer(lower):

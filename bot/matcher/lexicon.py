@@ -178,7 +178,7 @@ PRIVATE_MARKERS = _forms(
     "model reps prankster student students teenager man woman men women player players "
     "referee bodyguard suspects client clients teacher doctor nurse driver boxer blogger "
     "youtuber influencer billionaire millionaire businessman businesswoman tycoon athlete "
-    "footballer swimmer cyclist sprinter golfer activist"
+    "footballer swimmer cyclist sprinter golfer"
 )
 STOP_LEADING = _forms(
     "the a an but and however meanwhile also yet so then now earlier later still in on at "

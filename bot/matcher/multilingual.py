@@ -215,5 +215,16 @@ def scan(language: str, text: str) -> list[Hit]:
     return hits
 
 
+# one who no longer speaks for the institution, or speaks for a person: "бывший сотрудник
+# ФСБ", "экс-офицер СБУ", "колишній працівник НАБУ", "адвокат …", "жена …"
+_NOT_FOR_IT = re.compile(
+    r"бывш|\bэкс-|колишн|\bекс-|адвокат|\bжена\b|\bмуж\b|дружин|родствен|родич"
+    r"|ehemalig|\bex-|ancien|antiguo|abogad|anwalt|avocat",
+    re.IGNORECASE,
+)
+
+
 def official(language: str, phrase: str) -> bool:
-    return bool(_OFFICIAL.search(phrase)) if language in LEXICONS else False
+    if language not in LEXICONS:
+        return False
+    return bool(_OFFICIAL.search(phrase)) and not _NOT_FOR_IT.search(phrase)

@@ -465,11 +465,14 @@ _ORGANISATION_ENDS = frozenset(
     "foundation council committee commission agency network networks media studios "
     "university college school hospital airlines airways motors systems technologies "
     # a company named by its trade ("Norvex Petroleum", "Delmar Foods")
-    "petroleum oil energy gas mining steel chemicals pharmaceuticals pharma foods beverages "
-    "brewing brewery insurance capital partners ventures industries enterprises electric "
-    "electronics telecom telecommunications communications software labs laboratories "
-    "entertainment records games resources shipping logistics railways automotive aerospace "
-    "construction properties healthcare biotech therapeutics semiconductors solutions".split()
+    # (not words that are surnames too: Steel, Partners, Capital, Records, Games, Gas)
+    "petroleum oil energy mining chemicals pharmaceuticals pharma foods beverages brewing "
+    "brewery insurance ventures industries enterprises electronics telecom telecommunications "
+    "communications software labs laboratories entertainment resources shipping logistics "
+    "railways automotive aerospace construction properties healthcare biotech therapeutics "
+    "semiconductors solutions "
+    # clubs and banks whose names read like a first and a last name
+    "city united villa rovers athletic wanderers albion hotspur sachs".split()
 )
 
 
@@ -612,6 +615,14 @@ def representative_of_a_person(sentence: str, context: str = "", before: int | N
 _INSTITUTIONS_NOT_SOURCES = lx.INSTITUTIONS - {"source", "sources"}
 
 
+def _private_words(phrase: str) -> bool:
+    """A word of a private person ("the singer", "a former teacher"), not one inside a
+    hyphenated compound ("Billionaire-owned Tesla")."""
+    return not lx.PRIVATE_MARKERS.isdisjoint(
+        re.findall(r"(?<![\w-])[\w'’]+(?![\w-])", phrase.lower())
+    )
+
+
 def is_official(denier: str, context: str = "", reason: str = "") -> bool:
     """A government, ministry, embassy, army, police, agency, court, party, company, club or
     its spokesperson — or a country or organisation named on its own; not a private person
@@ -621,7 +632,7 @@ def is_official(denier: str, context: str = "", reason: str = "") -> bool:
         return False
     words = set(re.findall(r"[\w'’]+", denier.lower()))
     institution = bool(words & lx.INSTITUTIONS)
-    if words & lx.PRIVATE_MARKERS and not words & _INSTITUTIONS_NOT_SOURCES:
+    if _private_words(denier) and not words & _INSTITUTIONS_NOT_SOURCES:
         return False
     if reason.startswith(("plea", "innocence")):
         return institution and not _TITLES.search(denier)
@@ -649,8 +660,8 @@ def is_private(denier: str, context: str = "", reason: str = "") -> bool:
         return False
     if reason.startswith("plea"):
         return True  # one who pleads and is no institution pleads for themselves ("a general")
-    words = set(re.findall(r"[\w'’]+", denier.lower()))
-    if words & lx.PRIVATE_MARKERS:
+    set(re.findall(r"[\w'’]+", denier.lower()))
+    if _private_words(denier):
         return True
     name, comma, description = denier.partition(",")
     if comma and not _TITLES.search(description):
