@@ -90,15 +90,17 @@ _PHRASES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
             # were erroneous", "inaccurate wind forecasts": things, not claims)
             r"|(?:claims?|reports?|rumou?rs?|stor(?:y|ies)|allegations?|accusations?|article"
             r"|it|this|that)\s+(?:[\w'’]+\s+){0,2}?(?:is|was|are|were)\s+[\"“‘']?"
-            r"(?:\w+ly\s+|all\s+)?(?:made[\s-]up\b(?!\s+(?:of|for|by|in|after|during))"
+            r"(?:\w+ly\s+|all\s+)?(?:made[ -]up\b(?!\s+(?:of|for|by|in|after|during))"
             r"|inaccurate|erroneous))\b"
         ),
         "not-true",
         0.75,
-        tuple(
-            "truth true merit foundation basis nothing involve happen responsible guilty "
+        (
+            *"truth true merit foundation basis nothing involve happen responsible guilty "
             "there role part knowledge law rules shot misquoted context hoax fake inaccurate "
-            "erroneous made committed".split()
+            "erroneous commit".split(),
+            "made up",
+            "made-up",
         ),
     ),
     (
