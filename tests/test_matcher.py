@@ -870,3 +870,24 @@ def test_what_a_review_found_the_new_rules_misread(
     result = judge(title, text)
     got = (int(result.allegation), int(result.denial), int(result.official_denial))
     assert got == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "allegation_cue"),
+    [
+        ("The senator called the president a liar over the budget.", True),
+        ("He called them liars and cheats.", True),
+        ("The minister branded his rival a liar during the debate.", True),
+        ("Police called for witnesses after a thief stole a car.", False),
+        ("The film is called A Liar in Paris.", False),
+        ("Critics called it a cheat code for the economy.", False),
+        ("Activists said the factory dumped toxic waste into the river for years.", True),
+        ("Roger Federer was dumped out of the Australian Open by a qualifier.", False),
+        ("The singer was dumped by her boyfriend of three years.", False),
+    ],
+)
+def test_name_calling_and_a_deed_laid_at_a_plants_door(text: str, allegation_cue: bool) -> None:
+    """Calling a party a liar, a crook or a cheat accuses it (not a film's title, a cheat
+    code, or a call for witnesses); a factory that "dumped toxic waste" is accused, a player
+    dumped out of a tournament is not."""
+    assert fires(text, "allegations") is allegation_cue

@@ -595,7 +595,12 @@ def _hits_back(match: re.Match[str]) -> bool:
 _ATROCITY_VERBS = lx._forms(
     "behead beheads beheaded executed executes massacred massacres tortured tortures kidnapped "
     "kidnaps abducted abducts shelled shells bombed misused embezzled bribed defrauded rigged "
-    "looted extorted assassinated"
+    "looted extorted assassinated dumped"
+)
+# "dumped" waste, not "dumped out of the cup" nor a partner
+_DUMPED_OBJECTS = lx._forms(
+    "waste toxic sewage chemicals chemical oil effluent pollutants sludge pesticides radioactive "
+    "hazardous raw untreated"
 )
 # "rigged" a vote or a match, not platforms with moorings
 _RIGGED_OBJECTS = lx._forms(
@@ -617,9 +622,24 @@ _ALLEGATION_TRIGGERS = lx.ACCUSE | lx._forms(
 )
 _SUIT_WORDS = lx._forms("suit suits")
 _ATTRIBUTED_OR_HELD = lx.ATTRIBUTION | lx._forms("hold held holds")  # "…, held responsible"
+# calling a party a liar or a criminal accuses it ("the senator called the president a liar")
+_NAMES_CALLED = lx._forms(
+    "liar liars crook crooks criminal criminals thief thieves murderer murderers cheat cheats"
+)
+_CALLED_A = re.compile(
+    # (not a name: "the film is called A Liar in Paris")
+    r"(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )(?<!\bbe )(?<!\bbeen )"
+    r"\b(?:call(?:s|ed|ing)?|branded|brands|labell?ed|dubbed)\s+(?:[\w'’.-]+\s+){0,4}?"
+    # "a liar", "them liars" (not "called for witnesses after a thief stole a car")
+    r"(?:an?\s+(?:\w+\s+)?(?:liar|crook|criminal|thief|murderer|cheat)"
+    r"|(?:them|those|these)\s+(?:\w+\s+)?(?:liars|crooks|criminals|thieves|murderers|cheats))\b"
+    # the name ends its phrase ("a cheat.", "a liar over …"; not "a cheat code")
+    r"(?=\s*(?:[.,;:!?\"”’)]|$)|\s+(?:and|or|over|for|in|on|after|during|because|to|at)\b)"
+)
 _ALLEGATION_CONTEXT = (
     lx.CHARGE_FORMS
     | _ATROCITY_VERBS
+    | _NAMES_CALLED
     | lx._forms(
         "arrested arrest arrests detained held jailed face faces faced facing plead pleads pleaded "
         "pleading innocence"
@@ -710,8 +730,13 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
         for i in [i for i, word in enumerate(words) if word in _ATROCITY_VERBS]:
             if words[i] == "rigged" and _RIGGED_OBJECTS.isdisjoint(words[i + 1 : i + 4]):
                 continue
+            if words[i] == "dumped" and _DUMPED_OBJECTS.isdisjoint(words[i + 1 : i + 4]):
+                continue
             if i and _has_agent(sentence, i):
                 cues.append(Cue("allegation", sentence, i, f"atrocity:{words[i]}", 0.6))
+    if not _NAMES_CALLED.isdisjoint(word_set):
+        for match in _CALLED_A.finditer(lower):
+            cues.append(Cue("allegation", sentence, -1, "called-liar", 0.7, match.start()))
     if not _COMMITTED.isdisjoint(word_set) and not lx.ATTRIBUTION.isdisjoint(word_set):
         for i in [i for i, word in enumerate(words) if word in _COMMITTED]:
             # not "committed to fighting corruption", nor "had committed no crime" (a denial)
@@ -782,12 +807,15 @@ def _blames_a_cause(words: list[str], i: int) -> bool:
     return len(ahead) == 2 and ahead[0] in _CAUSE_MODIFIERS and ahead[1] in _CAUSES
 
 
+_AGENT_NOUNS = lx._forms(
+    "militants rebels forces troops factory factories plant plants mill mine refinery farm"
+)
+
+
 def _has_agent(sentence: Sentence, i: int) -> bool:
     """A capitalised name (or 'the army', 'militants', …) acts just before the verb."""
     before = sentence.words[max(0, i - 4) : i]
-    if any(
-        w in lx.INSTITUTIONS or w in ("militants", "rebels", "forces", "troops") for w in before
-    ):
+    if any(w in lx.INSTITUTIONS or w in _AGENT_NOUNS for w in before):
         return True
     start = sentence.spans[i - 1][0]
     return sentence.text[start : start + 1].isupper() and sentence.words[i - 1] not in (
