@@ -79,6 +79,15 @@ def test_denier_from_the_parse(nlp: Any, sentence: str, denier: str, official: b
             "bank in Belarus",
         ),
         ("The mayor blamed the blackout on the power company.", "mayor", "power company"),
+        # a deed of wrong: its doer is accused by whoever says it
+        (
+            "Human rights activists said police tortured the detainees.",
+            "Human rights activists",
+            "police",
+        ),
+        ("The UN said the militia shelled the hospital.", "UN", "militia"),
+        # name-calling accuses the one named
+        ("The senator called the president a liar.", "senator", "president"),
     ],
 )
 def test_accuser_and_accused_from_the_parse(

