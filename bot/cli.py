@@ -106,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     # Start-up builds a few hundred thousand objects that live as long as the process
-    # (modules, classes, SQLAlchemy and pydantic metadata); the cyclic collector, running
+    # (modules, classes, SQLAlchemy metadata); the cyclic collector, running
     # while they are built, only walks them again and again (about 0.1 s of a 1.5 s poll).
     # It stays off until the command has imported what it uses (_started).
     gc.disable()

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import os
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Any
 
 from bot import __version__
 from bot.errors import ConfigError
@@ -103,46 +103,68 @@ def default_database_url() -> str:
     return f"sqlite:///{directory / 'claimwatch.db'}"
 
 
-class Settings(BaseSettings):
-    """Every setting claimwatch reads. Frozen: pass it down, never re-read the environment."""
+class SecretStr:
+    """A secret setting (a token, a signing secret): '**********' in every repr and str, the
+    value only through get_secret_value() (as pydantic's SecretStr, which this replaced)."""
 
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        frozen=True,
-        case_sensitive=False,
-    )
+    __slots__ = ("_value",)
 
-    database_url: str = Field(default="", description="SQLAlchemy URL; empty: SQLite file")
-    allowed_private_networks: Annotated[tuple[IPNetwork, ...], NoDecode] = ()
+    def __init__(self, value: str) -> None:
+        self._value = value
 
-    poll_interval: float = 15 * 60
-    poll_min_interval: float = 5 * 60
-    poll_max_interval: float = 12 * 3600
-    poll_concurrency: int = Field(default=50, ge=1, le=1000)
-    poll_per_host_concurrency: int = Field(default=4, ge=1, le=1000)
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __str__(self) -> str:
+        return "**********" if self._value else ""
+
+    def __repr__(self) -> str:
+        return f"SecretStr('{self}')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SecretStr) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every setting claimwatch reads. Frozen: pass it down, never re-read the environment.
+    Made by `load_settings`, which reads and checks each value (`_CONVERT`)."""
+
+    database_url: str = ""  # SQLAlchemy URL; empty: SQLite file
+    allowed_private_networks: tuple[IPNetwork, ...] = ()
+
+    poll_interval: float = 15 * 60.0
+    poll_min_interval: float = 5 * 60.0
+    poll_max_interval: float = 12 * 3600.0
+    poll_concurrency: int = 50
+    poll_per_host_concurrency: int = 4
     poll_tick: float = 30.0
 
     fetch_connect_timeout: float = 10.0
     fetch_read_timeout: float = 30.0
     fetch_total_timeout: float = 60.0
     fetch_max_bytes: int = 10 * 1024 * 1024
-    fetch_max_redirects: int = Field(default=5, ge=0, le=30)
+    fetch_max_redirects: int = 5
 
-    parse_workers: int = Field(default=2, ge=0, le=64)
+    parse_workers: int = 2
 
     new_item_window: float = 3600.0
     article_fetch: bool = True
     article_max_bytes: int = 2 * 1024 * 1024
     article_timeout: float = 15.0
 
-    feed_max_failures: int = Field(default=20, ge=1)
-    feed_backoff_max: float = 24 * 3600
+    feed_max_failures: int = 20
+    feed_backoff_max: float = 24 * 3600.0
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
-    telegram_admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    telegram_admin_ids: tuple[int, ...] = ()
     telegram_webhook_url: str = ""
     telegram_webhook_listen: str = "127.0.0.1:8443"
     telegram_webhook_secret: SecretStr | None = None
@@ -151,101 +173,26 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_base_url: str = "https://slack.com/api/"
-    slack_admin_ids: Annotated[tuple[str, ...], NoDecode] = ()
+    slack_admin_ids: tuple[str, ...] = ()
     http_host: str = "127.0.0.1"
-    http_port: int = Field(default=8080, ge=1, le=65535)
+    http_port: int = 8080
 
     log_level: str = "INFO"
 
-    @field_validator("database_url")
     @classmethod
-    def _database_url(cls, value: str) -> str:
-        value = value.strip()
-        if value and "://" not in value:
-            raise ValueError("expected an SQLAlchemy URL such as sqlite:///path/claimwatch.db")
-        return value
-
-    @field_validator("allowed_private_networks", mode="before")
-    @classmethod
-    def _networks(cls, value: Any) -> tuple[IPNetwork, ...]:
-        if isinstance(value, str):
-            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
-        elif isinstance(value, list | tuple):
-            parts = [str(p) for p in value]
-        else:
-            raise ValueError("expected comma-separated CIDRs such as 127.0.0.1/32,10.0.0.0/8")
-        networks = []
-        for part in parts:
-            try:
-                networks.append(ipaddress.ip_network(part, strict=False))
-            except ValueError:
-                raise ValueError(f"{part!r} is not a CIDR such as 127.0.0.1/32") from None
-        return tuple(networks)
-
-    @field_validator("telegram_admin_ids", mode="before")
-    @classmethod
-    def _admin_ids(cls, value: Any) -> tuple[int, ...]:
-        if isinstance(value, str):
-            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
-        elif isinstance(value, list | tuple):
-            parts = [str(p) for p in value]
-        else:
-            raise ValueError("expected comma-separated Telegram user ids such as 123,456")
-        if not all(p.lstrip("-").isdigit() for p in parts):
-            raise ValueError("expected comma-separated Telegram user ids such as 123,456")
-        return tuple(int(p) for p in parts)
-
-    @field_validator("slack_admin_ids", mode="before")
-    @classmethod
-    def _slack_admin_ids(cls, value: Any) -> tuple[str, ...]:
-        parts = (
-            [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
-            if isinstance(value, str)
-            else [str(p) for p in value]
-        )
-        if not all(_SLACK_USER.match(p) for p in parts):
-            raise ValueError("expected comma-separated Slack user ids such as U012AB3CD,W0456")
-        return tuple(parts)
-
-    @field_validator(
-        "poll_interval",
-        "poll_min_interval",
-        "poll_max_interval",
-        "poll_tick",
-        "fetch_connect_timeout",
-        "fetch_read_timeout",
-        "fetch_total_timeout",
-        "feed_backoff_max",
-        "article_timeout",
-        "new_item_window",
-        mode="before",
-    )
-    @classmethod
-    def _duration(cls, value: Any) -> float:
-        return parse_duration(value)
-
-    @field_validator("fetch_max_bytes", "article_max_bytes", mode="before")
-    @classmethod
-    def _size(cls, value: Any) -> int:
-        return parse_size(value)
+    def names(cls) -> tuple[str, ...]:
+        """The settings' names, in order (each read from the upper-cased variable)."""
+        return tuple(f.name for f in fields(cls))
 
     def secret_values(self) -> list[str]:
         """The plain values of every secret setting (tokens, signing secrets), for the log
         filter that keeps them out of every log line."""
         values = []
-        for name in type(self).model_fields:
+        for name in self.names():
             value = getattr(self, name)
             if isinstance(value, SecretStr) and value.get_secret_value():
                 values.append(value.get_secret_value())
         return values
-
-    @field_validator("log_level")
-    @classmethod
-    def _log_level(cls, value: str) -> str:
-        level = value.strip().upper()
-        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR")
-        return level
 
     @property
     def user_agent(self) -> str:
@@ -255,15 +202,188 @@ class Settings(BaseSettings):
         return self.database_url or default_database_url()
 
 
+# Each setting's check, as pydantic (which read the settings before) made them, with its
+# messages: a value from the environment or .env is a string.
+_INT = re.compile(r"^[+-]?[0-9]+(?:_[0-9]+)*(?:\.0+)?$")
+_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, bytes):
+        return str(value.decode())
+    if not isinstance(value, str):
+        raise ValueError("Input should be a valid string")
+    return value
+
+
+def _integer(low: int | None = None, high: int | None = None) -> Callable[[Any], int]:
+    def convert(value: Any) -> int:
+        if isinstance(value, bool | int):
+            number = int(value)
+        elif isinstance(value, float):
+            if not value.is_integer():
+                raise ValueError(
+                    "Input should be a valid integer, got a number with a fractional part"
+                )
+            number = int(value)
+        else:
+            text = _string(value).strip()
+            if not _INT.match(text):
+                raise ValueError(
+                    "Input should be a valid integer, unable to parse string as an integer"
+                )
+            number = int(text.split(".", 1)[0])
+        if low is not None and number < low:
+            raise ValueError(f"Input should be greater than or equal to {low}")
+        if high is not None and number > high:
+            raise ValueError(f"Input should be less than or equal to {high}")
+        return number
+
+    return convert
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    if value is None:
+        raise ValueError("Input should be a valid boolean")
+    raise ValueError("Input should be a valid boolean, unable to interpret input")
+
+
+def _secret_setting(value: Any) -> SecretStr | None:
+    return None if value is None else SecretStr(_string(value))
+
+
+def _database_url(value: Any) -> str:
+    url = _string(value).strip()
+    if url and "://" not in url:
+        raise ValueError("expected an SQLAlchemy URL such as sqlite:///path/claimwatch.db")
+    return url
+
+
+def _networks(value: Any) -> tuple[IPNetwork, ...]:
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+    elif isinstance(value, list | tuple):
+        parts = [str(p) for p in value]
+    else:
+        raise ValueError("expected comma-separated CIDRs such as 127.0.0.1/32,10.0.0.0/8")
+    networks = []
+    for part in parts:
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ValueError(f"{part!r} is not a CIDR such as 127.0.0.1/32") from None
+    return tuple(networks)
+
+
+def _admin_ids(value: Any) -> tuple[int, ...]:
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+    elif isinstance(value, list | tuple):
+        parts = [str(p) for p in value]
+    else:
+        raise ValueError("expected comma-separated Telegram user ids such as 123,456")
+    if not all(p.lstrip("-").isdigit() for p in parts):
+        raise ValueError("expected comma-separated Telegram user ids such as 123,456")
+    return tuple(int(p) for p in parts)
+
+
+def _slack_admin_ids(value: Any) -> tuple[str, ...]:
+    parts = (
+        [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+        if isinstance(value, str)
+        else [str(p) for p in value]
+    )
+    if not all(_SLACK_USER.match(p) for p in parts):
+        raise ValueError("expected comma-separated Slack user ids such as U012AB3CD,W0456")
+    return tuple(parts)
+
+
+def _log_level(value: Any) -> str:
+    level = _string(value).strip().upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR")
+    return level
+
+
+def _duration(value: Any) -> float:
+    return parse_duration(value)
+
+
+def _size(value: Any) -> int:
+    return parse_size(value)
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "database_url": _database_url,
+    "allowed_private_networks": _networks,
+    "poll_interval": _duration,
+    "poll_min_interval": _duration,
+    "poll_max_interval": _duration,
+    "poll_concurrency": _integer(1, 1000),
+    "poll_per_host_concurrency": _integer(1, 1000),
+    "poll_tick": _duration,
+    "fetch_connect_timeout": _duration,
+    "fetch_read_timeout": _duration,
+    "fetch_total_timeout": _duration,
+    "fetch_max_bytes": _size,
+    "fetch_max_redirects": _integer(0, 30),
+    "parse_workers": _integer(0, 64),
+    "new_item_window": _duration,
+    "article_fetch": _boolean,
+    "article_max_bytes": _size,
+    "article_timeout": _duration,
+    "feed_max_failures": _integer(1),
+    "feed_backoff_max": _duration,
+    "telegram_bot_token": _secret_setting,
+    "telegram_api_base_url": _string,
+    "telegram_admin_ids": _admin_ids,
+    "telegram_webhook_url": _string,
+    "telegram_webhook_listen": _string,
+    "telegram_webhook_secret": _secret_setting,
+    "slack_bot_token": _secret_setting,
+    "slack_signing_secret": _secret_setting,
+    "slack_app_token": _secret_setting,
+    "slack_api_base_url": _string,
+    "slack_admin_ids": _slack_admin_ids,
+    "http_host": _string,
+    "http_port": _integer(1, 65535),
+    "log_level": _log_level,
+}
+
+
+def _given(env_file: str | Path | None, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The values set, by setting name: arguments first, then environment variables, then
+    the .env file (names matched case-blind; a name with no value in .env counts as unset)."""
+    given: dict[str, Any] = {}
+    if env_file is not None:
+        path = Path(env_file).expanduser()
+        if path.is_file() or path.is_fifo():
+            from dotenv import dotenv_values
+
+            for key, value in dotenv_values(path, encoding="utf-8").items():
+                if value is not None:
+                    given[key.lower()] = value
+    given.update({key.lower(): value for key, value in os.environ.items()})
+    given.update(overrides)
+    return {name: given[name] for name in _CONVERT if name in given}
+
+
 def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
     """Read the settings once. Raises ConfigError naming the first bad setting."""
-    try:
-        settings = Settings(_env_file=env_file, **overrides)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"{name}: {message}") from None
+    values = {}
+    for name, value in _given(env_file, overrides).items():
+        try:
+            values[name] = _CONVERT[name](value)
+        except ValueError as exc:  # the first bad setting, in the order they are declared
+            raise ConfigError(f"{name.upper()}: {exc}") from None
+    settings = Settings(**values)
     if settings.telegram_webhook_url:
         secret = settings.telegram_webhook_secret
         if secret is None or not _WEBHOOK_SECRET.match(secret.get_secret_value()):

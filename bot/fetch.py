@@ -131,6 +131,20 @@ def _redirect_target(url: str, response: httpx.Response) -> str:
     return str(target)
 
 
+class _Cookies(httpx.Cookies):
+    """httpx's cookie store, which looks for cookies in a response only when it sets some.
+
+    httpx hands every response to the standard library's cookie jar, wrapped with its request
+    in urllib objects (the request's URL and headers copied): ~25 us a request, a fifth of a
+    304's time in the client. A response without Set-Cookie or Set-Cookie2 adds nothing to the
+    jar, so skipping it stores and sends exactly the same cookies as before."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
+
+
 class Fetcher:
     """An HTTP client for feeds. Use as `async with Fetcher(policy, guard) as fetcher:`."""
 
@@ -162,6 +176,9 @@ class Fetcher:
             headers={"User-Agent": self.policy.user_agent, "Accept": ACCEPT},
             follow_redirects=False,
         )
+        # The client copies whatever cookies it is given into a plain store; ours goes in
+        # its place (same jar, empty at this point).
+        self._client._cookies = _Cookies(self._client.cookies.jar)
         return self
 
     async def __aexit__(

@@ -129,7 +129,7 @@ def test_env_example_documents_every_setting() -> None:
         for line in example.read_text().splitlines()
         if line and not line.startswith("#") and "=" in line
     }
-    assert documented == {name.upper() for name in Settings.model_fields}
+    assert documented == {name.upper() for name in Settings.names()}
 
 
 def test_a_webhook_needs_a_proper_secret() -> None:
@@ -152,3 +152,99 @@ def test_a_webhook_needs_a_proper_secret() -> None:
         telegram_bot_token="123:Zq9TokenValue",
     )
     assert "Zq9" not in repr(settings)  # secrets never show up in logs or reprs
+
+
+# The values and messages below are those of pydantic-settings, which read the settings
+# before bot.config did it itself (for start-up time): the same input reads the same.
+_NOT_AN_INTEGER = "Input should be a valid integer, unable to parse string as an integer"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("5", 5),
+        (" +5 ", 5),
+        ("\t7\n", 7),
+        ("1_000", 1000),
+        ("5.00", 5),
+        ("1_0.0", 10),
+        ("0005", 5),
+        ("5.5", _NOT_AN_INTEGER),
+        ("5.", _NOT_AN_INTEGER),
+        ("1e2", _NOT_AN_INTEGER),
+        ("0x10", _NOT_AN_INTEGER),
+        ("1__000", _NOT_AN_INTEGER),
+        ("５", _NOT_AN_INTEGER),  # digits of other scripts are not read
+        ("", _NOT_AN_INTEGER),
+        ("-0", "Input should be greater than or equal to 1"),
+        ("1001", "Input should be less than or equal to 1000"),
+    ],
+)
+def test_whole_numbers_read_as_before(value: str, expected: int | str) -> None:
+    if isinstance(expected, int):
+        assert load_settings(env_file=None, poll_concurrency=value).poll_concurrency == expected
+    else:
+        with pytest.raises(ConfigError) as info:
+            load_settings(env_file=None, poll_concurrency=value)
+        assert str(info.value) == f"POLL_CONCURRENCY: {expected}"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        *((word, True) for word in ("1", "on", "t", "true", "y", "yes", "TRUE", "Yes")),
+        *((word, False) for word in ("0", "off", "f", "false", "n", "no", "FALSE", "No")),
+        *((word, None) for word in ("", " true", "maybe", "2")),
+    ],
+)
+def test_switches_read_as_before(value: str, expected: bool | None) -> None:
+    if expected is None:
+        with pytest.raises(ConfigError) as info:
+            load_settings(env_file=None, article_fetch=value)
+        assert str(info.value) == (
+            "ARTICLE_FETCH: Input should be a valid boolean, unable to interpret input"
+        )
+    else:
+        assert load_settings(env_file=None, article_fetch=value).article_fetch is expected
+
+
+def test_arguments_then_environment_then_env_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = tmp_path / ".env"
+    env.write_text(
+        "POLL_INTERVAL=1h\npoll_tick=2m\nHTTP_HOST\nLOG_LEVEL='debug'\n"
+        "export HTTP_PORT=9000 # a comment\nBASE=feeds.example\n"
+        "TELEGRAM_WEBHOOK_LISTEN=${BASE}:1\nNOT_A_SETTING=5\nSLACK_APP_TOKEN=\n"
+        'PARSE_WORKERS="3"\n'
+    )
+    settings = load_settings(env)
+    assert (settings.poll_interval, settings.poll_tick) == (3600.0, 120.0)
+    assert settings.http_host == "127.0.0.1"  # named without a value: unset
+    assert (settings.log_level, settings.http_port) == ("DEBUG", 9000)
+    assert settings.telegram_webhook_listen == "feeds.example:1"
+    assert settings.slack_app_token is not None and not settings.slack_app_token
+    assert settings.parse_workers == 3
+    monkeypatch.setenv("poll_interval", "2h")  # names are case-blind
+    monkeypatch.setenv("PARSE_WORKERS", "4")
+    assert load_settings(env).poll_interval == 7200.0
+    assert load_settings(env).parse_workers == 4
+    assert load_settings(env, parse_workers="5").parse_workers == 5
+    assert load_settings(tmp_path / "missing.env").poll_tick == 30.0
+
+
+def test_defaults_read_as_before() -> None:
+    settings = load_settings(env_file=None)
+    assert (settings.poll_interval, settings.poll_min_interval) == (900.0, 300.0)
+    assert isinstance(settings.poll_max_interval, float)
+    assert isinstance(settings.feed_backoff_max, float)
+    assert settings.telegram_bot_token is None and settings.http_port == 8080
+
+
+def test_secrets_show_as_stars() -> None:
+    settings = load_settings(env_file=None, slack_bot_token="xoxb-Zq9", slack_app_token="xapp-1")
+    token = settings.slack_bot_token
+    assert token is not None and token.get_secret_value() == "xoxb-Zq9"
+    assert str(token) == "**********" and repr(token) == "SecretStr('**********')"
+    assert "Zq9" not in repr(settings) and "Zq9" not in str(settings)
+    assert settings.secret_values() == ["xoxb-Zq9", "xapp-1"]

@@ -107,6 +107,24 @@ async def test_permanent_redirect_moves_the_feed(
     assert info(db, temporary).url == temp_url
 
 
+async def test_cookies_set_on_the_way_are_sent_on(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    """A cookie a feed's server sets (here on a redirect, as consent walls do) goes back to it
+    with the next request, and a response that sets none keeps what is stored."""
+    feed_server.add(
+        "/login", status=302, headers={"Location": "/gate", "Set-Cookie": "consent=yes; Path=/"}
+    )
+    feed_server.add("/gate", status=302, headers={"Location": "/walled"})  # sets no cookie
+    feed_server.add("/walled", body=rss("Behind the wall"))
+    add(db, feed_server.url("/login"))
+    report = await poll(db, db_url)
+    assert not report.failed and len(report.new_item_ids) == 1
+    assert "cookie" not in feed_server.requests["/login"][-1]
+    assert feed_server.requests["/gate"][-1]["cookie"] == "consent=yes"
+    assert feed_server.requests["/walled"][-1]["cookie"] == "consent=yes"
+
+
 async def test_redirect_loop_is_an_error(
     db: Database, db_url: str, feed_server: FeedServer
 ) -> None:
