@@ -258,3 +258,15 @@ def test_the_accusing_sentence_names_the_accuser_not_the_one_answering_it() -> N
     assert "Relatives" in found.accuser
     assert "Price" in found.denier or "home" in found.denier  # the director, or her home
     assert not ranker.same_party(found.accuser, found.denier)
+
+
+def test_the_only_party_of_an_allegation_keeps_the_side_it_is_surest_of() -> None:
+    """ "Whistleblower alleges cover-up at hospital": one party, which accuses. Where no
+    accuser and accused apart can be found, the surest role is kept and the other left
+    unnamed (the whistleblower was named the accused)."""
+    found = _roles(
+        "Whistleblower alleges cover-up at hospital",
+        "A whistleblower alleged a cover-up of patient deaths at the city hospital.",
+    )
+    assert "histleblower" in found.accuser
+    assert "histleblower" not in found.accused

@@ -180,9 +180,33 @@ def _best_set(
         score = sum(s for s, _ in combination)
         if best is None or score > best[0]:
             best = (score, chosen)
-    if best is None:  # every accuser found is the accused or the denier: name none
-        return {role: tops[role][0][1] for role in roles if role != "accuser"}
+    if best is None:
+        return _greedy_set(tops)
     return best[1]
+
+
+def _greedy_set(
+    tops: dict[str, list[tuple[float, ranker.Candidate]]],
+) -> dict[str, ranker.Candidate]:
+    """Where every accuser found is also the accused or the denier: the denier first (the
+    surest of the roles), then the surest (role, party) of the others, each kept apart from
+    the accuser ("Whistleblower alleges cover-up": the whistleblower accuses, and nobody is
+    named the accused rather than it)."""
+    chosen: dict[str, ranker.Candidate] = {}
+    ranked = sorted(
+        ((score, n, role, c) for role, few in tops.items() for n, (score, c) in enumerate(few)),
+        key=lambda t: (t[2] != "denier", -t[0], t[1]),
+    )
+    for _score, _n, role, candidate in ranked:
+        if role in chosen:
+            continue
+        if role == "accuser":
+            others = [chosen[o].text for o in ("accused", "denier") if o in chosen]
+        else:
+            others = [chosen["accuser"].text] if "accuser" in chosen else []
+        if not any(ranker.same_party(candidate.text, other) for other in others):
+            chosen[role] = candidate
+    return chosen
 
 
 def _syntax_roles(
