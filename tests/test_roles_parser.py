@@ -88,6 +88,13 @@ def test_denier_from_the_parse(nlp: Any, sentence: str, denier: str, official: b
         ("The UN said the militia shelled the hospital.", "UN", "militia"),
         # name-calling accuses the one named
         ("The senator called the president a liar.", "senator", "president"),
+        # a probe into a party, opened by another
+        (
+            "Anti-corruption officials opened a probe into the mining minister over alleged "
+            "bribes.",
+            "Anti-corruption officials",
+            "mining minister",
+        ),
     ],
 )
 def test_accuser_and_accused_from_the_parse(
@@ -342,3 +349,11 @@ def test_an_allegation_naming_no_accused_charges_the_one_who_denies_it() -> None
     )
     assert "Acme" in found.denier
     assert "Acme" in found.accused
+
+
+def test_a_probe_into_a_deed_names_no_accused(nlp: Any) -> None:
+    """An inquiry into a crash, or alleged bribes on their own, name no accused party."""
+    _, accused = syntax.allegation(nlp("Police launched an inquiry into the crash."))
+    assert accused is None
+    _, accused = syntax.allegation(nlp("Officials looked at the alleged bribes."))
+    assert accused is None

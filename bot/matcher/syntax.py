@@ -469,6 +469,7 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
     found += [_noun_parties(doc, n) for n in nouns if n not in verbs]
     found += [_verb_parties(v) for v in verbs if _lemma(v) == "claim"]
     found += [_deed_parties(v) for v in _cues(doc, DEED_VERBS, ("VERB",))]
+    found += [_probe_parties(n) for n in _cues(doc, PROBE_NOUNS, ("NOUN",))]
     found += [_called_parties(v) for v in _cues(doc, CALL_VERBS, ("VERB",)) if _names_called(v)]
     for hedge in doc:
         if str(hedge.lower_) in HEDGE_ADVERBS:
@@ -477,8 +478,10 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
             hedge.dep_ == "amod" and hedge.head.pos_ in ("NOUN", "PROPN")
         ):
             owners = _children(hedge.head, "poss")
-            # "the troops' alleged abuse": the owner of the deed; "alleged spammers": the head
-            found.append((None, owners[0] if owners else hedge.head))
+            # "the troops' alleged abuse": the owner of the deed; "alleged spammers": the head;
+            # "over alleged bribes": a deed alone names no party
+            if owners or _lemma(hedge.head) not in lx.WRONGDOING:
+                found.append((None, owners[0] if owners else hedge.head))
     parties = [(party(a), party(b)) for a, b in found]
     for accuser, accused in parties:
         if accuser is not None and accused is not None:
@@ -506,6 +509,26 @@ NAMES_CALLED = frozenset("liar crook criminal thief murderer cheat".split())
 def _deed_parties(verb: Token) -> tuple[Token | None, Token | None]:
     doer = _agent(verb) if _passive(verb) else _subject(verb)
     return _speaker(verb), doer
+
+
+PROBE_NOUNS = frozenset("probe investigation inquiry".split())
+
+
+def _probe_parties(noun: Token) -> tuple[Token | None, Token | None]:
+    """ "officials opened a probe into the mining minister": who opens it, and who it is into
+    (not "an inquiry into the crash": a deed, no party)."""
+    # "into" hangs on the noun, or on the verb that opens it ("opened a probe into X")
+    holders = [noun, noun.head] if noun.dep_ == "dobj" else [noun]
+    into = [p for h in holders for p in h.children if p.dep_ == "prep" and str(p.lower_) == "into"]
+    target = next((o for p in into for o in _children(p, "pobj")), None)
+    if target is None or not (
+        target.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        or _lemma(target) in lx.INSTITUTIONS
+        or _lemma(target) in lx.PRIVATE_MARKERS
+    ):
+        return None, None  # "an inquiry into the crash", "into the racist chants": deeds
+    opener = _subject(noun.head) if noun.dep_ in ("dobj", "nsubjpass") else None
+    return opener or _speaker(noun), target
 
 
 def _names_called(verb: Token) -> bool:
