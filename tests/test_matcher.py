@@ -891,3 +891,24 @@ def test_name_calling_and_a_deed_laid_at_a_plants_door(text: str, allegation_cue
     code, or a call for witnesses); a factory that "dumped toxic waste" is accused, a player
     dumped out of a tournament is not."""
     assert fires(text, "allegations") is allegation_cue
+
+
+@pytest.mark.parametrize(
+    ("text", "allegation_cue"),
+    [
+        ("He never called anyone a liar, colleagues recalled.", False),
+        ("The senator refused to call the president a liar.", False),
+        ("Economists called inflation a thief in the night.", False),
+        ("Armstrong called himself a liar and a cheat in the interview.", False),
+        ("Investors dumped oil shares on Monday as prices slid, analysts said.", False),
+        ("Hurricane Ida dumped raw sewage into streets as pumps failed, the city said.", False),
+        ("The factory shelled out $2m for new machinery.", False),
+        ("Villagers say the paper mill dumped untreated effluent into the river.", True),
+    ],
+)
+def test_what_a_second_review_found_the_newest_rules_misread(
+    text: str, allegation_cue: bool
+) -> None:
+    """Name-calling negated, of oneself or of a thing accuses no one; markets and storms
+    dump no waste; shelling out money is no shelling."""
+    assert fires(text, "allegations") is allegation_cue

@@ -270,3 +270,26 @@ def test_the_only_party_of_an_allegation_keeps_the_side_it_is_surest_of() -> Non
     )
     assert "histleblower" in found.accuser
     assert "histleblower" not in found.accused
+
+
+def test_the_only_party_of_a_headline_accused_over_something_stands_accused() -> None:
+    """ "Police accused over crash": the police stand accused (the headline form, far the
+    commoner); only an active accusing verb ("Whistleblower alleges …") makes the one party
+    the accuser."""
+    found = _roles(
+        "Police accused over crash",
+        "The crash killed two teenagers, and relatives alleged police negligence.",
+    )
+    assert "Police" in found.accused
+    assert "Police" not in found.accuser
+
+
+def test_a_hostile_sentence_is_parsed_only_in_its_first_characters() -> None:
+    """A 200,000-character evidence sentence is cut before the parser sees it (it took the
+    parser seconds); the parties stand at its start."""
+    text = "The senator called the president a liar " + "and a liar " * 20_000 + "."
+    result = match(MatchInput("", text))
+    assert result.allegation
+    docs: dict[str, object] = {}
+    parser.parse_roles([(f"\n{text}", result)], cache=docs)
+    assert docs and all(len(str(doc)) <= parser.MAX_PARSED_CHARS for doc in docs.values())

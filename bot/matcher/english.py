@@ -598,10 +598,9 @@ _ATROCITY_VERBS = lx._forms(
     "looted extorted assassinated dumped"
 )
 # "dumped" waste, not "dumped out of the cup" nor a partner
-_DUMPED_OBJECTS = lx._forms(
-    "waste toxic sewage chemicals chemical oil effluent pollutants sludge pesticides radioactive "
-    "hazardous raw untreated"
-)
+_DUMPED_OBJECTS = lx._forms("waste sewage chemicals effluent pollutants sludge pesticides")
+# who dumps waste: a plant or an institution (not "Hurricane Ida", nor "investors")
+_POLLUTERS = lx._forms("factory factories plant plants mill refinery refineries farm farms")
 # "rigged" a vote or a match, not platforms with moorings
 _RIGGED_OBJECTS = lx._forms(
     "vote votes election elections ballot ballots poll polls match matches game games bid bids "
@@ -629,7 +628,7 @@ _NAMES_CALLED = lx._forms(
 _CALLED_A = re.compile(
     # (not a name: "the film is called A Liar in Paris")
     r"(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )(?<!\bbe )(?<!\bbeen )"
-    r"\b(?:call(?:s|ed|ing)?|branded|brands|labell?ed|dubbed)\s+(?:[\w'’.-]+\s+){0,4}?"
+    r"\b(?:call(?:s|ed|ing)?|branded|brands|labell?ed)\s+(?:[\w'’.-]+\s+){0,4}?"
     # "a liar", "them liars" (not "called for witnesses after a thief stole a car")
     r"(?:an?\s+(?:\w+\s+)?(?:liar|crook|criminal|thief|murderer|cheat)"
     r"|(?:them|those|these)\s+(?:\w+\s+)?(?:liars|crooks|criminals|thieves|murderers|cheats))\b"
@@ -730,13 +729,19 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
         for i in [i for i, word in enumerate(words) if word in _ATROCITY_VERBS]:
             if words[i] == "rigged" and _RIGGED_OBJECTS.isdisjoint(words[i + 1 : i + 4]):
                 continue
-            if words[i] == "dumped" and _DUMPED_OBJECTS.isdisjoint(words[i + 1 : i + 4]):
+            if words[i] == "dumped" and (
+                _DUMPED_OBJECTS.isdisjoint(words[i + 1 : i + 4]) or not _polluter(words, i)
+            ):
                 continue
-            if i and _has_agent(sentence, i):
+            if words[i + 1 : i + 2] == ["out"]:
+                continue  # "shelled out $2m", "bombed out"
+            if i and (words[i] == "dumped" or _has_agent(sentence, i)):  # (a polluter dumps)
                 cues.append(Cue("allegation", sentence, i, f"atrocity:{words[i]}", 0.6))
     if not _NAMES_CALLED.isdisjoint(word_set):
         for match in _CALLED_A.finditer(lower):
-            cues.append(Cue("allegation", sentence, -1, "called-liar", 0.7, match.start()))
+            verb = _token_at(sentence, match.start())
+            if verb is not None and _names_a_party(sentence, verb, match.end()):
+                cues.append(Cue("allegation", sentence, verb, "called-liar", 0.7))
     if not _COMMITTED.isdisjoint(word_set) and not lx.ATTRIBUTION.isdisjoint(word_set):
         for i in [i for i, word in enumerate(words) if word in _COMMITTED]:
             # not "committed to fighting corruption", nor "had committed no crime" (a denial)
@@ -807,9 +812,55 @@ def _blames_a_cause(words: list[str], i: int) -> bool:
     return len(ahead) == 2 and ahead[0] in _CAUSE_MODIFIERS and ahead[1] in _CAUSES
 
 
-_AGENT_NOUNS = lx._forms(
-    "militants rebels forces troops factory factories plant plants mill mine refinery farm"
+_AGENT_NOUNS = lx._forms("militants rebels forces troops")
+
+
+_ONESELF = lx._forms("himself herself itself themselves myself yourself ourselves")
+
+
+def _token_at(sentence: Sentence, char: int) -> int | None:
+    """The index of the word that starts at `char`."""
+    for k, (start, _end) in enumerate(sentence.spans):
+        if start == char:
+            return k
+        if start > char:
+            break
+    return None
+
+
+def _names_a_party(sentence: Sentence, verb: int, end: int) -> bool:
+    """The one "called a liar" is a party: a name, a pronoun for one, an institution or a
+    person ("called the president a liar"), not oneself nor a thing ("called inflation a
+    thief in the night"); and the calling is not negated ("never called anyone a liar")."""
+    if negated(sentence, verb, 4):
+        return False
+    named = [k for k, (start, _e) in enumerate(sentence.spans) if verb < k and start < end][:-1]
+    words = sentence.words
+    if not named or not _ONESELF.isdisjoint(words[k] for k in named):
+        return False
+    for k in named:
+        start = sentence.spans[k][0]
+        word = words[k]
+        if (
+            sentence.text[start : start + 1].isupper()
+            or word in ("him", "her", "them", "those", "these")
+            or word in lx.INSTITUTIONS
+            or word in lx.PRIVATE_MARKERS
+            or word in _PEOPLE_NAMED
+        ):
+            return True
+    return False
+
+
+_PEOPLE_NAMED = lx._forms(
+    "rival rivals opponent opponents predecessor successor colleague colleagues critic critics "
+    "ex-wife ex-husband partner"
 )
+
+
+def _polluter(words: list[str], i: int) -> bool:
+    before = words[max(0, i - 4) : i]
+    return not (_POLLUTERS.isdisjoint(before) and lx.INSTITUTIONS.isdisjoint(before))
 
 
 def _has_agent(sentence: Sentence, i: int) -> bool:

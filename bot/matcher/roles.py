@@ -372,6 +372,9 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
         accuser = ""
     if word in ("allegedly", "reportedly", "purportedly"):
         return "", accuser
+    if cue.reason == "called-liar":  # "called the president a liar": the one so named
+        named = _CALLED_WHOM.match(sentence.text, end)
+        return accuser, _clean(named.group(1)) if named else ""
     accused = _object_after(
         sentence, end, ("of", "for", "over", "in", "with", "that", "after", "on")
     )
@@ -379,6 +382,7 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
 
 
 _ANSWERING = lx.DENY | lx.REJECT  # a subject that denies or rejects accusations made none
+_CALLED_WHOM = re.compile(r"\s+(?:the\s+)?(.{2,60}?)\s+(?:an?\s|them\s|those\s|these\s)", re.I)
 
 # Verbs whose subject makes the accusation its object names ("made allegations").
 _MAKES_CLAIM = re.compile(

@@ -506,7 +506,35 @@ DEED_VERBS = frozenset(
 NAMES_CALLED = frozenset("liar crook criminal thief murderer cheat".split())
 
 
+# those a deed of violence is done to: "killed civilians", "executed prisoners" (not
+# "executed a perfect pass", "killed off the game", "stole the show")
+VICTIMS = frozenset(
+    "people civilian civilians prisoner prisoners soldier soldiers child children detainee "
+    "detainees protester protesters journalist journalists villager villagers worker workers "
+    "troop troops patient patients man men woman women boy boys girl girls hostage hostages "
+    "resident residents student students refugee refugees family families "
+    # the places shelled or bombed
+    "hospital hospitals school schools village villages town towns city market home homes "
+    "house houses building buildings camp camps convoy mosque church plant station port "
+    "airport".split()
+)
+_VIOLENT = frozenset("torture kill execute shell bomb behead kidnap abduct massacre poison".split())
+_NOT_STOLEN = frozenset("base show win point ball march limelight headline game".split())
+
+
 def _deed_parties(verb: Token) -> tuple[Token | None, Token | None]:
+    if _has_particle(verb, "out") or _has_particle(verb, "off") or _has_particle(verb, "away"):
+        return None, None  # "shelled out $2m", "killed off the game", "hacked away"
+    if not _passive(verb):
+        objects = _children(verb, "dobj")
+        target = objects[0] if objects else None
+        if _lemma(verb) in _VIOLENT and not (
+            target is not None
+            and (target.ent_type_ in ("PERSON", "NORP", "GPE", "ORG") or _lemma(target) in VICTIMS)
+        ):
+            return None, None
+        if _lemma(verb) == "steal" and target is not None and _lemma(target) in _NOT_STOLEN:
+            return None, None
     doer = _agent(verb) if _passive(verb) else _subject(verb)
     return _speaker(verb), doer
 
