@@ -309,14 +309,15 @@ def _claim_noun_after(sentence: Sentence, i: int, limit: int = 7) -> bool:
 
 
 _REFUSED_AFTER_DENIAL_OF = lx.REFUSAL_OBJECTS | {"service"}  # "denial of service"
-# what a headline's "<noun> denied" refuses ("Visa denied for chess champion", "bail denied"):
-# a refusal, not a denial of a claim ("Secret deal denied" may be one, so not every refusal noun)
+# a verb after a refusal noun makes it a clause's subject: "denied its appeal had been leaked"
 _CLAUSE_VERBS = lx._forms("was were is are had has have been be")
 # what one is refused, a wrong its subject ("denied a torture inquiry", "a fraud trial date")
 _PROCESS_NOUNS = lx._forms(
     "inquiry inquiries probe probes hearing hearings trial trials inquest inquests tribunal "
     "investigation investigations date review case cases commission prosecution"
 )
+# what a headline's "<noun> denied" refuses ("Visa denied for chess champion", "bail denied"):
+# a refusal, not a denial of a claim ("Secret deal denied" may be one, so not every refusal noun)
 _REFUSED_BEFORE_DENIED = lx._forms(
     "entry visa visas bail access permission asylum parole appeal appeals bid bids request "
     "requests application applications extradition petition licence license penalty goal"
