@@ -855,7 +855,7 @@ def _names_a_party(sentence: Sentence, verb: int, end: int) -> bool:
 
 _PEOPLE_NAMED = lx._forms(
     "rival rivals opponent opponents predecessor successor colleague colleagues critic critics "
-    "ex-wife ex-husband partner"
+    "partner"
 )
 
 
