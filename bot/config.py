@@ -266,13 +266,18 @@ def _database_url(value: Any) -> str:
     return url
 
 
-def _networks(value: Any) -> tuple[IPNetwork, ...]:
+def _comma_list(value: Any, expected: str) -> list[str]:
+    """The parts of a comma- (or semicolon-) separated setting, or of a list given as one;
+    ValueError(`expected`) for anything else."""
     if isinstance(value, str):
-        parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
-    elif isinstance(value, list | tuple):
-        parts = [str(p) for p in value]
-    else:
-        raise ValueError("expected comma-separated CIDRs such as 127.0.0.1/32,10.0.0.0/8")
+        return [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+    if isinstance(value, list | tuple):
+        return [str(p) for p in value]
+    raise ValueError(expected)
+
+
+def _networks(value: Any) -> tuple[IPNetwork, ...]:
+    parts = _comma_list(value, "expected comma-separated CIDRs such as 127.0.0.1/32,10.0.0.0/8")
     networks = []
     for part in parts:
         try:
@@ -283,14 +288,10 @@ def _networks(value: Any) -> tuple[IPNetwork, ...]:
 
 
 def _admin_ids(value: Any) -> tuple[int, ...]:
-    if isinstance(value, str):
-        parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
-    elif isinstance(value, list | tuple):
-        parts = [str(p) for p in value]
-    else:
-        raise ValueError("expected comma-separated Telegram user ids such as 123,456")
+    expected = "expected comma-separated Telegram user ids such as 123,456"
+    parts = _comma_list(value, expected)
     if not all(p.lstrip("-").isdigit() for p in parts):
-        raise ValueError("expected comma-separated Telegram user ids such as 123,456")
+        raise ValueError(expected)
     return tuple(int(p) for p in parts)
 
 
