@@ -622,10 +622,6 @@ _ALLEGATION_TRIGGERS = lx.ACCUSE | lx._forms(
 )
 _SUIT_WORDS = lx._forms("suit suits")
 _ATTRIBUTED_OR_HELD = lx.ATTRIBUTION | lx._forms("hold held holds")  # "…, held responsible"
-# calling a party a liar or a criminal accuses it ("the senator called the president a liar")
-_NAMES_CALLED = lx._forms(
-    "liar liars crook crooks criminal criminals thief thieves murderer murderers cheat cheats"
-)
 _CALLED_A = re.compile(
     # (not a name: "the film is called A Liar in Paris")
     r"(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )(?<!\bbe )(?<!\bbeen )"
@@ -639,7 +635,7 @@ _CALLED_A = re.compile(
 _ALLEGATION_CONTEXT = (
     lx.CHARGE_FORMS
     | _ATROCITY_VERBS
-    | _NAMES_CALLED
+    | lx.NAMES_CALLED
     | lx._forms(
         "arrested arrest arrests detained held jailed face faces faced facing plead pleads pleaded "
         "pleading innocence"
@@ -738,7 +734,7 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
                 continue  # "shelled out $2m", "bombed out"
             if i and (words[i] == "dumped" or _has_agent(sentence, i)):  # (a polluter dumps)
                 cues.append(Cue("allegation", sentence, i, f"atrocity:{words[i]}", 0.6))
-    if not _NAMES_CALLED.isdisjoint(word_set):
+    if not lx.NAMES_CALLED.isdisjoint(word_set):
         for match in _CALLED_A.finditer(lower):
             verb = _token_at(sentence, match.start())
             if verb is not None and _names_a_party(sentence, verb, match.end()):

@@ -180,6 +180,10 @@ PRIVATE_MARKERS = _forms(
     "youtuber influencer billionaire millionaire businessman businesswoman tycoon athlete "
     "footballer swimmer cyclist sprinter golfer"
 )
+# calling a party one of these accuses it ("the senator called the president a liar")
+NAMES_CALLED = _forms(
+    "liar liars crook crooks criminal criminals thief thieves murderer murderers cheat cheats"
+)
 STOP_LEADING = _forms(
     "the a an but and however meanwhile also yet so then now earlier later still in on at "
     "for with as while when after before since though although because"

@@ -503,7 +503,6 @@ DEED_VERBS = frozenset(
     "torture kill execute shell bomb behead kidnap abduct massacre dump misuse embezzle bribe "
     "defraud rig loot extort assassinate hack steal smuggle poison".split()
 )
-NAMES_CALLED = frozenset("liar crook criminal thief murderer cheat".split())
 
 
 # those a deed of violence is done to: "killed civilians", "executed prisoners" (not
@@ -562,13 +561,15 @@ def _probe_parties(noun: Token) -> tuple[Token | None, Token | None]:
 def _names_called(verb: Token) -> bool:
     """ "called the president a liar": the verb names its object a liar, a crook …"""
     return any(
-        _lemma(t) in NAMES_CALLED for t in verb.children if t.dep_ in ("oprd", "attr", "dobj")
+        _lemma(t) in lx.NAMES_CALLED for t in verb.children if t.dep_ in ("oprd", "attr", "dobj")
     )
 
 
 def _called_parties(verb: Token) -> tuple[Token | None, Token | None]:
     named = [
-        t for t in verb.children if t.dep_ in ("dobj", "dative") and _lemma(t) not in NAMES_CALLED
+        t
+        for t in verb.children
+        if t.dep_ in ("dobj", "dative") and _lemma(t) not in lx.NAMES_CALLED
     ]
     return _subject(verb), named[0] if named else None
 
