@@ -38,6 +38,9 @@ def test_a_role_agrees_on_a_shared_content_word_whatever_the_punctuation() -> No
     assert not role_agrees("Iraq", "Iran")
     assert not role_agrees("an ex", "an ex")  # short words are not content words
     assert not role_agrees("he", "he")
+    # a function word is no content word: these are two parties
+    assert not role_agrees("the embassy", "the ministry")
+    assert not role_agrees("spokesman for the army", "the police and their lawyers")
 
 
 def test_roles_are_counted_over_every_item_that_names_the_party() -> None:

@@ -51,7 +51,19 @@ def same_party(one: str, other: str) -> bool:
 def _content_words(phrase: str) -> frozenset[str]:
     words = re.findall(r"[^\W_]+(?:['’&][^\W_]+)*", re.sub(r"(?<=\b[A-Z])\.", "", phrase))
     words = [w.removesuffix("'s").removesuffix("’s") for w in words]  # "Iraq's" ~ "Iraq"
-    return frozenset(w.lower() for w in words if len(w) > 2 or (len(w) == 2 and w.isupper()))
+    return frozenset(
+        w.lower()
+        for w in words
+        if (len(w) > 2 and w.lower() not in _FUNCTION_WORDS) or (len(w) == 2 and w.isupper())
+    )
+
+
+# no content words: "the embassy" and "the ministry" are not the same party
+_FUNCTION_WORDS = frozenset(
+    "the and for with from into onto its his her their our your who whom whose which that "
+    "this these those has have had was were are not nor but all any some per via than them "
+    "they she him".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
