@@ -293,3 +293,17 @@ def test_a_hostile_sentence_is_parsed_only_in_its_first_characters() -> None:
     docs: dict[str, object] = {}
     parser.parse_roles([(f"\n{text}", result)], cache=docs)
     assert docs and all(len(str(doc)) <= parser.MAX_PARSED_CHARS for doc in docs.values())
+
+
+def test_the_syntax_pick_marks_the_candidates_that_name_it_whole() -> None:
+    """ "Russian military" shares a word with the picked denier "Russian embassy in Berlin"
+    but is another party; "embassy" and "Russia's military" name the picks whole."""
+    picks = {"denier": "Russian embassy in Berlin", "accused": "Russia's military"}
+
+    def features(text: str) -> set[str]:
+        return ranker.item_features(text, 0, picks, {}, "")
+
+    assert "pick:denier" not in features("Russian military")
+    assert "pick:accused" in features("Russian military")
+    assert "pick:denier" in features("embassy")
+    assert "exact:denier" in features("Russian embassy in Berlin")

