@@ -912,3 +912,72 @@ def test_what_a_second_review_found_the_newest_rules_misread(
     """Name-calling negated, of oneself or of a thing accuses no one; markets and storms
     dump no waste; shelling out money is no shelling."""
     assert fires(text, "allegations") is allegation_cue
+
+
+@pytest.mark.parametrize(
+    ("text", "denial"),
+    [
+        (
+            "A fund that holds shares in Norvex claimed the board had demanded the chief "
+            "executive's resignation -- a charge disputed by the company.",
+            True,
+        ),
+        (
+            "Opposition deputies accused the minister of taking kickbacks, an allegation "
+            "denied by his office.",
+            True,
+        ),
+        ("Claims that staff abused residents were denied by the care home's owners.", True),
+        ("Refund claims denied by the airline will be reviewed, the regulator said.", False),
+        ("Homeowners said their insurance claims denied by the insurer had been valid.", False),
+        ("The company's claims denied by the court last year will be heard again.", False),
+    ],
+)
+def test_a_claim_denied_by_its_agent_and_claims_one_makes_for_oneself(
+    text: str, denial: bool
+) -> None:
+    """ "— a charge disputed by the company": the claim is denied, whoever follows "by";
+    a refund or insurance claim refused, or any claim a court rules on, is no denial."""
+    assert fires(text, "denials") is denial
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "denial"),
+    [
+        (
+            "Claim: A family of five in Texas tested positive for Ebola.",
+            "FALSE\n\nExample: [Collected via email, October 2014]\nA news report says a "
+            "family of five tested positive for Ebola.",
+            True,
+        ),
+        (
+            "Did the mayor's office hide crime figures?",
+            "Claim: The mayor's office hid crime figures from auditors.\nRating: Mostly False\n"
+            "The figures were published in March.",
+            True,
+        ),
+        (
+            "Did the senator lie about his war record?",
+            "Claim: The senator lied about serving in the navy.\nRuling: Pants on Fire\nHe "
+            "served four years, records show.",
+            True,
+        ),
+        (
+            "Quiz night",
+            "Question three: true or false?\nFalse.\nThe answer surprised the room.",
+            False,
+        ),
+        ("Grammar corner", "Is it wrong to say false alarm? Not at all.", False),
+    ],
+)
+def test_a_fact_checks_verdict_line_is_the_outlets_denial(
+    title: str, text: str, denial: bool
+) -> None:
+    """ "FALSE" on a line of its own (in capitals), "Rating: Mostly False", "Ruling: Pants on
+    Fire": the outlet refutes the claim it quotes, officially; a quiz's "False." does not."""
+    result = judge(title, text)
+    assert result.denial is denial
+    assert result.official_denial is denial
+    if denial:
+        assert "debunk-fact" in result.reasons
+        assert result.denier == ""  # the outlet's own voice names no one in the text

@@ -407,3 +407,18 @@ def test_a_report_or_a_video_accuses_where_no_one_is_named() -> None:
     assert "soldiers" in found.accused
     assert "army" in found.denier
     assert "video" not in f"{found.accused} {found.denier}".lower()
+
+
+def test_a_fact_checks_verdict_is_the_outlets_and_names_no_party() -> None:
+    title = "Did the senator lie about his war record?"
+    text = (
+        "Claim: The senator lied about serving in the navy.\nRuling: Pants on Fire\n"
+        "He served four years, records show."
+    )
+    result = match(MatchInput(title, text))
+    found = parser.role_candidates([(f"{title}\n{text}", result)])
+    assert found is not None and found[0] is not None
+    assert not any("Pants" in c.text for c in found[0])
+    roles = _parsed_roles(title, text)
+    assert roles.denier == ranker.SELF and roles.official is True
+    assert "senator" in roles.accused

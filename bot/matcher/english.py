@@ -339,7 +339,7 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "-deny:negated", 0.0)
     # a claim anywhere before ("Allegations of bribes for visa denied", "Claims that the
     # penalty was bought were denied by the union"): what is denied is the claim
-    claim_before = not lx.CLAIM_NOUNS.isdisjoint(words[:i])
+    claim_before = _claim_among(words, 0, i)
     if word == "denied" and i and words[i - 1] in _REFUSED_BEFORE_DENIED and not claim_before:
         return Cue("denial", sentence, i, "-deny:refused-subject", 0.0)
     if i > 1 and words[i - 1] in ("or", "nor") and words[i - 2].startswith("confirm"):
@@ -347,8 +347,16 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
         return Cue("denial", sentence, i, "-deny:confirm-or-deny", 0.0)
     j, nxt = _next_content(words, i)
     passive = i and words[i - 1] in ("was", "were", "been", "being", "is", "are", "be")
-    claim_subject = not lx.CLAIM_NOUNS.isdisjoint(words[max(0, i - 6) : i])
+    claim_subject = _claim_among(words, max(0, i - 6), i)
     if passive and "by" not in words[i + 1 : i + 3] and not claim_subject:
+        return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)
+    by_agent = words[i + 1 : i + 2] == ["by"]
+    if (passive or claim_subject) and not lx.COURT_SUBJECTS.isdisjoint(words[i + 1 : i + 4]):
+        # "claims denied by the court": a ruling, not a denial
+        return Cue("denial", sentence, i, "-deny:ruling", 0.0)
+    if by_agent and claim_subject:  # "claims that staff abused residents were denied by"
+        return Cue("denial", sentence, i, "denied+passive-claim", 0.9)
+    if by_agent and not claim_before:  # "refund claims denied by the airline"
         return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)
     if (
         passive
@@ -439,6 +447,23 @@ _ACCUSING_CLAIM_NOUNS = lx._forms(
 )
 
 
+def _claim_among(words: list[str], start: int, end: int) -> bool:
+    """A claim noun among words[start:end] that is no claim one makes for oneself ("the
+    claims", not "insurance claims", "refund claims")."""
+    near = max(start, end - _NEAR_CLAIM)
+    if any(
+        words[k] in lx.CLAIM_NOUNS and not (k and words[k - 1] in _OWN_CLAIM_KINDS)
+        for k in range(near, end)
+    ):
+        return True
+    # further back, any claim noun (a set test that stops at the first: a hostile item
+    # repeats a cue for pages)
+    return not lx.CLAIM_NOUNS.isdisjoint(words[start:near])
+
+
+_NEAR_CLAIM = 30
+
+
 def _claim_subject(words: list[str], aux: int) -> bool:
     """A claim about someone heads the subject that ends at `aux` ("Claims were", "The
     allegations were", "Claims that the chain sold horse meat … were"; not "The insurance
@@ -468,6 +493,14 @@ def _rejected_claim(words: list[str], i: int, sentence: Sentence) -> str | None:
         and lx.COURT_SUBJECTS.isdisjoint(words[i + 1 : i + 5])  # a ruling is no denial
     ):
         return f"{words[i]}+passive-claim"  # "claims that … were rejected by the company"
+    if (
+        i >= 2
+        and words[i - 1] in _ACCUSING_CLAIM_NOUNS
+        and words[i - 2] not in _OWN_CLAIM_KINDS
+        and words[i + 1 : i + 2] == ["by"]
+        and lx.COURT_SUBJECTS.isdisjoint(words[i + 1 : i + 5])
+    ):
+        return f"{words[i]}+passive-claim"  # "… -- a charge disputed by the company"
     # "dismissed the reports as baseless", "slammed it as propaganda"
     for j in range(i + 1, min(len(words), i + 9)):
         if words[j] == "as" and j + 1 < len(words):
@@ -527,6 +560,30 @@ def _fact_check(lower: str) -> bool:
     return lower.startswith("no, ")
 
 
+# a fact-check's verdict on a line of its own ("FALSE", "Rating: Mostly False", "Verdict:
+# Pants on Fire"; a bare verdict only in capitals, not a quiz's "False."): the outlet
+# refutes the claim it quotes
+_VERDICT = re.compile(
+    r"^(?:(?i:rating|verdict|our\s+ruling|ruling|status)\s*[:\-–]\s*"
+    r"(?i:(?:mostly|totally|completely)\s+)?(?i:false|fake|hoax|pants\s+on\s+fire)"
+    r"|(?:MOSTLY\s+)?(?:FALSE|FAKE|HOAX))[.!]?$"
+)
+
+
+_VERDICT_WORDS = frozenset(("false", "fake", "hoax"))
+
+
+def is_verdict(text: str) -> bool:
+    """A fact-check's verdict line (`_VERDICT`)."""
+    return len(text) <= 40 and _VERDICT.match(text) is not None
+
+
+def _verdict(sentence: Sentence) -> Cue | None:
+    if not is_verdict(sentence.text):
+        return None
+    return Cue("denial", sentence, -1, "debunk-fact", 0.6, 0)
+
+
 _DENIAL_TRIGGERS = lx.DENY | lx.REFUTE | lx.REJECT | lx.EVALUATIVE
 _PHRASE_WORDS = lx._forms(
     "plead pleads pleaded pleading innocence innocent truth true untrue merit foundation basis "
@@ -543,6 +600,13 @@ def denial_cues(sentence: Sentence) -> list[Cue]:
     cues: list[Cue] = []
     present = sentence.word_set & _DENIAL_TRIGGERS
     phrases = not _PHRASE_WORDS.isdisjoint(sentence.word_set) or _fact_check(sentence.lower)
+    verdict = (
+        _verdict(sentence)
+        if not _VERDICT_WORDS.isdisjoint(present) or "fire" in sentence.word_set
+        else None
+    )
+    if verdict is not None:
+        return [verdict]
     if not present and not phrases:
         return cues
     words = sentence.words

@@ -27,6 +27,7 @@ from typing import Any
 
 from bot.matcher import ranker, segment, syntax
 from bot.matcher import roles as rule_roles
+from bot.matcher.english import is_verdict
 from bot.matcher.model import MatchResult
 from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
@@ -163,7 +164,13 @@ def ranked(
     # a denial reported alone: its denier is the surest party, and the claim's parties are
     # fitted around it
     settled = () if result.allegation else ("denier",)
-    chosen = _best_set(model, roles, found, accuses, settled) if found else {}
+    # a fact-check's "Rating: False" is the outlet's own denial
+    own = next((c for c in found if c.text == ranker.SELF), None)
+    if own is not None and any(e.label == "denial" and is_verdict(e.text) for e in result.evidence):
+        roles = [role for role in roles if role != "denier"]
+        chosen = {**(_best_set(model, roles, found, accuses) if found else {}), "denier": own}
+    else:
+        chosen = _best_set(model, roles, found, accuses, settled) if found else {}
     accuser, accused, denier = (chosen.get(role) for role in ("accuser", "accused", "denier"))
     return Roles(
         accuser=accuser.text if accuser else "",
@@ -269,7 +276,8 @@ def _syntax_roles(
     texts = syntax.sentences_in(
         [t for context, r in wanted for t in (*(e.text for e in r.evidence), *_lead(context))]
     )
-    _parse(nlp, [t for t in texts if t not in docs], docs)
+    # a fact-check's verdict line ("Rating: Pants on Fire") names no party
+    _parse(nlp, [t for t in texts if t not in docs and not is_verdict(t)], docs)
     found = [
         _roles(context, result, docs) if _flagged(result) else _rule_roles(result)
         for context, result in items
@@ -281,7 +289,7 @@ def _syntax_roles(
             any(map(_generic, (found[i].accuser, found[i].accused, found[i].denier)))
             or (result.allegation and not found[i].accused)
         ):
-            found[i] = _roles(context, result, docs, [docs[t] for t in _lead(context)])
+            found[i] = _roles(context, result, docs, [docs[t] for t in _lead(context) if t in docs])
     return found
 
 

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from bot.matcher import lexicon as lx
-from bot.matcher.english import Cue
+from bot.matcher.english import Cue, is_verdict
 from bot.matcher.segment import Sentence
 
 MAX_ACTOR_WORDS = 8
@@ -207,6 +207,8 @@ def denier_of(cue: Cue, earlier: list[Sentence] | None = None) -> str:
     """Who denies: a `by`-agent, the speaker for evaluative and phrase cues, else the subject
     before the cue; pronouns resolve to an earlier institution mentioned in the item."""
     sentence = cue.sentence
+    if is_verdict(sentence.text):
+        return ""  # a fact-check's "Rating: False": the outlet's own voice, no one named
     earlier = earlier or []
     char = cue_char(cue)
     if cue.index >= 0 and not cue.reason.startswith("evaluative"):
