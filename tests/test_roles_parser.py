@@ -422,3 +422,47 @@ def test_a_fact_checks_verdict_is_the_outlets_and_names_no_party() -> None:
     roles = _parsed_roles(title, text)
     assert roles.denier == ranker.SELF and roles.official is True
     assert "senator" in roles.accused
+
+
+def test_an_organisation_the_model_tags_is_an_institution(nlp: Any) -> None:
+    token = syntax.denier(nlp("The BBC denied the report."))
+    assert token is not None and syntax.official(token) is True
+
+
+@pytest.mark.parametrize(
+    ("sentence", "accuser", "accused"),
+    [
+        (
+            "Lenco agreed to settle with the Federal Trade Commission over claims it misled "
+            "customers.",
+            "Federal Trade Commission",
+            "Lenco",
+        ),
+        ("Qwest to pay $250 mn to settle with SEC", "SEC", "Qwest"),
+        (
+            "The former chief executive of Ahold said he had settled with the SEC over the "
+            "accounting fraud.",
+            "SEC",
+            "former chief executive of Ahold",
+        ),
+        (
+            "The company settled charges brought by the Securities and Exchange Commission.",
+            "Securities and Exchange Commission",
+            "",
+        ),
+    ],
+)
+def test_who_settles_with_a_named_party_is_the_accused(
+    nlp: Any, sentence: str, accuser: str, accused: str
+) -> None:
+    found_accuser, found_accused = syntax.allegation(nlp(sentence))
+    assert found_accuser is not None and syntax.phrase(found_accuser) == accuser
+    if accused:
+        assert found_accused is not None and syntax.phrase(found_accused) == accused
+
+
+def test_settling_for_a_draw_names_no_accuser(nlp: Any) -> None:
+    assert syntax.allegation(nlp("Rovers settled for a draw with City on Saturday.")) == (
+        None,
+        None,
+    )

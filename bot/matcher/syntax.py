@@ -65,7 +65,7 @@ _OFFICE = frozenset(
     "chief executive officer commissioner envoy deputy counsel".split()
 )
 _PRIVATE_AGENTS = frozenset("lawyer lawyers attorney attorneys publicist manager agent".split())
-_INSTITUTION_ENTS = frozenset("ORG GPE NORP FAC")
+_INSTITUTION_ENTS = frozenset("ORG GPE NORP FAC".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,6 +430,9 @@ def _noun_parties(doc: Any, noun: Token) -> tuple[Token | None, Token | None]:
             found_accuser = pobj
         elif found_accused is None and _names_accused(prep, pobj):
             found_accused = pobj
+    for made in _children(noun, "acl"):  # "charges brought by the SEC"
+        if found_accuser is None and _lemma(made) in _MAKING_VERBS:
+            found_accuser = _agent(made)
     found_accused = found_accused or _clause_subject(noun)
     verb = noun.head
     if verb.dep_ == "prep" and verb.head.pos_ == "VERB":  # "pleaded guilty to charges"
@@ -470,6 +473,7 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
     found += [_verb_parties(v) for v in verbs if _lemma(v) == "claim"]
     found += [_deed_parties(v) for v in _cues(doc, DEED_VERBS, ("VERB",))]
     found += [_probe_parties(n) for n in _cues(doc, PROBE_NOUNS, ("NOUN",))]
+    found += [_settle_parties(v) for v in _cues(doc, frozenset(("settle",)), ("VERB",))]
     found += [_called_parties(v) for v in _cues(doc, CALL_VERBS, ("VERB",)) if _names_called(v)]
     for hedge in doc:
         if str(hedge.lower_) in HEDGE_ADVERBS:
@@ -539,6 +543,33 @@ def _deed_parties(verb: Token) -> tuple[Token | None, Token | None]:
 
 
 PROBE_NOUNS = frozenset("probe investigation inquiry".split())
+
+
+def _settle_parties(verb: Token) -> tuple[Token | None, Token | None]:
+    """ "Qwest to pay $250m to settle with the SEC", "Lenco agreed to settle with the FTC
+    over claims …": who settles with a named party (a regulator, a plaintiff) is the
+    accused, that party the accuser (not "settled with a draw")."""
+    counterpart = next(
+        (
+            pobj
+            for prep in _children(verb, "prep")
+            if _lemma(prep) == "with"
+            for pobj in _children(prep, "pobj")
+            if pobj.pos_ == "PROPN" or pobj.ent_type_ in _INSTITUTION_ENTS
+        ),
+        None,
+    )
+    if counterpart is None:
+        return None, None
+    settler = _subject(verb)
+    if settler is not None and _is_pronoun(settler):
+        settler = _speaker(verb)  # "the chief executive said he had settled with the SEC"
+    node = verb
+    while settler is None and node.dep_ in ("xcomp", "advcl") and node.head is not node:
+        node = node.head  # "Qwest to pay … to settle": the headline's subject heads it
+        if node.dep_ == "ROOT" and node.pos_ not in ("VERB", "AUX") and node.text[:1].isupper():
+            settler = node
+    return counterpart, settler
 
 
 def _probe_parties(noun: Token) -> tuple[Token | None, Token | None]:
