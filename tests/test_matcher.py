@@ -981,3 +981,80 @@ def test_a_fact_checks_verdict_line_is_the_outlets_denial(
     if denial:
         assert "debunk-fact" in result.reasons
         assert result.denier == ""  # the outlet's own voice names no one in the text
+
+
+@pytest.mark.parametrize(
+    ("text", "denial"),
+    [
+        # what the claim is stands before "which", "that", "this": it is denied
+        ("Israel blamed Iran for the attack, which was denied by Tehran.", True),
+        ("Prosecutors say the mayor took bribes, which is denied by his lawyers.", True),
+        ("A report said troops fired on protesters. This was later denied by the army.", True),
+        # only a court that heads the agent rules
+        ("Allegations that records were destroyed were denied by a court spokesman.", True),
+        ("Claims that exam papers were leaked were denied by the Justice Ministry.", True),
+        # a referee rules on a claim one makes for oneself
+        ("Spurs had a handball claim rejected by the referee late on.", False),
+        ("A late penalty claim was denied by the referee.", False),
+        ("The referee awarded a late penalty claim -- a claim disputed by Chelsea players.", False),
+        ("The decision, a charge disputed by fans, cost the club three points.", False),
+        ("The chemistry report, a report disputed by no one, was published on Monday.", False),
+        ("Warranty claims denied by Samsung will be reviewed.", False),
+        # an accusation before the reduced clause: denied
+        (
+            "The FA charged Chelsea with failing to control their players, a charge disputed "
+            "by the club.",
+            True,
+        ),
+    ],
+)
+def test_what_a_review_found_the_matcher_8_rules_misread(text: str, denial: bool) -> None:
+    assert fires(text, "denials") is denial
+
+
+@pytest.mark.parametrize(
+    ("text", "denier", "official"),
+    [
+        (
+            "Opposition deputies accused the minister of taking kickbacks, an allegation "
+            "denied by his office.",
+            "his office",
+            True,
+        ),
+        (
+            "Senator Mary Platt accused the agency of a cover-up, a claim rejected by the "
+            "agency's director.",
+            "agency's director",
+            True,
+        ),
+    ],
+)
+def test_the_agent_of_a_reduced_clause_is_the_denier(
+    text: str, denier: str, official: bool
+) -> None:
+    result = judge("", text)
+    assert result.denier == denier
+    assert result.official_denial is official
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Pub quiz: round two answers",
+            "Question 4: The Great Wall of China is visible from space.\nFALSE\nQuestion 5: "
+            "Bats are blind.\nFALSE",
+        ),
+        (
+            "Science corner",
+            "Sound travels faster than light.\nFALSE\nWater boils at 100C at sea level.\nTRUE",
+        ),
+        (
+            "Python tip",
+            "The expression bool([]) evaluates to\nFALSE\nbecause an empty list is falsy.",
+        ),
+        ("Market wrap", "Shares rose 2%.\nSTATUS: FALSE\nThe index closed higher."),
+    ],
+)
+def test_a_verdict_line_outside_a_fact_check_is_no_denial(title: str, text: str) -> None:
+    assert not judge(title, text).denial

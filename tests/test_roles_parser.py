@@ -466,3 +466,55 @@ def test_settling_for_a_draw_names_no_accuser(nlp: Any) -> None:
         None,
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "accuser", "accused"),
+    [
+        # "X - The <noun>" is the subject and a description of it, no dateline
+        (
+            "SEC case",
+            "Goldman Sachs - The bank rejected SEC charges that it misled investors.",
+            "SEC",
+            "Goldman",
+        ),
+        # a newspaper called The Report is a party, not a document
+        (
+            "Senator sues weekly",
+            "Senator Kim sued The Report for libel, accusing the weekly of defamation. The "
+            "Report denied wrongdoing.",
+            "Kim",
+            "Report",
+        ),
+        # a lawsuit filed by a party: the party accuses
+        (
+            "Union accused",
+            "A lawsuit filed by the company accuses the union of intimidating workers.",
+            "company",
+            "union",
+        ),
+    ],
+)
+def test_a_review_of_the_new_candidates(title: str, text: str, accuser: str, accused: str) -> None:
+    found = _parsed_roles(title, text)
+    assert accuser in found.accuser
+    assert accused in found.accused
+
+
+def test_a_fact_check_names_no_denier_of_its_own_as_the_claims_source() -> None:
+    found = _parsed_roles(
+        "Claim: Minister hid millions in offshore accounts",
+        "A post shared thousands of times says the minister hid millions in offshore "
+        "accounts.\nFAKE\nThe documents shared online were doctored, the finance ministry said.",
+    )
+    assert found.denier == ranker.SELF
+    assert "ministry" not in found.accuser
+
+
+def test_beside_a_denier_chosen_first_its_common_noun_is_no_accuser() -> None:
+    found = _parsed_roles(
+        "Newcastle deny sale report",
+        "Newcastle United dismissed a newspaper report that the club was up for sale.",
+    )
+    assert "Newcastle" in found.denier
+    assert found.accuser != "club"

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 
 from bot.matcher import learned, multilingual
 from bot.matcher import lexicon as lx
-from bot.matcher.english import Cue, allegation_cues, could_match, denial_cues
+from bot.matcher.english import (
+    Cue,
+    allegation_cues,
+    could_match,
+    denial_cues,
+    verdicts_in_context,
+)
 from bot.matcher.features import item_features, text_words, word_features
 from bot.matcher.model import Evidence, MatchInput, MatchResult
 from bot.matcher.roles import (
@@ -160,7 +166,7 @@ def analyse(item: MatchInput) -> Analysis:
     if not could_match(f"{title}\n{text}".lower().replace("’", "'")):
         return Analysis(title, text)
     parts = sentences("title", title) + sentences("text", text)
-    denials = [c for s in parts for c in denial_cues(s)]
+    denials = verdicts_in_context([c for s in parts for c in denial_cues(s)], parts, title)
     allegations = [c for s in parts for c in allegation_cues(s)]
     allegations += _denied_allegations(denials)
     denial_score = _noisy_or([c.strength * _weight(c.sentence) for c in denials])

@@ -351,13 +351,14 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
     if passive and "by" not in words[i + 1 : i + 3] and not claim_subject:
         return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)
     by_agent = words[i + 1 : i + 2] == ["by"]
-    if (passive or claim_subject) and not lx.COURT_SUBJECTS.isdisjoint(words[i + 1 : i + 4]):
-        # "claims denied by the court": a ruling, not a denial
+    if (passive or claim_subject) and _court_agent(words, i) and not _accusations(words, i):
+        # "claims denied by the court": a ruling, not a denial (not "by a court spokesman",
+        # nor allegations about a judge "denied by the judge")
         return Cue("denial", sentence, i, "-deny:ruling", 0.0)
     if by_agent and claim_subject:  # "claims that staff abused residents were denied by"
         return Cue("denial", sentence, i, "denied+passive-claim", 0.9)
-    if by_agent and not claim_before:  # "refund claims denied by the airline"
-        return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)
+    if by_agent and not claim_before and _own_claim(words, max(0, i - 6), i):
+        return Cue("denial", sentence, i, "-deny:passive-refusal", 0.0)  # "refund claims"
     if (
         passive
         and not claim_before
@@ -439,12 +440,54 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
 # claims one makes for oneself, not about anyone: "the insurance claim", "her asylum claim"
 _OWN_CLAIM_KINDS = lx._forms(
     "insurance asylum pay wage compensation benefit benefits damages expenses tax refund visa "
-    "patent title land territorial pension injury"
+    "patent title land territorial pension injury warranty refund penalty handball offside"
 )
 _ACCUSING_CLAIM_NOUNS = lx._forms(
     "claim claims allegation allegations accusation accusations report reports rumour rumours "
     "rumor rumors charge charges story stories suggestion suggestions"
 )
+
+
+# a sentence that accuses before its "— a charge disputed by X"
+_ACCUSING_WORDS = lx.ACCUSE | lx._forms("charged charging claimed")  # not "a penalty claim"
+# who rules rather than denies: "a handball claim rejected by the referee"
+_RULING_AGENTS = lx.COURT_SUBJECTS | lx._forms("referee referees umpire umpires var")
+_AFTER_A_HEAD = lx._forms(
+    "in on at of for last this earlier later after before during who which that and as but "
+    "when yesterday today"
+)
+
+
+def _court_agent(words: list[str], i: int) -> bool:
+    """The by-phrase after word i is headed by a court, a judge, a jury or a referee
+    ("denied by the court", "by a federal judge", "by the referee"; not "by a court
+    spokesman", "by the Justice Ministry", "by the court's press office")."""
+    if words[i + 1 : i + 2] != ["by"]:
+        return False
+    for k in range(i + 2, min(len(words), i + 6)):
+        if words[k] in _RULING_AGENTS:
+            # it heads the phrase: nothing follows, or a word that opens another phrase
+            # ("the court last year", "a judge in Texas"; not "the referees' union")
+            after = words[k + 1 : k + 2]
+            return not after or after[0] in _AFTER_A_HEAD
+    return False
+
+
+def _accusations(words: list[str], i: int) -> bool:
+    """An allegation or accusation heads what word i denies ("Allegations of bias were
+    denied by the judge": the judge denies a claim about himself)."""
+    return not _ACCUSATION_NOUNS.isdisjoint(words[max(0, i - 6) : i])
+
+
+_ACCUSATION_NOUNS = lx._forms("allegation allegations accusation accusations")
+
+
+def _own_claim(words: list[str], start: int, end: int) -> bool:
+    """A claim one makes for oneself among words[start:end] ("refund claims")."""
+    return any(
+        words[k] in lx.CLAIM_NOUNS and k and words[k - 1] in _OWN_CLAIM_KINDS
+        for k in range(max(start, 1), end)
+    )
 
 
 def _claim_among(words: list[str], start: int, end: int) -> bool:
@@ -498,7 +541,11 @@ def _rejected_claim(words: list[str], i: int, sentence: Sentence) -> str | None:
         and words[i - 1] in _ACCUSING_CLAIM_NOUNS
         and words[i - 2] not in _OWN_CLAIM_KINDS
         and words[i + 1 : i + 2] == ["by"]
-        and lx.COURT_SUBJECTS.isdisjoint(words[i + 1 : i + 5])
+        and words[i + 2 : i + 3] not in (["no"], ["nobody"], ["none"])
+        and _RULING_AGENTS.isdisjoint(words[i + 1 : i + 5])
+        # the sentence accuses first ("… had hidden losses -- a charge disputed by the
+        # company"; not "a penalty claim -- a claim disputed by Chelsea players")
+        and (not _ACCUSING_WORDS.isdisjoint(words[: i - 1]) or lx.names_wrongdoing(words[: i - 1]))
     ):
         return f"{words[i]}+passive-claim"  # "… -- a charge disputed by the company"
     # "dismissed the reports as baseless", "slammed it as propaganda"
@@ -564,7 +611,7 @@ def _fact_check(lower: str) -> bool:
 # Pants on Fire"; a bare verdict only in capitals, not a quiz's "False."): the outlet
 # refutes the claim it quotes
 _VERDICT = re.compile(
-    r"^(?:(?i:rating|verdict|our\s+ruling|ruling|status)\s*[:\-–]\s*"
+    r"^(?:(?i:rating|verdict|our\s+ruling|ruling)\s*[:\-–]\s*"
     r"(?i:(?:mostly|totally|completely)\s+)?(?i:false|fake|hoax|pants\s+on\s+fire)"
     r"|(?:MOSTLY\s+)?(?:FALSE|FAKE|HOAX))[.!]?$"
 )
@@ -576,6 +623,37 @@ _VERDICT_WORDS = frozenset(("false", "fake", "hoax"))
 def is_verdict(text: str) -> bool:
     """A fact-check's verdict line (`_VERDICT`)."""
     return len(text) <= 40 and _VERDICT.match(text) is not None
+
+
+# a verdict that confirms, and the words of a quiz or a lesson, whose "FALSE" refutes no one
+_TRUE_VERDICT = re.compile(
+    r"^(?:(?i:rating|verdict|our\s+ruling|ruling)\s*[:\-–]\s*(?i:(?:mostly\s+)?true)"
+    r"|(?:MOSTLY\s+)?TRUE)[.!]?$"
+)
+_QUIZ = re.compile(r"\b(?:quiz|question|answers?|statement|true\s+or\s+false|trivia)\b")
+# what a fact-check page says around its verdict: the claim, where it was seen
+_FACT_CHECK = re.compile(
+    r"(?:^|\n)\s*claim\s*:|\bfact[\s-]?check|\bviral\b|\brumou?rs?\b|\borigins?\s*:"
+    r"|\bcollected\s+via\b|\bexample\s*:|\bhoax\b|\bcirculat"
+)
+
+
+def verdicts_in_context(denials: list[Cue], parts: list[Sentence], title: str) -> list[Cue]:
+    """`denials` without the verdict-line cues of an item that is no fact-check: one
+    verdict, and the item quotes a claim ("Claim: …", a question for a headline) or says
+    where it spread ("viral", "rumour", "Collected via email"); not a quiz's or a lesson's
+    "FALSE" lines, nor an item with a "TRUE" line beside."""
+    verdicts = [c for c in denials if c.index < 0 and is_verdict(c.sentence.text)]
+    if not verdicts:
+        return denials
+    text = "\n".join(p.text for p in parts).lower()
+    fact_check = (
+        len(verdicts) == 1
+        and not any(_TRUE_VERDICT.match(p.text) for p in parts)
+        and _QUIZ.search(text) is None
+        and (title.rstrip().endswith("?") or _FACT_CHECK.search(text) is not None)
+    )
+    return denials if fact_check else [c for c in denials if c not in verdicts]
 
 
 def _verdict(sentence: Sentence) -> Cue | None:

