@@ -96,6 +96,25 @@ def test_denier_from_the_parse(nlp: Any, sentence: str, denier: str, official: b
             "Anti-corruption officials",
             "mining minister",
         ),
+        # who settles with a named party (a regulator) stands accused
+        (
+            "Lenco agreed to settle with the Federal Trade Commission over claims it misled "
+            "customers.",
+            "Federal Trade Commission",
+            "Lenco",
+        ),
+        ("Qwest to pay $250 mn to settle with SEC", "SEC", "Qwest"),
+        (
+            "The former chief executive of Ahold said he had settled with the SEC over the "
+            "accounting fraud.",
+            "SEC",
+            "former chief executive of Ahold",
+        ),
+        (
+            "The company settled charges brought by the Securities and Exchange Commission.",
+            "Securities and Exchange Commission",
+            "company",
+        ),
     ],
 )
 def test_accuser_and_accused_from_the_parse(
@@ -415,8 +434,7 @@ def test_a_fact_checks_verdict_is_the_outlets_and_names_no_party() -> None:
         "Claim: The senator lied about serving in the navy.\nRuling: Pants on Fire\n"
         "He served four years, records show."
     )
-    result = match(MatchInput(title, text))
-    found = parser.role_candidates([(f"{title}\n{text}", result)])
+    found = parser.role_candidates([(f"{title}\n{text}", match(MatchInput(title, text)))])
     assert found is not None and found[0] is not None
     assert not any("Pants" in c.text for c in found[0])
     roles = _parsed_roles(title, text)
@@ -427,38 +445,6 @@ def test_a_fact_checks_verdict_is_the_outlets_and_names_no_party() -> None:
 def test_an_organisation_the_model_tags_is_an_institution(nlp: Any) -> None:
     token = syntax.denier(nlp("The BBC denied the report."))
     assert token is not None and syntax.official(token) is True
-
-
-@pytest.mark.parametrize(
-    ("sentence", "accuser", "accused"),
-    [
-        (
-            "Lenco agreed to settle with the Federal Trade Commission over claims it misled "
-            "customers.",
-            "Federal Trade Commission",
-            "Lenco",
-        ),
-        ("Qwest to pay $250 mn to settle with SEC", "SEC", "Qwest"),
-        (
-            "The former chief executive of Ahold said he had settled with the SEC over the "
-            "accounting fraud.",
-            "SEC",
-            "former chief executive of Ahold",
-        ),
-        (
-            "The company settled charges brought by the Securities and Exchange Commission.",
-            "Securities and Exchange Commission",
-            "",
-        ),
-    ],
-)
-def test_who_settles_with_a_named_party_is_the_accused(
-    nlp: Any, sentence: str, accuser: str, accused: str
-) -> None:
-    found_accuser, found_accused = syntax.allegation(nlp(sentence))
-    assert found_accuser is not None and syntax.phrase(found_accuser) == accuser
-    if accused:
-        assert found_accused is not None and syntax.phrase(found_accused) == accused
 
 
 def test_settling_for_a_draw_names_no_accuser(nlp: Any) -> None:
