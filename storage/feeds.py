@@ -107,8 +107,17 @@ class FeedRepository:
             self.session.flush()
         return feed
 
-    def titles(self) -> dict[str, str]:
-        return {url: title for url, title in self.session.execute(select(Feed.url, Feed.title))}
+    def titles(self, urls: Sequence[str]) -> dict[str, str]:
+        """The titles of the feeds at `urls` (as stored), by URL."""
+        wanted = sorted(set(urls))
+        if not wanted:
+            return {}
+        return {
+            url: title
+            for url, title in self.session.execute(
+                select(Feed.url, Feed.title).where(Feed.url.in_(wanted))
+            )
+        }
 
     def list_info(self) -> list[FeedInfo]:
         counts = (
