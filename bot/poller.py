@@ -19,7 +19,6 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -195,6 +194,10 @@ class Poller:
                 nonlocal batches
                 if batches is None or not fetched.body:
                     return Outcome(state, fetched)  # parsed in the writer thread
+                # here, not at the top: a poll whose feeds all answer 304 never loads
+                # multiprocessing (the pool starts on the first document, bot.parsepool)
+                from concurrent.futures.process import BrokenProcessPool
+
                 # Every entry of a feed's first poll is new: judge it in the worker too,
                 # overlapping the matcher with fetching.
                 judge = state.first_success_at is None
