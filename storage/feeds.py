@@ -168,17 +168,27 @@ class FeedRepository:
         )
         if not include_not_due:
             query = query.where(Feed.next_poll_at <= now)
+        # rows unpacked by position (the select's order): a named lookup on a Row costs more
+        # than the FeedState it fills
         return [
             FeedState(
-                id=row.id,
-                url=row.url,
-                etag=row.etag,
-                last_modified=row.last_modified,
-                interval=row.interval_seconds,
-                consecutive_failures=row.consecutive_failures,
-                first_success_at=row.first_success_at,
+                id=feed_id,
+                url=url,
+                etag=etag,
+                last_modified=last_modified,
+                interval=interval,
+                consecutive_failures=failures,
+                first_success_at=first_success_at,
             )
-            for row in self.session.execute(query)
+            for (
+                feed_id,
+                url,
+                etag,
+                last_modified,
+                interval,
+                failures,
+                first_success_at,
+            ) in self.session.execute(query)
         ]
 
     def apply(self, changes: Sequence[FeedUpdate]) -> None:
