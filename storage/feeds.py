@@ -211,15 +211,21 @@ class FeedRepository:
                 ok.append(c)
         connection = self.session.connection()
         self._log_new_warnings([c for c in ok if c.warning and not c.not_modified])
-        if unchanged:
+        # A poll's batch shares one moment (`polled_at`): it goes in the statement once, not
+        # in every row (one conversion a batch instead of three a row).
+        by_moment: dict[datetime, list[FeedUpdate]] = {}
+        for c in unchanged:
+            by_moment.setdefault(c.polled_at, []).append(c)
+        for moment, group in by_moment.items():
+            polled = bindparam("b_polled", value=moment, type_=table.c.last_polled_at.type)
             bulk.execute_many(
                 self.session,
                 update(table)
                 .where(table.c.id == bindparam("b_id"))
                 .values(
-                    last_polled_at=bindparam("b_polled"),
-                    last_success_at=bindparam("b_polled"),
-                    first_success_at=func.coalesce(table.c.first_success_at, bindparam("b_polled")),
+                    last_polled_at=polled,
+                    last_success_at=polled,
+                    first_success_at=func.coalesce(table.c.first_success_at, polled),
                     next_poll_at=bindparam("b_next"),
                     consecutive_failures=0,
                     last_error=None,
@@ -229,12 +235,11 @@ class FeedRepository:
                 [
                     {
                         "b_id": c.feed_id,
-                        "b_polled": c.polled_at,
                         "b_next": c.next_poll_at,
                         "b_etag": c.etag,
                         "b_modified": c.last_modified,
                     }
-                    for c in unchanged
+                    for c in group
                 ],
             )
         if ok:

@@ -94,7 +94,7 @@ def test_feed_warnings_are_recorded_logged_once_and_cleared(
 def test_a_304_in_a_mixed_batch_keeps_what_only_a_document_says(db: Database) -> None:
     """Unchanged feeds are written by their own statement: the same row as before for each
     feed of a batch that mixes 304s, documents and failures."""
-    fids = [feed_id(db, f"https://golden.example.org/feed{i}") for i in range(3)]
+    fids = [feed_id(db, f"https://golden.example.org/feed{i}") for i in range(4)]
     later = NOW + timedelta(hours=1)
     with db.session() as session:  # each feed's document seen once: a title, a warning
         FeedRepository(session).apply(
@@ -141,11 +141,19 @@ def test_a_304_in_a_mixed_batch_keeps_what_only_a_document_says(db: Database) ->
                     error="HTTP 500",
                     consecutive_failures=1,
                 ),
+                FeedUpdate(  # another moment in the same batch
+                    feed_id=fids[3],
+                    polled_at=later + timedelta(seconds=1),
+                    next_poll_at=later + timedelta(minutes=35),
+                    ok=True,
+                    etag='"v1"',
+                    not_modified=True,
+                ),
             ]
         )
     with db.session() as session:
         rows = {f.id: f for f in session.scalars(select(Feed).where(Feed.id.in_(fids)))}
-        unchanged, changed, failed = (rows[fid] for fid in fids)
+        unchanged, changed, failed, other = (rows[fid] for fid in fids)
         assert (unchanged.title, unchanged.site_url, unchanged.warning) == (
             f"Title {fids[0]}",
             f"https://site{fids[0]}.example.org/",
@@ -163,6 +171,9 @@ def test_a_304_in_a_mixed_batch_keeps_what_only_a_document_says(db: Database) ->
         assert changed.site_url == f"https://site{fids[1]}.example.org/"
         assert (failed.last_error, failed.consecutive_failures) == ("HTTP 500", 1)
         assert failed.etag == '"v1"' and failed.last_success_at == NOW
+        assert other.last_polled_at == later + timedelta(seconds=1)
+        assert other.next_poll_at == later + timedelta(minutes=35)
+        assert (other.title, other.last_modified) == (f"Title {fids[3]}", None)
 
 
 @pytest.mark.parametrize(
