@@ -321,16 +321,21 @@ def describe_report(db: Database, report: PollReport) -> str:
     from storage.items import ItemRepository
 
     pairs = [(r, item_id) for r in report.results for item_id in r.ingest.new_item_ids]
-    with db.session() as session:
-        feed_titles = FeedRepository(session).titles()
-        item_titles = ItemRepository(session).titles([i for _r, i in pairs[:MAX_LISTED_ITEMS]])
-    new_titles = [  # those listed (a first ingest has 30,000)
-        (
-            feed_titles.get(result.update.new_url or result.url) or result.url,
-            item_titles.get(item_id, ""),
-        )
-        for result, item_id in pairs[:MAX_LISTED_ITEMS]
-    ]
+    listed = pairs[:MAX_LISTED_ITEMS]  # those listed (a first ingest has 30,000)
+    new_titles: list[tuple[str, str]] = []
+    if listed:  # a re-poll of 304s lists nothing: no titles to read
+        with db.session() as session:
+            feed_titles = FeedRepository(session).titles(
+                [result.update.new_url or result.url for result, _i in listed]
+            )
+            item_titles = ItemRepository(session).titles([i for _r, i in listed])
+        new_titles = [
+            (
+                feed_titles.get(result.update.new_url or result.url) or result.url,
+                item_titles.get(item_id, ""),
+            )
+            for result, item_id in listed
+        ]
     return poll_summary(
         feeds=len(report.results),
         failed=[(r.url, r.update.error or "failed") for r in report.failed],

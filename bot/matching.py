@@ -12,7 +12,6 @@ interrupted run simply resumes where it stopped.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -27,6 +26,8 @@ from storage.db import Database
 from storage.matches import MatchRepository
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from bot.matcher import MatchResult
 
 BATCH = 500

@@ -10,17 +10,18 @@ than it saves.
 from __future__ import annotations
 
 import copyreg
-import multiprocessing
 import os
 import pickle
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import FeedParseError
 from bot.types import ParsedEntry, ParsedFeed
 from bot.verdicts import VerdictRow, verdict_row
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 POOL_MIN_FEEDS = 20
 
@@ -117,6 +118,11 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     """Worker processes forked from a clean fork server (never from the threaded main
     process). The fork server is one per process and starts once, so it preloads what every
     pool of claimwatch runs: the parser (polls) and the matcher (the matcher stage)."""
+    # imported here: a poll whose feeds all answer 304 starts no pool (LazyPool) and so
+    # never loads multiprocessing
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bot.parse", "bot.matcher"])
     _start_fork_server()

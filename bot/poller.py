@@ -19,7 +19,6 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -181,7 +180,6 @@ class Poller:
         results: list[FeedPollResult] = []
         pending: list[Outcome] = []
         documents = 0  # outcomes in `pending` that carry a document
-        semaphore = asyncio.Semaphore(self.settings.poll_concurrency)
 
         async def write(batch: list[Outcome]) -> None:
             async with self._write_lock:
@@ -195,6 +193,10 @@ class Poller:
                 nonlocal batches
                 if batches is None or not fetched.body:
                     return Outcome(state, fetched)  # parsed in the writer thread
+                # here, not at the top: a poll whose feeds all answer 304 never loads
+                # multiprocessing (the pool starts on the first document, bot.parsepool)
+                from concurrent.futures.process import BrokenProcessPool
+
                 # Every entry of a feed's first poll is new: judge it in the worker too,
                 # overlapping the matcher with fetching.
                 judge = state.first_success_at is None
@@ -212,15 +214,39 @@ class Poller:
                         state, fetched, "the parser process died while reading this feed"
                     )
 
-            async def one(state: FeedState, group: asyncio.TaskGroup) -> None:
-                try:
-                    async with semaphore:
+            # A fixed set of fetchers (the concurrency), each taking the next due feed in
+            # turn, not a task per feed queued on a semaphore (a re-poll of 1,000 feeds made
+            # 1,000 tasks and as many semaphore waits). A document is parsed in a task of its
+            # own, so a fetcher is free again while the workers read it, as before.
+            todo = iter(feeds)
+
+            async def fetch_feeds(group: asyncio.TaskGroup) -> None:
+                for state in todo:
+                    try:
                         fetched = await fetcher.fetch(state)
+                    except FeedError as exc:
+                        done(Outcome(state, exc), group)
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - a bug must not stop the others
+                        done(Outcome(state, _internal_error(state.url, exc)), group)
+                        continue
+                    if batches is not None and fetched.body:
+                        group.create_task(settle(state, fetched, group))
+                    else:
+                        done(Outcome(state, fetched), group)  # parsed in the writer thread
+
+            async def settle(
+                state: FeedState, fetched: FetchedFeed, group: asyncio.TaskGroup
+            ) -> None:
+                try:
                     outcome = await parse(state, fetched)
                 except FeedError as exc:
                     outcome = Outcome(state, exc)
                 except Exception as exc:  # noqa: BLE001 - a bug must not stop the other feeds
                     outcome = Outcome(state, _internal_error(state.url, exc))
+                done(outcome, group)
+
+            def done(outcome: Outcome, group: asyncio.TaskGroup) -> None:
                 nonlocal documents
                 pending.append(outcome)
                 documents += isinstance(outcome.fetched, FetchedFeed) and bool(outcome.fetched.body)
@@ -237,11 +263,11 @@ class Poller:
             async with self.make_fetcher() as fetcher:
                 try:
                     async with asyncio.TaskGroup() as group:
-                        for state in feeds:
-                            group.create_task(one(state, group))
+                        for _ in range(min(self.settings.poll_concurrency, len(feeds))):
+                            group.create_task(fetch_feeds(group))
                 except BaseExceptionGroup as failed:
-                    # one() never raises; only a write that could not even record a failure
-                    # (StorageError) ends the poll.
+                    # fetch_feeds() and settle() never raise; only a write that could not even
+                    # record a failure (StorageError) ends the poll.
                     raise failed.exceptions[0] from None
                 finally:
                     # Whatever was fetched is stored, even when we are being cancelled.

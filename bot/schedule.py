@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
-from statistics import median
 
 from bot.errors import FeedError, FeedHTTPError
 from bot.redact import redact_text
@@ -48,7 +47,11 @@ def publishing_gap(parsed: ParsedFeed | None) -> float | None:
         return None
     gaps = [(a - b).total_seconds() for a, b in pairwise(stamps)]
     positive = [g for g in gaps if g > 0]
-    return median(positive) if positive else None
+    if not positive:
+        return None
+    from statistics import median  # only a fetched document has dates: a 304 never gets here
+
+    return median(positive)
 
 
 def success_interval(

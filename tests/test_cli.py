@@ -78,7 +78,7 @@ def test_feed_lifecycle(cw: Run, feed_server: FeedServer) -> None:
     assert polled.returncode == 0, polled.stderr
     assert "Polled 2 feeds" in polled.stdout
     assert "1 failed; 1 new item" in polled.stdout
-    assert "Embassy denies report" in polled.stdout
+    assert "  + [Good &] Embassy denies report" in polled.stdout  # the feed's title, read back
     assert f"! {bad}: HTTP 500" in polled.stdout
 
     assert "No feed is due" in cw("poll", "--once").stdout

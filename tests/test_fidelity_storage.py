@@ -17,7 +17,7 @@ from bot.types import FeedUpdate
 from storage.db import Database
 from storage.feeds import FeedRepository
 from storage.items import ItemRepository
-from storage.models import Item
+from storage.models import Feed, Item
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 GOLDEN = Path(__file__).parent / "data" / "golden"
@@ -89,6 +89,91 @@ def test_feed_warnings_are_recorded_logged_once_and_cleared(
     with db.session() as session:  # the feed was fixed
         FeedRepository(session).apply([update(fid, None)])
     assert list_feeds(db)[0].warning is None
+
+
+def test_a_304_in_a_mixed_batch_keeps_what_only_a_document_says(db: Database) -> None:
+    """Unchanged feeds are written by their own statement: the same row as before for each
+    feed of a batch that mixes 304s, documents and failures."""
+    fids = [feed_id(db, f"https://golden.example.org/feed{i}") for i in range(4)]
+    later = NOW + timedelta(hours=1)
+    with db.session() as session:  # each feed's document seen once: a title, a warning
+        FeedRepository(session).apply(
+            [
+                FeedUpdate(
+                    feed_id=fid,
+                    polled_at=NOW,
+                    next_poll_at=NOW + timedelta(minutes=15),
+                    ok=True,
+                    title=f"Title {fid}",
+                    site_url=f"https://site{fid}.example.org/",
+                    etag='"v1"',
+                    last_modified="Wed, 01 Jan 2025 00:00:00 GMT",
+                    warning="malformed XML",
+                )
+                for fid in fids
+            ]
+        )
+    with db.session() as session:  # then a 304 (new validators), a new document, a failure
+        FeedRepository(session).apply(
+            [
+                FeedUpdate(
+                    feed_id=fids[0],
+                    polled_at=later,
+                    next_poll_at=later + timedelta(minutes=20),
+                    ok=True,
+                    etag='"v2"',
+                    last_modified="Thu, 02 Jan 2025 00:00:00 GMT",
+                    not_modified=True,
+                ),
+                FeedUpdate(
+                    feed_id=fids[1],
+                    polled_at=later,
+                    next_poll_at=later + timedelta(minutes=25),
+                    ok=True,
+                    title="New title",
+                    etag='"w2"',
+                ),
+                FeedUpdate(
+                    feed_id=fids[2],
+                    polled_at=later,
+                    next_poll_at=later + timedelta(minutes=30),
+                    ok=False,
+                    error="HTTP 500",
+                    consecutive_failures=1,
+                ),
+                FeedUpdate(  # another moment in the same batch
+                    feed_id=fids[3],
+                    polled_at=later + timedelta(seconds=1),
+                    next_poll_at=later + timedelta(minutes=35),
+                    ok=True,
+                    etag='"v1"',
+                    not_modified=True,
+                ),
+            ]
+        )
+    with db.session() as session:
+        rows = {f.id: f for f in session.scalars(select(Feed).where(Feed.id.in_(fids)))}
+        unchanged, changed, failed, other = (rows[fid] for fid in fids)
+        assert (unchanged.title, unchanged.site_url, unchanged.warning) == (
+            f"Title {fids[0]}",
+            f"https://site{fids[0]}.example.org/",
+            "malformed XML",
+        )
+        assert (unchanged.etag, unchanged.last_modified) == (
+            '"v2"',
+            "Thu, 02 Jan 2025 00:00:00 GMT",
+        )
+        assert unchanged.last_polled_at == unchanged.last_success_at == later
+        assert unchanged.first_success_at == NOW
+        assert unchanged.next_poll_at == later + timedelta(minutes=20)
+        assert (unchanged.consecutive_failures, unchanged.last_error) == (0, None)
+        assert (changed.title, changed.etag, changed.warning) == ("New title", '"w2"', None)
+        assert changed.site_url == f"https://site{fids[1]}.example.org/"
+        assert (failed.last_error, failed.consecutive_failures) == ("HTTP 500", 1)
+        assert failed.etag == '"v1"' and failed.last_success_at == NOW
+        assert other.last_polled_at == later + timedelta(seconds=1)
+        assert other.next_poll_at == later + timedelta(minutes=35)
+        assert (other.title, other.last_modified) == (f"Title {fids[3]}", None)
 
 
 @pytest.mark.parametrize(

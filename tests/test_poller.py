@@ -278,6 +278,33 @@ async def test_internal_addresses_are_refused(
     assert feed_server.hits("/feed") == 0
 
 
+async def test_concurrency_is_bounded_and_every_feed_fetched_once(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    lock = threading.Lock()
+    state = {"now": 0, "max": 0}
+    body = rss("Concurrent")
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.1)
+        with lock:
+            state["now"] -= 1
+        request.send_response(200)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    for i in range(7):
+        add(db, feed_server.add(f"/p{i}", Route(handler=handler)))
+    report = await poll(db, db_url, poll_concurrency=3, poll_per_host_concurrency=10)
+    assert len(report.results) == 7 and not report.failed
+    assert state["max"] == 3
+    assert [feed_server.hits(f"/p{i}") for i in range(7)] == [1] * 7
+
+
 async def test_per_host_concurrency_is_bounded(
     db: Database, db_url: str, feed_server: FeedServer
 ) -> None:
