@@ -646,14 +646,14 @@ def verdicts_in_context(denials: list[Cue], parts: list[Sentence], title: str) -
     verdicts = [c for c in denials if c.index < 0 and is_verdict(c.sentence.text)]
     if not verdicts:
         return denials
-    text = "\n".join(p.text for p in parts).lower()
-    fact_check = (
-        len(verdicts) == 1
-        and not any(_TRUE_VERDICT.match(p.text) for p in parts)
-        and _QUIZ.search(text) is None
-        and (title.rstrip().endswith("?") or _FACT_CHECK.search(text) is not None)
-    )
-    return denials if fact_check else [c for c in denials if c not in verdicts]
+    if len(verdicts) == 1 and not any(_TRUE_VERDICT.match(p.text) for p in parts):
+        text = "\n".join(p.text for p in parts).lower()
+        if _QUIZ.search(text) is None and (
+            title.rstrip().endswith("?") or _FACT_CHECK.search(text) is not None
+        ):
+            return denials
+    dropped = {id(c) for c in verdicts}
+    return [c for c in denials if id(c) not in dropped]
 
 
 def _verdict(sentence: Sentence) -> Cue | None:

@@ -57,8 +57,6 @@ _DATELINE = re.compile(
     rf"|{_PLACE}\s*[-–—]{{1,2}}\s+(?=[A-Z\"“])(?!The\b)"
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? [A-Z][a-z]+ \d{{1,2}}:\s*)"
 )
-# a headline's credit ("… of 11-year-old girl (Canadian Press)", "(AFP)") names the outlet
-_CREDIT = re.compile(r"\s*\([A-Z][\w.\-]*(?: [A-Z][\w.\-]*){0,2}\)\s*$")
 _FIRST_PERSON = ("my ", "our ", "your ")
 _POSSESSIVE_PRONOUNS = ("its ", "their ", "his ", "her ", *_FIRST_PERSON)
 _log = logging.getLogger(__name__)
@@ -172,7 +170,7 @@ def ranked(
         # whom the rules read as a denier is no accuser of the claim the page refutes
         claimants = [c for c in found if _DENIER_PICKS.isdisjoint(c.features)]
         roles = [role for role in roles if role != "denier"]
-        chosen = {**(_best_set(model, roles, claimants, accuses) if claimants else {})}
+        chosen = _best_set(model, roles, claimants, accuses) if claimants else {}
         chosen["denier"] = own
     else:
         chosen = _best_set(model, roles, found, accuses, settled) if found else {}
