@@ -1058,3 +1058,54 @@ def test_the_agent_of_a_reduced_clause_is_the_denier(
 )
 def test_a_verdict_line_outside_a_fact_check_is_no_denial(title: str, text: str) -> None:
     assert not judge(title, text).denial
+
+
+@pytest.mark.parametrize(
+    ("text", "official"),
+    [
+        (
+            "A former bodyguard accused singer Jay Tan of assault. His lawyer denied the "
+            "allegation.",
+            False,
+        ),
+        (
+            "Rapper Lil Tay was charged with assault on Monday, police said. His lawyer denied "
+            "the charge.",
+            False,
+        ),
+        (
+            "The actress was accused of shoplifting by store staff. Her publicist denied the "
+            "report.",
+            False,
+        ),
+        # the one "his" stands for holds an office: the lawyer speaks for it, whoever the
+        # victim or the accuser beside it ("clients", "a woman", "a businessman")
+        (
+            "Prosecutors accused the bank's chief executive of fraud. His lawyer denied the "
+            "charges.",
+            True,
+        ),
+        (
+            "The bank's chief executive was charged with defrauding elderly clients. His "
+            "lawyer denied the charges.",
+            True,
+        ),
+        (
+            "Senator Mark Dunn was accused of groping a woman at a fundraiser. His lawyer "
+            "denied the allegation.",
+            True,
+        ),
+        (
+            "Governor Al Reyes was accused by a businessman of taking bribes. His attorney "
+            "denied the claims.",
+            True,
+        ),
+        ("Regulators accused Norvex of dumping waste. Its lawyers denied the allegations.", True),
+    ],
+)
+def test_his_or_her_lawyer_speaks_for_whom_the_text_named_before(text: str, official: bool) -> None:
+    """A lawyer or publicist speaking for a private person is no official (guidelines); the
+    person is the one "his" or "her" stands for, named before."""
+    result = judge("Denial", text)
+    assert result.denial
+    assert result.official_denial is official

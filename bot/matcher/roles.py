@@ -552,7 +552,7 @@ def _speaks_for_a_person(denier: str, context: str) -> bool:
     for an office, and is official)."""
     found = _REPRESENTS.match(denier)
     if found is None:
-        return False
+        return _PRONOUN_AGENT.match(denier) is not None and _person_before(denier, context)
     principal = found.group(1)
     if set(principal.lower().split()) & lx.INSTITUTIONS:
         return False
@@ -561,6 +561,38 @@ def _speaks_for_a_person(denier: str, context: str) -> bool:
 
 
 _AGENT_NOUNS = r"(?i:reps?|representatives?|publicists?|agents?|managers?|lawyers?|attorneys?)"
+# "His lawyer denied the allegation": the one "his" stands for is named before
+_PRONOUN_AGENT = re.compile(r"(?i:his|her)\s+(?:[a-z]+\s+)?" + _AGENT_NOUNS + r"$")
+_LOOK_BACK = 40  # words
+# parties "his" or "her" never stands for: many, or a body of many
+_NOT_HIS = frozenset(w for w in lx.INSTITUTIONS if w.endswith("s")) | lx._forms(
+    "police media magazine newspaper outlet site website broadcaster channel publisher network"
+)
+
+
+def _person_before(denier: str, context: str) -> bool:
+    """The words before `denier` first stands in the text name a private person and no
+    office or institution the pronoun could stand for ("accused singer Jay Tan of assault.
+    His lawyer …"; not "the bank's chief executive was charged with defrauding clients. His
+    lawyer …"): the nearest person noun is as often the victim or the accuser."""
+    found = re.search(rf"(?<![\w'’]){re.escape(denier)}", context)
+    if found is None or found.start() == 0:
+        return False
+    words = re.findall(r"[\w'’\-]+", context[: found.start()])[-_LOOK_BACK:]
+    person = False
+    for k, word in enumerate(words):
+        lower = word.lower().removesuffix("'s").removesuffix("’s")
+        following = words[k + 1].lower() if k + 1 < len(words) else ""
+        if lower in _NOT_HIS or word == "who":
+            continue  # "…, police said"; "a man who …" (not the WHO)
+        if lower != word.lower() and following in _PERSON_NOUNS:
+            continue  # "the minister's driver": the driver
+        if lower in lx.INSTITUTIONS or _TITLES.fullmatch(word):
+            return False
+        person = person or lower in _PERSON_NOUNS
+    return person
+
+
 _POSSESSOR = r"((?i:the)\s+(?:[\w\-]+\s+){0,2}[\w\-]+|(?:[A-Z][\w'’\-]*\s+){0,2}[A-Z][\w'’\-]*)"
 _REPRESENTATIVE = re.compile(
     _POSSESSOR + r"['’]s?\s+(?:[a-z]+\s+)?" + _AGENT_NOUNS + r"\b"
