@@ -117,7 +117,7 @@ def _subject(verb: Token) -> Token | None:
 
 
 def agent(verb: Token) -> Token | None:
-    """The `by`-agent of a passive verb ("charges brought by the SEC")."""
+    """The `by`-agent of a passive verb or participle ("charges brought by the SEC")."""
     for agent in _children(verb, "agent"):
         for pobj in _children(agent, "pobj"):
             return pobj
@@ -474,7 +474,7 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
     found += [_verb_parties(v) for v in verbs if _lemma(v) == "claim"]
     found += [_deed_parties(v) for v in _cues(doc, DEED_VERBS, ("VERB",))]
     found += [_probe_parties(n) for n in _cues(doc, PROBE_NOUNS, ("NOUN",))]
-    found += [_settle_parties(v) for v in _cues(doc, frozenset(("settle",)), ("VERB",))]
+    found += [_settle_parties(v) for v in _cues(doc, _SETTLE_VERBS, ("VERB",))]
     found += [_called_parties(v) for v in _cues(doc, CALL_VERBS, ("VERB",)) if _names_called(v)]
     for hedge in doc:
         if str(hedge.lower_) in HEDGE_ADVERBS:
@@ -544,6 +544,9 @@ def _deed_parties(verb: Token) -> tuple[Token | None, Token | None]:
 
 
 PROBE_NOUNS = frozenset("probe investigation inquiry".split())
+
+
+_SETTLE_VERBS = frozenset(("settle",))
 
 
 def _settle_parties(verb: Token) -> tuple[Token | None, Token | None]:
