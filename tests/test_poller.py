@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -278,9 +279,11 @@ async def test_internal_addresses_are_refused(
     assert feed_server.hits("/feed") == 0
 
 
-async def test_concurrency_is_bounded_and_every_feed_fetched_once(
-    db: Database, db_url: str, feed_server: FeedServer
-) -> None:
+def _counting_handler(
+    delay: float,
+) -> tuple[Callable[[BaseHTTPRequestHandler], None], dict[str, int]]:
+    """A feed handler that holds each request `delay` seconds and counts, in the returned
+    state, how many it serves at once ("now") and the most at once ("max")."""
     lock = threading.Lock()
     state = {"now": 0, "max": 0}
     body = rss("Concurrent")
@@ -289,13 +292,21 @@ async def test_concurrency_is_bounded_and_every_feed_fetched_once(
         with lock:
             state["now"] += 1
             state["max"] = max(state["max"], state["now"])
-        time.sleep(0.1)
+        time.sleep(delay)
         with lock:
             state["now"] -= 1
         request.send_response(200)
         request.send_header("Content-Length", str(len(body)))
         request.end_headers()
         request.wfile.write(body)
+
+    return handler, state
+
+
+async def test_concurrency_is_bounded_and_every_feed_fetched_once(
+    db: Database, db_url: str, feed_server: FeedServer
+) -> None:
+    handler, state = _counting_handler(delay=0.1)
 
     for i in range(7):
         add(db, feed_server.add(f"/p{i}", Route(handler=handler)))
@@ -308,21 +319,7 @@ async def test_concurrency_is_bounded_and_every_feed_fetched_once(
 async def test_per_host_concurrency_is_bounded(
     db: Database, db_url: str, feed_server: FeedServer
 ) -> None:
-    lock = threading.Lock()
-    state = {"now": 0, "max": 0}
-    body = rss("Concurrent")
-
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        with lock:
-            state["now"] += 1
-            state["max"] = max(state["max"], state["now"])
-        time.sleep(0.2)
-        with lock:
-            state["now"] -= 1
-        request.send_response(200)
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
+    handler, state = _counting_handler(delay=0.2)
 
     for i in range(6):
         add(db, feed_server.add(f"/c{i}", Route(handler=handler)))

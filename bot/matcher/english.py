@@ -482,22 +482,21 @@ def _accusations(words: list[str], i: int) -> bool:
 _ACCUSATION_NOUNS = lx._forms("allegation allegations accusation accusations")
 
 
+def _for_oneself(words: list[str], k: int) -> bool:
+    """The claim noun at k is one made for oneself: "refund claims", "the insurance claim"."""
+    return k > 0 and words[k - 1] in _OWN_CLAIM_KINDS
+
+
 def _own_claim(words: list[str], start: int, end: int) -> bool:
     """A claim one makes for oneself among words[start:end] ("refund claims")."""
-    return any(
-        words[k] in lx.CLAIM_NOUNS and k and words[k - 1] in _OWN_CLAIM_KINDS
-        for k in range(max(start, 1), end)
-    )
+    return any(words[k] in lx.CLAIM_NOUNS and _for_oneself(words, k) for k in range(start, end))
 
 
 def _claim_among(words: list[str], start: int, end: int) -> bool:
     """A claim noun among words[start:end] that is no claim one makes for oneself ("the
     claims", not "insurance claims", "refund claims")."""
     near = max(start, end - _NEAR_CLAIM)
-    if any(
-        words[k] in lx.CLAIM_NOUNS and not (k and words[k - 1] in _OWN_CLAIM_KINDS)
-        for k in range(near, end)
-    ):
+    if any(words[k] in lx.CLAIM_NOUNS and not _for_oneself(words, k) for k in range(near, end)):
         return True
     # further back, any claim noun (a set test that stops at the first: a hostile item
     # repeats a cue for pages)
@@ -512,7 +511,7 @@ def _claim_subject(words: list[str], aux: int) -> bool:
     allegations were", "Claims that the chain sold horse meat … were"; not "The insurance
     claim was", "Claims for compensation were", "A statement … said the proposal was")."""
     if aux >= 1 and words[aux - 1] in _ACCUSING_CLAIM_NOUNS:
-        return aux < 2 or words[aux - 2] not in _OWN_CLAIM_KINDS
+        return not _for_oneself(words, aux - 1)
     k = 0
     while k < aux and words[k] in ("the", "a", "an", "these", "those", "such", "new", "fresh"):
         k += 1
@@ -539,7 +538,7 @@ def _rejected_claim(words: list[str], i: int, sentence: Sentence) -> str | None:
     if (
         i >= 2
         and words[i - 1] in _ACCUSING_CLAIM_NOUNS
-        and words[i - 2] not in _OWN_CLAIM_KINDS
+        and not _for_oneself(words, i - 1)
         and words[i + 1 : i + 2] == ["by"]
         and words[i + 2 : i + 3] not in (["no"], ["nobody"], ["none"])
         and _RULING_AGENTS.isdisjoint(words[i + 1 : i + 5])
