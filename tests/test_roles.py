@@ -95,3 +95,37 @@ def test_who_speaks_for_a_private_person_is_private(
 
     assert is_private(denier, context) is private
     assert is_official(denier, context) is not private
+
+
+@pytest.mark.parametrize(
+    ("title", "accused"),
+    [
+        ("Mayor accused of taking bribes", "Mayor"),
+        ("Union blamed for week of rail chaos", "Union"),
+        ("Drug maker sued over hidden side effects", "Drug maker"),
+    ],
+)
+def test_a_headline_participle_names_the_accused_not_the_accuser(title: str, accused: str) -> None:
+    """ "X accused of …" in a headline is a passive with its auxiliary left out: these verbs
+    take an object, and with none before the preposition the subject is the one accused."""
+    result = match(MatchInput(title, ""))
+    assert result.allegation
+    assert result.accused == accused
+    assert result.accuser == ""
+
+
+def test_an_active_accusation_keeps_its_accuser() -> None:
+    result = match(MatchInput("Senator accused the mayor of taking bribes", ""))
+    assert (result.accuser, result.accused) == ("Senator", "mayor")
+
+
+def test_people_named_by_what_they_are_to_someone_are_private_parties() -> None:
+    from bot.matcher import roles
+
+    for phrase in ("the carer", "parents of the pupils", "the youth football coach"):
+        assert roles.plausible_actor(phrase) == phrase
+        assert roles.is_private(phrase, "")
+        assert not roles.is_official(phrase, "")
+    # an institution a common noun names is a party, not a person
+    assert roles.plausible_actor("the hospital") == "the hospital"
+    assert not roles.is_private("the hospital", "")

@@ -129,6 +129,7 @@ def mention_features(head: Token, kind: str, cue: Token | None) -> set[str]:
         f"dh:{dep}:{cue_class(governor)}",
         f"{kind}:dh:{dep}:{cue_class(governor)}",
         f"doc:{kind}",
+        f"hw:{str(head.lemma_).lower()}",
     }
     if dep == "pobj":
         found.add(f"prep:{str(governor.lemma_).lower()}:{cue_class(governor.head)}")

@@ -125,7 +125,7 @@ def agent(verb: Token) -> Token | None:
 
 
 def _passive(verb: Token) -> bool:
-    if _children(verb, "nsubjpass", "auxpass"):
+    if _children(verb, "nsubjpass", "auxpass") or _stands_accused(verb):
         return True
     following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if (
@@ -143,6 +143,16 @@ def _passive(verb: Token) -> bool:
         and not _children(verb, "aux", *_SUBJECTS)
         and verb.dep_ in ("ROOT", "advcl")
         and any(_lemma(p) in ("of", "over", "in", "with", "for") for p in _children(verb, "prep"))
+    )
+
+
+def _stands_accused(verb: Token) -> bool:
+    """ "his carer stands accused of the attack": the participle of "stand" (whose subject
+    is the accused)."""
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("acomp", "xcomp", "oprd", "advcl")
+        and _lemma(verb.head) == "stand"
     )
 
 
@@ -379,9 +389,12 @@ def _verb_parties(verb: Token) -> tuple[Token | None, Token | None]:
     if blamed is not None:
         return (agent(verb) or _speaker(verb)) if _passive(verb) else _subject(verb), blamed
     if _passive(verb):
-        found_accused = _passive_subject(verb)
-        if verb.dep_ in ("relcl", "acl") and (found_accused is None or _is_pronoun(found_accused)):
-            found_accused = verb.head
+        clause = verb.head if _stands_accused(verb) else verb
+        found_accused = _passive_subject(clause)
+        if clause.dep_ in ("relcl", "acl") and (
+            found_accused is None or _is_pronoun(found_accused)
+        ):
+            found_accused = clause.head
         return agent(verb) or _speaker(verb), found_accused
     found_accuser = _subject(verb)
     objects = _children(verb, "dobj")
