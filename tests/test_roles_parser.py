@@ -559,3 +559,18 @@ def test_the_candidates_come_from_the_first_sentences_of_an_article() -> None:
     assert "Parents" in by_text and "hw:parent" in by_text["Parents"]
     assert "doc:body" in by_text["Parents"]
     assert not any("Ministry" in name for name in by_text)
+
+
+def test_markup_a_feed_escaped_twice_never_reaches_a_party() -> None:
+    title = "Acme and Globex settle patent suit"
+    text = (
+        'Acme Corp. &lt;A HREF="http://www.example.com/quote?ticker=ACME"&gt;ACME&lt;/A&gt; '
+        "said on Monday it will pay $40 million to Globex Inc. to settle a lawsuit accusing "
+        "it of copying Globex's chip designs."
+    )
+    result = match(MatchInput(title, text))
+    found = parser.role_candidates([(f"{title}\n{text}", replace(result, allegation=True))])
+    assert found is not None and found[0] is not None
+    names = [c.text for c in found[0]]
+    assert "Acme Corp." in names
+    assert not any(mark in name for name in names for mark in ("&lt;", "<", "http", "="))

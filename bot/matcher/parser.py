@@ -599,7 +599,10 @@ _WHEN = frozenset(
 
 def _party_like(phrase: str) -> str:
     """`phrase` unless its head names a deed, a time or an amount rather than a party
-    ("Jakarta bombing", "two attacks Sunday", "Los Angeles, October 29", "240m damages")."""
+    ("Jakarta bombing", "two attacks Sunday", "Los Angeles, October 29", "240m damages"); a
+    party named before markup a feed escaped twice is named without it ("Microsoft Corp.
+    &lt;A HREF=…")."""
+    phrase = _MARKUP.split(phrase, maxsplit=1)[0].rstrip(" ,;:-")
     words = phrase.split()
     if not words:
         return ""
@@ -621,6 +624,7 @@ _DEEDS = frozenset(
 )
 _AMOUNT = re.compile(r"^[$£€]?\d[\d.,]*(?:m|bn|k|st|nd|rd|th|s)?$")  # not "16-year-old"
 _HEAD_PRONOUNS = frozenset("he she it they we i you him her them us me who which that".split())
+_MARKUP = re.compile(r"\s*(?:&lt;|&gt;|[<>=]|https?://|www\.)", re.IGNORECASE)
 _AMOUNTS = frozenset("damages million billion percent dollars pounds euros fine fines".split())
 
 
