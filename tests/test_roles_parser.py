@@ -574,3 +574,41 @@ def test_markup_a_feed_escaped_twice_never_reaches_a_party() -> None:
     names = [c.text for c in found[0]]
     assert "Acme Corp." in names
     assert not any(mark in name for name in names for mark in ("&lt;", "<", "http", "="))
+
+
+def test_a_claim_in_apposition_is_no_part_of_the_party(nlp: Any) -> None:
+    doc = nlp(
+        "The search engine favours conservative outlets, according to the blogger Dan Ruiz, "
+        "a claim which the company denies."
+    )
+    blogger = next(t for t in doc if t.text == "blogger")
+    assert syntax.phrase(blogger) == "blogger Dan Ruiz"
+    doc = nlp("Dan Ruiz, the former chief executive of Acme, denied the claim.")
+    assert syntax.phrase(doc[1]) == "Dan Ruiz, the former chief executive of Acme"
+
+
+def test_one_accused_who_speaks_is_not_the_accuser(nlp: Any) -> None:
+    accuser, accused = syntax.allegation(
+        nlp("A babysitter accused of poisoning a toddler told the court she was innocent.")
+    )
+    assert accused is not None and accused.text == "babysitter"
+    assert accuser is None or accuser.text != "babysitter"
+    # a speaker who is someone else still accuses
+    accuser, accused = syntax.allegation(nlp("A man accused of fraud was arrested, police said."))
+    assert (accuser.text if accuser else "", accused.text if accused else "") == ("police", "man")
+
+
+def test_a_place_is_no_party() -> None:
+    """ "left the pensioner in hospital", "an outage at the airport": places, though "the
+    hospital denied" and "the Harley Street clinic" are parties (and a street the model
+    takes for an organisation names none)."""
+    title = "Hackers blamed for outage at airport"
+    text = "His carer stands accused of the attack, which left the 84-year-old in hospital."
+    for head, body in ((title, ""), ("", text)):
+        result = match(MatchInput(head, body))
+        found = parser.role_candidates([(f"{head}\n{body}", result)])
+        assert found is not None and found[0] is not None
+        assert not any(c.text.lower() in ("airport", "hospital") for c in found[0])
+    assert parser._named(
+        "clinic", {"institution": ["Harley Street", "Cedar Health"], "person": []}, ""
+    ).startswith("Cedar Health")

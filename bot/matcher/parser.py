@@ -447,6 +447,12 @@ def _candidate_text(head: Any, context: str, owned_by: Sequence[str] = ()) -> st
     (the syntax rules' picks are candidates of their own: "her former label")."""
     if syntax.party(head) is None or ranker.cue_class(head) in ("deny", "accuse", "call"):
         return ""  # "the denial", "allegations", "rejects" tagged a noun: no party
+    if (
+        str(head.lemma_).lower() in _PLACES
+        and head.dep_ == "pobj"
+        and str(head.head.lower_) in _LOCATIVE
+    ):
+        return ""  # "left him in hospital", "an outage at the airport": a place
     text = syntax.phrase(head)
     if _pronoun_owned(text):  # "its military": the rules' pick may name the owner
         last = text.split()[-1].lower()
@@ -711,9 +717,17 @@ def _named(phrase: str, entities: dict[str, list[str]], context: str, avoid: str
         return phrase
     avoided = _words(avoid)
     for name in entities[kind]:
+        # "the Harley Street clinic": a street the model tagged an organisation names none
+        if name.split()[-1:] and name.split()[-1].lower() in _STREETS:
+            continue
         if name and not (_words(name) & avoided) and plausible_actor(name):
             return most_specific(name, [], context)
     return phrase
+
+
+_PLACES = frozenset("hospital clinic prison jail museum zoo airport hotel".split())
+_LOCATIVE = frozenset("in at into to from near outside inside within".split())
+_STREETS = frozenset("street road avenue lane square boulevard st rd ave".split())
 
 
 def apply(result: MatchResult, roles: Roles) -> MatchResult:

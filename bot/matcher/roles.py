@@ -28,6 +28,7 @@ _NOISE_WORDS = (
     r"has|have|had|also|again|further|on|last|this|earlier|later|yesterday|today|tuesday"
     r"|monday|wednesday|thursday|friday|saturday|sunday|\w+ly|is|are|was|were|been|being|will"
     r"|would|to|quickly|swiftly|angrily|once|previously|immediately|in\s+a\s+statement"
+    r"|now|stands?|stood"  # "his carer now stands accused"
 )
 # Noise words ending a phrase, each after spaces: (?:\s+(?:NOISE))+$ written so that a match
 # opens with one space character, which the regex engine skips to instead of trying every
@@ -616,15 +617,15 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|told|added|insisted)\s+$", re.IGNOREC
 _REPRESENTATIVE_WORDS = (
     "rep", "publicist", "agent", "manager", "lawyer", "attorney", "close to"
 )  # fmt: skip
+# people named by what they are to someone ("his carer", "parents of the girls"): parties,
+# and private persons when they deny (not a coach, who may speak for a club, nor a landlord,
+# which may be a firm)
+_RELATION_NOUNS = frozenset(
+    "carer carers caregiver nanny babysitter neighbour neighbours neighbor neighbors pupil "
+    "pupils parent parents relative relatives colleague colleagues".split()
+)
 # who a representative may speak for, named by what they are ("the singer's reps", "reps for
 # the former child star", "the 34-year-old's representatives")
-# people named by what they are to someone ("his carer", "parents of the girls"): parties,
-# and private persons when they deny
-_RELATION_NOUNS = frozenset(
-    "carer carers caregiver nanny babysitter coach neighbour neighbours neighbor neighbors "
-    "landlord tenant tenants pupil pupils parent parents relative relatives colleague "
-    "colleagues".split()
-)
 _PERSON_NOUNS = (
     lx.PRIVATE_MARKERS
     | _RELATION_NOUNS
@@ -765,7 +766,9 @@ def plausible_actor(phrase: str) -> str:
     }
     if lowered - _HEDGES & lx.WRONGDOING:  # not "alleged spammers"
         return ""
-    return phrase if not _PARTIES.isdisjoint(lowered) else ""
+    if not _PARTIES.isdisjoint(lowered) or _head_word(words) in _HEAD_PARTIES:
+        return phrase
+    return ""
 
 
 def plausible_denier(phrase: str) -> str:
@@ -795,12 +798,24 @@ _PARTY_NOUNS = frozenset(
     "employees workers soldiers soldier officer officers agent agents hackers spammers teacher "
     "doctor doctors nurse priest leader leaders group groups people person defendant "
     "defendants suspect suspects victim victims family families campaigners journalists "
-    "reporters analysts experts scientists researchers owner owners driver chauffeur "
-    # institutions the labels' lexicon leaves out (there, "clinic" would make a private
-    # doctor's denial official): "The hospital denied the claim" names the hospital
-    "hospital hospitals clinic clinics prison prisons jail charity charities foundation "
-    "institute museum zoo airport hotel".split()
+    "reporters analysts experts scientists researchers owner owners driver chauffeur".split()
 )
 
 # what can name a party on its own (plausible_actor)
-_PARTIES = lx.INSTITUTIONS | lx.PRIVATE_MARKERS | _PARTY_NOUNS | _RELATION_NOUNS
+_PARTIES = lx.INSTITUTIONS | lx.PRIVATE_MARKERS | _PARTY_NOUNS
+# what names a party only as the head of its phrase ("the hospital", "parents of the girls";
+# not "hospital closures", "delays at the airport"): institutions the labels' lexicon leaves
+# out (there, "clinic" would make a private doctor's denial official), and relations
+_HEAD_PARTIES = _RELATION_NOUNS | frozenset(
+    "hospital hospitals clinic clinics prison prisons jail charity charities foundation "
+    "institute museum zoo airport hotel".split()
+)
+_PREPOSITIONS = frozenset("of in at for from with on over by near to about".split())
+
+
+def _head_word(words: list[str]) -> str:
+    """The head of a noun phrase: its last word before a preposition ("parents of the
+    girls" -> "parents")."""
+    before = list(itertools.takewhile(lambda w: w.lower() not in _PREPOSITIONS, words))
+    head = (before or words)[-1].lower().strip(",.;:'\"’")
+    return head.removesuffix("'s").removesuffix("’s")

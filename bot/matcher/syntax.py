@@ -146,6 +146,11 @@ def _passive(verb: Token) -> bool:
     )
 
 
+def _same(one: Token | None, other: Token | None) -> bool:
+    """The same token (spaCy makes a new Token object for each lookup)."""
+    return one is not None and other is not None and one.i == other.i
+
+
 def _stands_accused(verb: Token) -> bool:
     """ "his carer stands accused of the attack": the participle of "stand" (whose subject
     is the accused)."""
@@ -189,6 +194,8 @@ def phrase(head: Token) -> str:
                 continue
             if child.dep_ == "punct" and str(child.text) not in (",", "'", "’", "-", "/"):
                 continue
+            if child.dep_ == "appos" and is_claim_noun(child):
+                continue  # "according to J.D. Lasica, a claim which Google denies"
             walk(child, depth + 1)
 
     walk(head, 0)
@@ -395,7 +402,12 @@ def _verb_parties(verb: Token) -> tuple[Token | None, Token | None]:
             found_accused is None or _is_pronoun(found_accused)
         ):
             found_accused = clause.head
-        return agent(verb) or _speaker(verb), found_accused
+        found_accuser = agent(verb) or _speaker(verb)
+        if _same(found_accuser, found_accused):
+            # "A babysitter accused of poisoning a toddler told the court …": who speaks is
+            # the one accused, not the accuser
+            found_accuser = None
+        return found_accuser, found_accused
     found_accuser = _subject(verb)
     objects = _children(verb, "dobj")
     if lemma in ("allege", "claim"):
@@ -510,6 +522,8 @@ def allegation(doc: Any) -> tuple[Token | None, Token | None]:
         for token in doc:
             if _lemma(token) in ACCUSE_VERBS | ACCUSE_NOUNS or str(token.lower_) in HEDGE_ADVERBS:
                 accuser = party(_speaker(token))
+                if _same(accuser, accused):
+                    accuser = None  # the accused speaks ("… told the court she was innocent")
                 if accuser is not None:
                     break
     return accuser, accused
