@@ -612,3 +612,16 @@ def test_a_place_is_no_party() -> None:
     assert parser._named(
         "clinic", {"institution": ["Harley Street", "Cedar Health"], "person": []}, ""
     ).startswith("Cedar Health")
+
+
+def test_the_one_accused_denies_when_he_or_she_denies(nlp: Any) -> None:
+    """ "…, which he denied": not the root's subject (the police), but the one accused."""
+    doc = nlp("Police accused the protest leader of inciting violence, which he denied.")
+    assert syntax.denier(doc) is None
+    found = syntax.roles([doc], [doc])
+    assert found.accuser == "Police"
+    assert found.accused == found.denier == "protest leader"
+    # in a sentence of its own
+    charged = nlp("The singer was charged with assaulting a photographer outside a club.")
+    denies = nlp("She denies the allegation.")
+    assert syntax.roles([denies], [charged]).denier == "singer"

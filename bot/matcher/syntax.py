@@ -362,12 +362,25 @@ def denier(doc: Any) -> Token | None:
             return found
     verbs = _cues(doc, DENY_VERBS | PLEA_VERBS, ("VERB",))
     found = _speaker(verbs[0]) if verbs else None
+    if found is None and _denied_by_a_person_pronoun(doc):
+        return None  # "…, which he denied": the one "he" is (`roles` names the accused)
     if found is None:  # "The military defended its record, claiming … no evidence of abuse"
         for root in (t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")):
             if not _passive(root):
                 found = party(_subject(root))
                 break
     return found
+
+
+def _denied_by_a_person_pronoun(doc: Any) -> bool:
+    """ "which he denied", "She denies the charges": a deny or plea verb whose subject is
+    "he" or "she"."""
+    return any(
+        str(subject.lower_) in ("he", "she")
+        for verb in _cues(doc, DENY_VERBS | PLEA_VERBS, ("VERB",))
+        if not _passive(verb)
+        for subject in _children(verb, "nsubj")
+    )
 
 
 def _clause_subject(token: Token) -> Token | None:
@@ -668,6 +681,7 @@ def roles(
     """The parties over the evidence sentences, in the order given (the first sentence that
     names a party wins). A denied wrongdoing ("Kremlin denies executing troops") names the
     denier as the accused when no other sentence names one."""
+    denial_docs = list(denial_docs)
     denier_token = None
     for doc in denial_docs:
         denier_token = denier(doc)
@@ -685,6 +699,10 @@ def roles(
     denier_name = phrase(denier_token) if denier_token is not None else ""
     if denied_wrongdoing and not accused:
         accused = denier_name
+    if not denier_name and accused and any(map(_denied_by_a_person_pronoun, denial_docs)):
+        # "Police accused the protest leader of inciting violence, which he denied": the one
+        # accused denies
+        denier_name = accused
     return Parsed(
         accuser=accuser,
         accused=accused,
