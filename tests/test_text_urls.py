@@ -70,6 +70,85 @@ def test_canonical_url(url: str, expected: str | None) -> None:
     assert canonical_url(url, base="https://base.example/feed") == expected
 
 
+def _canonical_by_urllib(url: str, base: str) -> str | None:
+    """canonical_url spelled out through urllib alone (as it was before its shortcut for
+    plain links): the oracle the shortcut must agree with."""
+    from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+    from bot.urls import MAX_URL_LENGTH, _is_tracking
+
+    url = url.strip()
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        try:
+            url = urljoin(base, url)
+        except ValueError:
+            return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if scheme not in ("http", "https") or not host or len(url) > MAX_URL_LENGTH:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, 80 if scheme == "http" else 443) else f"{host}:{port}"
+    pairs = sorted(
+        ((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)),
+        key=lambda pair: pair[0],
+    )
+    query = urlencode(pairs, doseq=True) if pairs else ""
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def _pick(*choices: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(choices)
+
+
+_PLAIN = ("",) * 6  # most links have no user, port or odd tail: drawn more often
+
+# URLs shaped like feed links, each part drawn from plain and odd spellings
+_LINKS = st.tuples(
+    _pick(*("http://", "https://") * 4, "HTTP://", "Https://", "", "//", "mailto:"),
+    _pick(*_PLAIN, "u:p@", "@"),
+    _pick("news.example", "News.Example.", ".", "a-b.c", "h_x", "127.0.0.1", "[::1]", "é.example"),
+    _pick(*_PLAIN, ":8080", ":80", ":443", ":x", ":99999", ":"),
+    _pick("", "/", "//", "/a", "/a/b.html", "/a b", "/r%C3%A9", "/réseau", "/\t/x", "/~x;p"),
+    st.lists(
+        _pick(
+            "utm_source=rss",
+            "utm_medium=x",
+            "UTM_Campaign=y",
+            "a=1",
+            "b=2",
+            "a=",
+            "a",
+            "",
+            "utm%5Fsource=1",
+            "utm+x=1",
+            "fbclid=z",
+            "x=%20+y",
+            "q=a=b",
+            "é=1",
+        ),
+        max_size=4,
+    ).map(lambda params: "?" + "&".join(params) if params else ""),
+    _pick("", "", "#", "#f", "#f?q=1"),
+    _pick(*_PLAIN, " ", "\n", "\x7f"),
+).map("".join)
+
+
+@settings(max_examples=2000)
+@given(st.one_of(_LINKS, st.text(max_size=40)))
+def test_canonical_url_shortcut_agrees_with_urllib(url: str) -> None:
+    base = "https://base.example/feed"
+    assert canonical_url(url, base=base) == _canonical_by_urllib(url, base)
+
+
 @pytest.mark.parametrize(
     ("url", "fragment"),
     [
