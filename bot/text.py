@@ -32,6 +32,8 @@ _BLOCK_TAGS = (
     "blockquote", "section", "article", "header", "footer", "pre", "figure", "figcaption", "hr",
 )  # fmt: skip
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head")
+_BLOCK_TAG_SET = frozenset(_BLOCK_TAGS)
+_DROP_TAG_SET = frozenset(_DROP_TAGS)
 
 # Every HTML element name. A `<` that opens none of them is text, not markup: feeds put
 # "<redacted>" or "<Navalny>" in CDATA titles and escaped plain text, and an HTML parser
@@ -114,9 +116,15 @@ def html_to_text(markup: str) -> str:
     if root is None:
         # Unparseable junk: fall back to stripping anything tag-shaped.
         return clean_text(html.unescape(_TAG.sub(" ", safe)))
-    lxml.etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
+    # One walk over the elements (a fragment has a handful), its tags looked up in sets:
+    # `iter(*_BLOCK_TAGS)` and `strip_elements` each matched 23 and 8 names per element.
+    elements = list(root.iter())
+    if any(element.tag in _DROP_TAG_SET for element in elements):
+        lxml.etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+        elements = list(root.iter())
+    for element in elements:
+        if element.tag in _BLOCK_TAG_SET:
+            element.tail = "\n" + (element.tail or "")
     return clean_text("".join(map(str, root.itertext())))
 
 

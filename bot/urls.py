@@ -52,7 +52,10 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     if simple is not None:
         # urlsplit and urlunsplit's result for this shape (a fifth of parsing a feed entry
         # when spelled out through urllib): tests/test_text_urls.py compares the two.
-        scheme, host, path, query = simple.groups()
+        scheme: str = simple[1]
+        host: str = simple[2]
+        path: str | None = simple[3]
+        query: str | None = simple[4]
         host = host.lower().rstrip(".")
         if not host or len(url) > MAX_URL_LENGTH:
             return None

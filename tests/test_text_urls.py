@@ -43,6 +43,36 @@ def test_html_to_text_never_raises_and_is_clean(markup: str) -> None:
     assert out == out.strip()
 
 
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<div>a<script><p>x</p></script>b</div>c", "ab\nc"),
+        ("<title>Head title</title><p>Body</p>", "Body"),
+        (
+            "<p>one<iframe><p>in frame</p></iframe>two</p><ul><li>i1<li>i2</ul>tail",
+            "onetwo\ni1\ni2\ntail",
+        ),
+        ("<svg><g><text>drawn</text></g></svg><br/>after<hr>end", "after\nend"),
+        ("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "ab\nc"),
+        ("<noscript><p>n</p></noscript><template><div>t</div></template><object>o</object>z", "z"),
+        ("<P>Up</P><DIV>Mixed <B>case</B></DIV><o:p>Word</o:p>", "Up\nMixed case\nWord"),
+        (
+            "<meta charset='utf-8'><style>p{}</style><link rel=x><p>after head things</p>",
+            "after head things",
+        ),
+        (
+            "<blockquote>q<pre> pre  formatted </pre></blockquote>"
+            "<figure><figcaption>cap</figcaption></figure>",
+            "q pre formatted\ncap",
+        ),
+    ],
+)
+def test_dropped_elements_take_their_blocks_with_them(markup: str, expected: str) -> None:
+    """Scripts, styles, frames, drawings and whatever lands in an implied <head> go, block
+    elements inside them too (they add no line break), whatever the tags' case."""
+    assert html_to_text(markup) == expected
+
+
 @given(st.text())
 def test_clean_text_is_idempotent(text: str) -> None:
     once = clean_text(text)
