@@ -252,3 +252,66 @@ def test_clean_display_never_raises_and_leaves_no_override(text: str) -> None:
     shown = clean_display(text)
     inner = shown.removeprefix("\u2068").removesuffix("\u2069")
     assert not any(ch in inner for ch in BIDI_CONTROLS)
+
+
+_FRAGMENT_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "word",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            " \n ",
+            "&amp;",
+            "&lt;",
+            "&gt;",
+            "&quot;",
+            "&#39;",
+            "&#x27;",
+            "&amp;lt;",
+            "&",
+            "&amp",
+            "&apos;",
+            "&nbsp;",
+            "&#150;",
+            "AT&T",
+            ">",
+            "'",
+            '"',
+            "é",
+            "e\u0301",
+            "\u05d0",
+            "日本",
+            "\U0001f600",
+            "\u00a0",
+            "\u200b",
+            "\r\n",
+            "p>",
+            "</p",
+            "; ",
+            "#39;",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=1500)
+@given(
+    st.one_of(
+        _FRAGMENT_TEXT,
+        _FRAGMENT_TEXT.map(lambda text: f"<p>{text}</p>"),
+        st.text(max_size=30).map(lambda text: f"<p>{text}</p>"),
+        st.text(max_size=30),
+    )
+)
+def test_simple_fragments_read_as_lxml_reads_them(markup: str) -> None:
+    """Text with no markup but a few entities, bare or in one <p>, skips the HTML parser:
+    the text is the one lxml's parser gives, character for character."""
+    from bot.text import _BAD_CHARS, _parsed_text
+
+    if not markup or not any(ch in markup for ch in "<&"):
+        return  # html_to_text never parses these
+    safe = _BAD_CHARS.sub("", markup)
+    assert html_to_text(markup) == _parsed_text(safe)
