@@ -163,6 +163,9 @@ class Fetcher:
         self.clock = clock
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
+        # what `build_request` would merge into every GET, worked out once (see `_request`)
+        self._base_headers: list[tuple[str, str]] = []
+        self._extensions: dict[str, object] = {}
 
     async def __aenter__(self) -> Fetcher:
         transport = self._transport or self._aiohttp_transport()
@@ -179,6 +182,11 @@ class Fetcher:
         # The client copies whatever cookies it is given into a plain store; ours goes in
         # its place (same jar, empty at this point).
         self._client._cookies = _Cookies(self._client.cookies.jar)
+        base = self._client.headers
+        self._base_headers = [
+            (k.decode(base.encoding), v.decode(base.encoding)) for k, v in base.raw
+        ]
+        self._extensions = {"timeout": self._client.timeout.as_dict()}
         return self
 
     async def __aexit__(
@@ -273,7 +281,17 @@ class Fetcher:
                 pair = f"{target.username}:{target.password}".encode()
                 hop_headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
                 target = target.copy_with(userinfo=b"")
-            return self._client.build_request("GET", target, headers=hop_headers)
+            if self._client.cookies:  # a server set one in this poll: httpx picks what to send
+                return self._client.build_request("GET", target, headers=hop_headers)
+            # What build_request makes of it when the client holds no cookie, without its
+            # merging (the client's headers copied and updated, the URL parsed again: a fifth
+            # of a 304's time in the client). The hop's headers are never among the client's.
+            return httpx.Request(
+                "GET",
+                target,
+                headers=[*self._base_headers, *hop_headers.items()],
+                extensions=self._extensions,
+            )
         except (httpx.InvalidURL, ValueError, TypeError) as exc:
             raise InvalidFeedURLError(f"the URL cannot be used: {exc}") from None
 

@@ -32,6 +32,8 @@ _BLOCK_TAGS = (
     "blockquote", "section", "article", "header", "footer", "pre", "figure", "figcaption", "hr",
 )  # fmt: skip
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head")
+_BLOCK_TAG_SET = frozenset(_BLOCK_TAGS)
+_DROP_TAG_SET = frozenset(_DROP_TAGS)
 
 # Every HTML element name. A `<` that opens none of them is text, not markup: feeds put
 # "<redacted>" or "<Navalny>" in CDATA titles and escaped plain text, and an HTML parser
@@ -105,6 +107,33 @@ def html_to_text(markup: str) -> str:
     if not _MARKUP_HINT.search(markup):
         return clean_text(markup)
     safe = _BAD_CHARS.sub("", markup)
+    simple = _simple_fragment_text(safe)
+    if simple is not None:
+        return simple
+    return _parsed_text(safe)
+
+
+# Entities a simple fragment may hold, and the characters lxml's HTML parser reads them as.
+_SIMPLE_ENTITY = re.compile("&(amp|lt|gt|quot|#39|#x27);")
+_SIMPLE_CHARS = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "#39": "'", "#x27": "'"}
+
+
+def _simple_fragment_text(safe: str) -> str | None:
+    """The text of the fragment most summaries are, worked out without a parser: text with no
+    markup but the entities above, bare or in one <p>. lxml's HTML parser puts such text in a
+    paragraph (implied when bare), so its text is the decoded text and a line break, which
+    clean_text drops (tests/test_text_urls.py compares the two). None for anything else."""
+    inner = safe[3:-4] if safe.startswith("<p>") and safe.endswith("</p>") else safe
+    if "<" in inner or "\r" in inner:
+        return None
+    text, decoded = _SIMPLE_ENTITY.subn(lambda m: _SIMPLE_CHARS[m.group(1)], inner)
+    if decoded != inner.count("&"):
+        return None
+    return clean_text(text)
+
+
+def _parsed_text(safe: str) -> str:
+    """The text of a fragment as lxml's HTML parser reads it (`safe`: without bad characters)."""
     if "<" in safe:
         safe = _escape_non_tags(safe)
     try:
@@ -114,9 +143,15 @@ def html_to_text(markup: str) -> str:
     if root is None:
         # Unparseable junk: fall back to stripping anything tag-shaped.
         return clean_text(html.unescape(_TAG.sub(" ", safe)))
-    lxml.etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
+    # One walk over the elements (a fragment has a handful), its tags looked up in sets:
+    # `iter(*_BLOCK_TAGS)` and `strip_elements` each matched 23 and 8 names per element.
+    elements = list(root.iter())
+    if any(element.tag in _DROP_TAG_SET for element in elements):
+        lxml.etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+        elements = list(root.iter())
+    for element in elements:
+        if element.tag in _BLOCK_TAG_SET:
+            element.tail = "\n" + (element.tail or "")
     return clean_text("".join(map(str, root.itertext())))
 
 

@@ -5,6 +5,7 @@ Pure functions over strings; urllib.parse does the parsing.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bot.errors import InvalidFeedURLError
@@ -28,6 +29,12 @@ def _is_tracking(name: str) -> bool:
     return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
 
 
+# The shape of most article links: lowercase http(s), a plain host name (no user, port or
+# brackets), a path, maybe a query and a fragment. For such a URL (printable ASCII, no space)
+# urlsplit's parts are this pattern's groups, read here without its Python-level steps.
+_SIMPLE_URL = re.compile(r"(https?)://([A-Za-z0-9.-]+)(/[^?#]*)?(?:\?([^#]*))?(?:#.*)?", re.ASCII)
+
+
 def canonical_url(url: str, base: str | None = None) -> str | None:
     """Absolute http(s) URL with a lowercase host, no default port, no fragment, no
     tracking parameters and the query sorted by name (`?b=2&a=1` and `?a=1&b=2` are one
@@ -37,6 +44,25 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     url = url.strip()
     if not url:
         return None
+    simple = (
+        _SIMPLE_URL.fullmatch(url)
+        if url.isascii() and url.isprintable() and " " not in url
+        else None
+    )
+    if simple is not None:
+        # urlsplit and urlunsplit's result for this shape (a fifth of parsing a feed entry
+        # when spelled out through urllib): tests/test_text_urls.py compares the two.
+        scheme: str = simple[1]
+        host: str = simple[2]
+        path: str | None = simple[3]
+        query: str | None = simple[4]
+        host = host.lower().rstrip(".")
+        if not host or len(url) > MAX_URL_LENGTH:
+            return None
+        path = path or "/"
+        if not query or _only_tracking(query):
+            return f"{scheme}://{host}{path}"
+        return urlunsplit((scheme, host, path, _clean_query(query), ""))
     if base and not url.startswith(("http://", "https://")):
         try:
             url = urljoin(base, url)
@@ -55,12 +81,29 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
         host = f"[{host}]"
     default_port = 80 if scheme == "http" else 443
     netloc = host if port in (None, default_port) else f"{host}:{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", _clean_query(parts.query), ""))
+
+
+def _clean_query(query: str) -> str:
+    """The query without tracking parameters, sorted by name (values of a repeated name keep
+    their order), re-encoded."""
     query_pairs = sorted(
-        ((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)),
+        ((k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _is_tracking(k)),
         key=lambda pair: pair[0],
     )
-    query = urlencode(query_pairs, doseq=True) if query_pairs else ""
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    return urlencode(query_pairs, doseq=True) if query_pairs else ""
+
+
+def _only_tracking(query: str) -> bool:
+    """Whether every parameter of `query` is a tracking one, read from names written plainly
+    (`?utm_source=rss`); False when unsure (a name with "%" or "+", which parse_qsl decodes)."""
+    for piece in query.split("&"):
+        if not piece:
+            continue
+        name = piece.partition("=")[0]
+        if "%" in name or "+" in name or not _is_tracking(name):
+            return False
+    return True
 
 
 def normalize_feed_url(url: str) -> str:

@@ -326,3 +326,44 @@ async def test_per_host_concurrency_is_bounded(
     report = await poll(db, db_url, poll_per_host_concurrency=2)
     assert not report.failed
     assert state["max"] == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8080/feed.xml?a=1&b=%20", "https://user:pw@news.example/r%C3%A9seau"],
+)
+async def test_each_get_is_the_request_httpx_would_build(url: str) -> None:
+    """The fetcher builds each GET itself (fewer copies than the client's build_request); it
+    is the same request, headers in the same order, and once a server has set a cookie the
+    client's own merging (which adds the Cookie header) is used."""
+    import ipaddress
+
+    import httpx
+
+    from bot.fetch import Fetcher, FetchPolicy
+    from bot.netguard import AddressGuard
+
+    guard = AddressGuard([ipaddress.ip_network("127.0.0.1/32")])
+    conditional = {"If-None-Match": '"v1"', "If-Modified-Since": "Mon, 06 Sep 2021 12:00:00 GMT"}
+    async with Fetcher(FetchPolicy(user_agent="claimwatch/test"), guard) as fetcher:
+        client = fetcher._client
+        assert client is not None
+        for cookies in (False, True):
+            if cookies:
+                client.cookies.set("consent", "yes", domain="news.example")
+                client.cookies.set("consent", "yes", domain="127.0.0.1")
+            built = fetcher._request(url, conditional)
+            target = httpx.URL(url)
+            headers = dict(conditional)
+            if target.userinfo:
+                headers["Authorization"] = "Basic dXNlcjpwdw=="
+                target = target.copy_with(userinfo=b"")
+            expected = client.build_request("GET", target, headers=headers)
+            assert (built.method, built.url, built.extensions) == (
+                expected.method,
+                expected.url,
+                expected.extensions,
+            )
+            assert built.headers.raw == expected.headers.raw
+            assert ("cookie" in built.headers) is cookies
+            assert built.content == b""

@@ -43,6 +43,36 @@ def test_html_to_text_never_raises_and_is_clean(markup: str) -> None:
     assert out == out.strip()
 
 
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<div>a<script><p>x</p></script>b</div>c", "ab\nc"),
+        ("<title>Head title</title><p>Body</p>", "Body"),
+        (
+            "<p>one<iframe><p>in frame</p></iframe>two</p><ul><li>i1<li>i2</ul>tail",
+            "onetwo\ni1\ni2\ntail",
+        ),
+        ("<svg><g><text>drawn</text></g></svg><br/>after<hr>end", "after\nend"),
+        ("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "ab\nc"),
+        ("<noscript><p>n</p></noscript><template><div>t</div></template><object>o</object>z", "z"),
+        ("<P>Up</P><DIV>Mixed <B>case</B></DIV><o:p>Word</o:p>", "Up\nMixed case\nWord"),
+        (
+            "<meta charset='utf-8'><style>p{}</style><link rel=x><p>after head things</p>",
+            "after head things",
+        ),
+        (
+            "<blockquote>q<pre> pre  formatted </pre></blockquote>"
+            "<figure><figcaption>cap</figcaption></figure>",
+            "q pre formatted\ncap",
+        ),
+    ],
+)
+def test_dropped_elements_take_their_blocks_with_them(markup: str, expected: str) -> None:
+    """Scripts, styles, frames, drawings and whatever lands in an implied <head> go, block
+    elements inside them too (they add no line break), whatever the tags' case."""
+    assert html_to_text(markup) == expected
+
+
 @given(st.text())
 def test_clean_text_is_idempotent(text: str) -> None:
     once = clean_text(text)
@@ -68,6 +98,85 @@ def test_clean_text_is_idempotent(text: str) -> None:
 )
 def test_canonical_url(url: str, expected: str | None) -> None:
     assert canonical_url(url, base="https://base.example/feed") == expected
+
+
+def _canonical_by_urllib(url: str, base: str) -> str | None:
+    """canonical_url spelled out through urllib alone (as it was before its shortcut for
+    plain links): the oracle the shortcut must agree with."""
+    from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+    from bot.urls import MAX_URL_LENGTH, _is_tracking
+
+    url = url.strip()
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        try:
+            url = urljoin(base, url)
+        except ValueError:
+            return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if scheme not in ("http", "https") or not host or len(url) > MAX_URL_LENGTH:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, 80 if scheme == "http" else 443) else f"{host}:{port}"
+    pairs = sorted(
+        ((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)),
+        key=lambda pair: pair[0],
+    )
+    query = urlencode(pairs, doseq=True) if pairs else ""
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def _pick(*choices: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(choices)
+
+
+_PLAIN = ("",) * 6  # most links have no user, port or odd tail: drawn more often
+
+# URLs shaped like feed links, each part drawn from plain and odd spellings
+_LINKS = st.tuples(
+    _pick(*("http://", "https://") * 4, "HTTP://", "Https://", "", "//", "mailto:"),
+    _pick(*_PLAIN, "u:p@", "@"),
+    _pick("news.example", "News.Example.", ".", "a-b.c", "h_x", "127.0.0.1", "[::1]", "é.example"),
+    _pick(*_PLAIN, ":8080", ":80", ":443", ":x", ":99999", ":"),
+    _pick("", "/", "//", "/a", "/a/b.html", "/a b", "/r%C3%A9", "/réseau", "/\t/x", "/~x;p"),
+    st.lists(
+        _pick(
+            "utm_source=rss",
+            "utm_medium=x",
+            "UTM_Campaign=y",
+            "a=1",
+            "b=2",
+            "a=",
+            "a",
+            "",
+            "utm%5Fsource=1",
+            "utm+x=1",
+            "fbclid=z",
+            "x=%20+y",
+            "q=a=b",
+            "é=1",
+        ),
+        max_size=4,
+    ).map(lambda params: "?" + "&".join(params) if params else ""),
+    _pick("", "", "#", "#f", "#f?q=1"),
+    _pick(*_PLAIN, " ", "\n", "\x7f"),
+).map("".join)
+
+
+@settings(max_examples=2000)
+@given(st.one_of(_LINKS, st.text(max_size=40)))
+def test_canonical_url_shortcut_agrees_with_urllib(url: str) -> None:
+    base = "https://base.example/feed"
+    assert canonical_url(url, base=base) == _canonical_by_urllib(url, base)
 
 
 @pytest.mark.parametrize(
@@ -143,3 +252,66 @@ def test_clean_display_never_raises_and_leaves_no_override(text: str) -> None:
     shown = clean_display(text)
     inner = shown.removeprefix("\u2068").removesuffix("\u2069")
     assert not any(ch in inner for ch in BIDI_CONTROLS)
+
+
+_FRAGMENT_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "word",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            " \n ",
+            "&amp;",
+            "&lt;",
+            "&gt;",
+            "&quot;",
+            "&#39;",
+            "&#x27;",
+            "&amp;lt;",
+            "&",
+            "&amp",
+            "&apos;",
+            "&nbsp;",
+            "&#150;",
+            "AT&T",
+            ">",
+            "'",
+            '"',
+            "é",
+            "e\u0301",
+            "\u05d0",
+            "日本",
+            "\U0001f600",
+            "\u00a0",
+            "\u200b",
+            "\r\n",
+            "p>",
+            "</p",
+            "; ",
+            "#39;",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=1500)
+@given(
+    st.one_of(
+        _FRAGMENT_TEXT,
+        _FRAGMENT_TEXT.map(lambda text: f"<p>{text}</p>"),
+        st.text(max_size=30).map(lambda text: f"<p>{text}</p>"),
+        st.text(max_size=30),
+    )
+)
+def test_simple_fragments_read_as_lxml_reads_them(markup: str) -> None:
+    """Text with no markup but a few entities, bare or in one <p>, skips the HTML parser:
+    the text is the one lxml's parser gives, character for character."""
+    from bot.text import _BAD_CHARS, _parsed_text
+
+    if not markup or not any(ch in markup for ch in "<&"):
+        return  # html_to_text never parses these
+    safe = _BAD_CHARS.sub("", markup)
+    assert html_to_text(markup) == _parsed_text(safe)
