@@ -63,6 +63,11 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
         if not query or _only_tracking(query):
             return f"{scheme}://{host}{path}"
         return urlunsplit((scheme, host, path, _clean_query(query), ""))
+    return _canonical_by_urllib(url, base)
+
+
+def _canonical_by_urllib(url: str, base: str | None) -> str | None:
+    """canonical_url spelled out through urllib (any URL; `url` stripped, not empty)."""
     if base and not url.startswith(("http://", "https://")):
         try:
             url = urljoin(base, url)
