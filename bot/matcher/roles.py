@@ -806,9 +806,14 @@ _PARTIES = lx.INSTITUTIONS | lx.PRIVATE_MARKERS | _PARTY_NOUNS
 # what names a party only as the head of its phrase ("the hospital", "parents of the girls";
 # not "hospital closures", "delays at the airport"): institutions the labels' lexicon leaves
 # out (there, "clinic" would make a private doctor's denial official), and relations
-_HEAD_PARTIES = _RELATION_NOUNS | frozenset(
-    "hospital hospitals clinic clinics prison prisons jail charity charities foundation "
-    "institute museum zoo airport hotel".split()
+# (institutions that are also places: "in hospital", "at the airport" name no party)
+PLACE_INSTITUTIONS = frozenset(
+    "hospital hospitals clinic clinics prison prisons jail museum zoo airport hotel".split()
+)
+_HEAD_PARTIES = (
+    _RELATION_NOUNS
+    | PLACE_INSTITUTIONS
+    | frozenset("charity charities foundation institute".split())
 )
 _PREPOSITIONS = frozenset("of in at for from with on over by near to about".split())
 
