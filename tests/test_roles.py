@@ -139,3 +139,26 @@ def test_people_named_by_what_they_are_to_someone_are_private_parties() -> None:
 def test_one_who_stands_accused_is_named_without_the_verb() -> None:
     result = match(MatchInput("", "Two officers now stand accused of assault by a watchdog."))
     assert result.accused == "Two officers"
+
+
+def test_a_person_who_denies_as_he_or_she_is_the_one_accused_and_private() -> None:
+    """ "She denies the allegation" after "The singer was charged": the singer denies, for
+    herself (no official denial); the classifier alone took it for an institution's."""
+    result = match(
+        MatchInput(
+            "Singer charged with assault",
+            "The singer was charged with assaulting a photographer outside a club. She denies "
+            "the allegation.",
+        )
+    )
+    assert result.denial and not result.official_denial
+    assert "singer" in result.denier.lower()
+    # an institution's spokesman who denies is still official
+    result = match(
+        MatchInput(
+            "Ministry denies torture claims",
+            "Amnesty accused the interior ministry of torturing detainees. A ministry "
+            "spokesman denied the claims.",
+        )
+    )
+    assert result.official_denial

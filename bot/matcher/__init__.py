@@ -181,6 +181,11 @@ def analyse(item: MatchInput) -> Analysis:
             if not denier:
                 denier, denial_reason = found, cue.reason
     context = f"{title}\n{text}"
+    if not denier and best_denials and _he_or_she_denies(best_denials[0]):
+        # "…, which he denied", "She denies the charge": the one accused, a person
+        _, accused, _ = allegation_roles(_body_first(_best(allegations)))
+        if accused and is_private(accused, context):
+            denier, denial_reason = accused, best_denials[0].reason
     denier = most_specific(denier, [found for found, _ in deniers], context)
     private = is_private(denier, context, denial_reason)
     if deniers and _personal_innocence(deniers[0][1]):
@@ -231,6 +236,12 @@ def analyse(item: MatchInput) -> Analysis:
         denial_reason=denial_reason,
         private_denier=private,
     )
+
+
+def _he_or_she_denies(cue: Cue) -> bool:
+    """The word right before the denial cue is "he" or "she" ("which he denied")."""
+    words = cue.sentence.words
+    return 0 < cue.index < len(words) and words[cue.index - 1] in ("he", "she")
 
 
 def _names_institution(phrase: str) -> bool:
