@@ -483,7 +483,8 @@ def _parse(nlp: Any, texts: Sequence[str], docs: dict[str, Any]) -> None:
 # sentence; the ranker's candidates come from the first five (an article names its accuser
 # a few sentences down: "Reports indicate that …", "Parents of the girls … say …"). CV of the
 # ranked roles, mean of six fold assignments: 1 sentence 0.421 / 0.464 / 0.587, 5 sentences
-# with the head-word feature 0.454 / 0.536 / 0.578; 3 and 8 sentences read no better
+# with the head-word feature 0.454 / 0.536 / 0.578 (0.456 / 0.547 / 0.589 with matcher 11's
+# other role fixes); 3 and 8 sentences read no better
 LEAD_SENTENCES = 1
 CANDIDATE_SENTENCES = 5
 
@@ -722,10 +723,10 @@ def _named(phrase: str, entities: dict[str, list[str]], context: str, avoid: str
         return phrase
     avoided = _words(avoid)
     for name in entities[kind]:
-        # "the Harley Street clinic": a street the model tagged an organisation names none
-        if name.split()[-1:] and name.split()[-1].lower() in _STREETS:
-            continue
-        if name and not (_words(name) & avoided) and plausible_actor(name):
+        words = name.split()
+        if not words or words[-1].lower() in _STREETS:
+            continue  # "the Harley Street clinic": a street the model tagged an organisation
+        if not (_words(name) & avoided) and plausible_actor(name):
             return most_specific(name, [], context)
     return phrase
 
