@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # and by the pipeline as items come up. It lives here, with the stored verdict, so that code
 # that only reads or counts verdicts (a poll whose feeds bring nothing new) never imports the
 # matcher (~330 M instructions, 8 % of a re-poll of 1,000 feeds).
-MATCHER_VERSION = 11
+MATCHER_VERSION = 12
 
 # allegation, denial, official denial, their three scores, accuser, accused, denier, claim,
 # language, evidence (JSON, as `claimwatch match` writes it)

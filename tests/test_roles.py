@@ -162,3 +162,26 @@ def test_a_person_who_denies_as_he_or_she_is_the_one_accused_and_private() -> No
         )
     )
     assert result.official_denial
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "accuser", "accused"),
+    [
+        (
+            "",
+            "The militia beheaded two aid workers near the border, the army said.",
+            "army",
+            "militia",
+        ),
+        ("Villagers kidnapped by armed gang, governor says", "", "governor", "armed gang"),
+        ("", "Rebels massacred dozens of villagers in the east.", "", "Rebels"),
+    ],
+)
+def test_the_doer_of_a_deed_is_the_accused_not_its_victim(
+    title: str, text: str, accuser: str, accused: str
+) -> None:
+    """A deed of wrong (beheaded, kidnapped, massacred) accuses whoever did it; the victim is
+    no party, and whoever reports the deed (the speaker) is the accuser."""
+    result = match(MatchInput(title, text))
+    assert result.allegation
+    assert (result.accuser, result.accused) == (accuser, accused)

