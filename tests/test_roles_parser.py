@@ -632,3 +632,38 @@ def test_the_one_accused_denies_when_he_or_she_denies(nlp: Any) -> None:
     charged = nlp("The singer was charged with assaulting a photographer outside a club.")
     denies = nlp("She denies the allegation.")
     assert syntax.roles([denies], [charged]).denier == "singer"
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("Yukos", "Beleaguered Russian energy giant Yukos", True),
+        ("Microsoft", "Microsoft Corp.", True),
+        ("the embassy", "Russian embassy in Washington", True),
+        ("U.S.", "US", True),
+        # they share a word, but name two parties
+        ("Princess Diana", "former bodyguard of Princess Diana", False),
+        ("French", "French competition authorities", False),
+        ("Shell service station owners in Massachusetts", "Royal Dutch/Shell Group of Cos", False),
+        ("John Ashcroft, the attorney general of the US", "US", False),
+        ("Russia", "Russian embassy", False),
+    ],
+)
+def test_one_party_by_its_head_word(one: str, other: str, same: bool) -> None:
+    assert ranker.same_head(one, other) is same
+    assert ranker.same_head(other, one) is same
+
+
+def test_an_accuser_who_shares_a_word_with_the_denier_is_still_named() -> None:
+    """The accuser is kept apart from the accused and the denier as a party, not as a word:
+    "Senator Mary Hollis" accuses her former bodyguard, who denies it."""
+    title = "Bodyguard of senator denies affair claim"
+    text = (
+        "A former bodyguard of Senator Mary Hollis denied claims by the senator that he "
+        "leaked her diary."
+    )
+    result = match(MatchInput(title, text))
+    roles = parser.parse_roles([(f"{title}\n{text}", result)])
+    assert roles is not None
+    assert "senator" in roles[0].accuser.lower()
+    assert "bodyguard" in roles[0].denier.lower()

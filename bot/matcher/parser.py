@@ -151,7 +151,9 @@ def ranked(
 ) -> Roles:
     """The ranker's pick of each party the labels call for: the best set by summed scores
     in which the accuser is neither the accused nor the denier (the one who denies is not
-    the one who accuses); where no such set is among the best few, each role's best."""
+    the one who accuses; one party by its head word, `ranker.same_head`: "Princess Diana"
+    accuses "a former bodyguard of Princess Diana"); where no such set is among the best
+    few, each role's best."""
     # a denial answers a claim: who made it and whom it blames are named too, where the
     # text names them, though the item is not flagged as reporting the allegation itself
     roles = [
@@ -227,7 +229,7 @@ def _best_set(
         chosen = dict(zip(roles, (c for _, c in combination), strict=True))
         accuser = chosen.get("accuser")
         if accuser is not None and any(
-            ranker.same_party(accuser.text, chosen[other].text)
+            ranker.same_head(accuser.text, chosen[other].text)
             for other in ("accused", "denier")
             if other in chosen
         ):
@@ -274,7 +276,7 @@ def _greedy_set(
             others = [chosen[o].text for o in ("accused", "denier") if o in chosen]
         else:
             others = [chosen["accuser"].text] if "accuser" in chosen else []
-        if not any(ranker.same_party(candidate.text, other) for other in others):
+        if not any(ranker.same_head(candidate.text, other) for other in others):
             chosen[role] = candidate
     return chosen
 

@@ -47,6 +47,30 @@ def same_party(one: str, other: str) -> bool:
     return bool(_content_words(one) & _content_words(other))
 
 
+def same_head(one: str, other: str) -> bool:
+    """The two are one party by their head word ("Yukos" ~ "Russian energy giant Yukos",
+    "Microsoft" ~ "Microsoft Corp.", "the embassy" ~ "Russian embassy in Washington"), not
+    two that only share a word ("Princess Diana" and "former bodyguard of Princess Diana",
+    "French" and "French competition authorities")."""
+    a, b = _head_stem(one), _head_stem(other)
+    return bool(a) and a == b
+
+
+_HEAD_END = re.compile(r",|\(|\s(?:of|in|for|at|from|on|with|who|which|that)\s", re.IGNORECASE)
+_LEGAL_FORMS = frozenset("inc corp corporation co ltd llc plc ag gmbh sa nv cos group".split())
+
+
+@lru_cache(maxsize=4_096)
+def _head_stem(phrase: str) -> str:
+    """The stem of a phrase's head: its last content word before a modifier ("of the US",
+    ", the attorney general"), a company's legal form aside."""
+    end = _HEAD_END.search(phrase)
+    words = [w.lower() for w in _content_words_in_order(phrase[: end.start()] if end else phrase)]
+    while len(words) > 1 and words[-1].rstrip(".") in _LEGAL_FORMS:
+        words.pop()
+    return words[-1][:5] if words else ""
+
+
 def _covers(one: str, other: str) -> bool:
     """One of the two names the whole of the other (by stem): "embassy" and "Russian
     embassy in Berlin", "Russia's military" and "Russian military"; not "Russian military"
@@ -61,13 +85,17 @@ def _stems(phrase: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4_096)
 def _content_words(phrase: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _content_words_in_order(phrase))
+
+
+def _content_words_in_order(phrase: str) -> list[str]:
     words = re.findall(r"[^\W_]+(?:['’&][^\W_]+)*", re.sub(r"(?<=\b[A-Z])\.", "", phrase))
     words = [w.removesuffix("'s").removesuffix("’s") for w in words]  # "Iraq's" ~ "Iraq"
-    return frozenset(
-        w.lower()
+    return [
+        w
         for w in words
         if (len(w) > 2 and w.lower() not in _FUNCTION_WORDS) or (len(w) == 2 and w.isupper())
-    )
+    ]
 
 
 # no content words: "the embassy" and "the ministry" are not the same party
