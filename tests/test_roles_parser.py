@@ -667,3 +667,17 @@ def test_an_accuser_who_shares_a_word_with_the_denier_is_still_named() -> None:
     assert roles is not None
     assert "senator" in roles[0].accuser.lower()
     assert "bodyguard" in roles[0].denier.lower()
+
+
+@pytest.mark.parametrize(
+    ("phrase", "party"),
+    [
+        ("Briton Charged With Plotting Bomb Attack", "Briton"),
+        ("Pentagon Disputes", "Pentagon"),
+        ("Alleged U.S. Deserter Set", "Alleged U.S. Deserter"),
+        ("Secret Service", "Secret Service"),
+        ("hackers charged by Interpol", "hackers charged by Interpol"),  # not title case
+    ],
+)
+def test_a_title_case_headline_read_as_one_name_is_cut_at_its_verb(phrase: str, party: str) -> None:
+    assert parser._party_like(phrase) == party

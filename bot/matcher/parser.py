@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.matcher import lexicon as lx
 from bot.matcher import ranker, segment, syntax
 from bot.matcher import roles as rule_roles
 from bot.matcher.english import is_verdict
@@ -618,6 +619,19 @@ def _party_like(phrase: str) -> str:
     &lt;A HREF=…")."""
     phrase = _MARKUP.split(phrase, maxsplit=1)[0].rstrip(" ,;:-")
     words = phrase.split()
+    # a title-case headline the small model read as one name: the party is the words
+    # before its verb ("Briton Charged With Plotting Bomb Attack", "Pentagon Disputes")
+    verb = next(
+        (
+            n
+            for n, word in enumerate(words[1:], 1)
+            if word[:1].isupper() and word.lower() in _HEADLINE_VERBS
+        ),
+        None,
+    )
+    if verb is not None:
+        words = words[:verb]
+        phrase = " ".join(words)
     if not words:
         return ""
     head = words[-1].lower().strip(",.;:'\"’")
@@ -632,6 +646,19 @@ def _party_like(phrase: str) -> str:
     return phrase
 
 
+_HEADLINE_VERBS = (
+    lx.ACCUSE
+    | lx.DENY
+    | lx.REJECT
+    | lx.REFUTE
+    | lx.CHARGE_FORMS
+    | frozenset(
+        "says said sues sued blames blamed warns warned wins won faces faced seeks sought "
+        "urges urged slams slammed hits eyes busts notifies plans planned vows vowed admits "
+        "admitted arrested jailed charged indicted convicted sentenced fined probed investigates "
+        "quits resigns set".split()
+    )
+)
 _DEEDS = frozenset(
     "bombing bombings attack attacks abuse fraud murder murders killing killings shooting "
     "plot scandal case trial death deaths video crash fire blast explosion beheading".split()
