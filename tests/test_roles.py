@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.matcher import MatchInput, match
+from bot.matcher.roles import most_specific
 from tests.conftest import shared_path
 
 
@@ -185,3 +186,11 @@ def test_the_doer_of_a_deed_is_the_accused_not_its_victim(
     result = match(MatchInput(title, text))
     assert result.allegation
     assert (result.accuser, result.accused) == (accuser, accused)
+
+
+def test_a_two_letter_name_is_no_part_of_every_longer_mention() -> None:
+    """ "US" has a word of its own: it is not "the same party" as any institution the text
+    names ("the Russian embassy in Washington")."""
+    context = "US accuses Russia\nThe Russian embassy in Washington called it lies."
+    assert most_specific("US", [], context) == "US"
+    assert most_specific("US", [], "The US embassy in Moscow said so.") == "US embassy in Moscow"

@@ -681,3 +681,15 @@ def test_an_accuser_who_shares_a_word_with_the_denier_is_still_named() -> None:
 )
 def test_a_title_case_headline_read_as_one_name_is_cut_at_its_verb(phrase: str, party: str) -> None:
     assert parser._party_like(phrase) == party
+
+
+def test_a_party_is_named_at_its_fullest_but_never_as_the_other_side() -> None:
+    """The ranker's pick "Clarett" is named as the text names him in full; "Ohio State",
+    whom he accuses, is not stretched into the accuser's own fuller mention."""
+    title = "Clarett accuses Ohio State"
+    text = "Former Ohio State star Maurice Clarett accused coaches of arranging cash payments."
+    result = match(MatchInput(title, text))
+    roles = parser.parse_roles([(f"{title}\n{text}", result)])
+    assert roles is not None
+    assert roles[0].accuser == "Former Ohio State star Maurice Clarett"
+    assert roles[0].accused == "Ohio State"

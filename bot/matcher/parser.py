@@ -183,12 +183,32 @@ def ranked(
     else:
         chosen = _best_set(model, roles, found, accuses, settled) if found else {}
     accuser, accused, denier = (chosen.get(role) for role in ("accuser", "accused", "denier"))
+    # each at the fullest mention the text names it by: "Nebraska" -> "Nebraska offensive
+    # lineman Darren DeLone", "Myanmar PM" -> "Myanmar's Prime Minister General Khin Nyunt"
+    named = [c.text for c in found if not _NAMED_ENTITY.isdisjoint(c.features)]
+    picked = [c.text for c in (accuser, accused, denier) if c is not None]
     return Roles(
-        accuser=accuser.text if accuser else "",
-        accused=accused.text if accused else "",
-        denier=denier.text if denier else "",
+        accuser=_fullest(accuser, named, picked),
+        accused=_fullest(accused, named, picked),
+        denier=_fullest(denier, named, picked),
         official=denier.official if denier else None,
     )
+
+
+_NAMED_ENTITY = frozenset(("ent:PERSON", "ent:ORG"))
+
+
+def _fullest(candidate: ranker.Candidate | None, named: list[str], picked: list[str]) -> str:
+    """The candidate's text, or the longest named mention holding all of its words, unless
+    that mention is another party picked ("Ohio State" accused by "Former Ohio State star
+    Maurice Clarett", picked as "Clarett"); the outlet's own voice as it is."""
+    if candidate is None:
+        return ""
+    if candidate.text == ranker.SELF:
+        return candidate.text
+    fullest = most_specific(candidate.text, named)
+    others = [p for p in picked if p != candidate.text]
+    return candidate.text if any(ranker.same_head(fullest, p) for p in others) else fullest
 
 
 SET_DEPTH = 4  # the best few candidates of each role that are tried together

@@ -306,7 +306,13 @@ _SPECIFIC_MENTION = re.compile(
 
 
 def _stems(phrase: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"[\w'’\-]+", phrase.lower()) if len(w) > 2}
+    """Its words' stems; a two-letter name in capitals is a word ("US", "UN"), or "US"
+    would have no words and any longer mention would be "the same party"."""
+    return {
+        w[:5].lower()
+        for w in re.findall(r"[\w'’\-]+", phrase)
+        if len(w) > 2 or (len(w) == 2 and w.isupper())
+    }
 
 
 @lru_cache(maxsize=32)
@@ -322,6 +328,8 @@ def most_specific(name: str, candidates: list[str], context: str = "") -> str:
     if not name:
         return name
     wanted = _stems(name)
+    if not wanted:
+        return name
     best = name
     for candidate in [*candidates, *_specific_mentions(context[:20_000])]:
         words = candidate.split()
