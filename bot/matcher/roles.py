@@ -736,7 +736,6 @@ def is_private(denier: str, context: str = "", reason: str = "") -> bool:
         return False
     if reason.startswith("plea"):
         return True  # one who pleads and is no institution pleads for themselves ("a general")
-    set(re.findall(r"[\w'’]+", denier.lower()))
     if _private_words(denier):
         return True
     name, comma, description = denier.partition(",")
