@@ -8,14 +8,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Boolean, Table, bindparam, case, func, select, update
+from sqlalchemy import Boolean, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.types import FeedInfo, FeedState, FeedUpdate
 from bot.urls import normalize_feed_url
-from storage import bulk
+from storage import bulk, tables
 from storage.models import Feed, ItemSource
 
 log = logging.getLogger(__name__)
@@ -195,7 +194,7 @@ class FeedRepository:
         """Write poll outcomes to their feed rows: an executemany statement per kind of
         outcome (unchanged, fetched, failed), not one round trip per feed (on SQLite straight
         to the driver: `bulk.execute_many`)."""
-        table = cast(Table, Feed.__table__)
+        table = tables.feeds
         # A 304 brings no title, site URL or warning (those stand as stored): its rows take
         # the statement without those columns, the same values written with fewer parameters
         # (a re-poll of 1,000 unchanged feeds is all such rows).

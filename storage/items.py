@@ -19,17 +19,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.types import IngestResult, ParsedEntry
-from storage import bulk
+from storage import bulk, tables
 from storage.models import Item, ItemSource, MatchRow
 
-ITEMS = cast(Table, Item.__table__)
-SOURCES = cast(Table, ItemSource.__table__)
+ITEMS = tables.items
+SOURCES = tables.item_sources
 _CHUNK = 500  # keeps IN (...) lists well under every backend's parameter limit
 
 

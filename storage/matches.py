@@ -10,21 +10,21 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, delete, func, or_, select, true, update
+from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot.types import FlaggedItem, Sighting
 from bot.verdicts import COLUMNS as VERDICT_COLUMNS
 from bot.verdicts import VerdictRow, verdict_row
-from storage import bulk
+from storage import bulk, tables
 from storage.models import Feed, Item, ItemSource, MatchRow
 
 if TYPE_CHECKING:  # the matcher's types are loaded only where a verdict is rebuilt
     from bot.matcher.model import MatchResult
 
-MATCHES = cast(Table, MatchRow.__table__)
+MATCHES = tables.matches
 
 
 class MatchRepository:

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Table, and_, delete, false, func, not_, or_, select, update
+from sqlalchemy import and_, delete, false, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.types import FlaggedItem, SubscriptionInfo
+from storage import tables
 from storage.items import insert_ignore
 from storage.matches import MatchRepository
 from storage.models import Item, MatchRow, Mute, OutboxEntry, Subscription
 
-OUTBOX = cast(Table, OutboxEntry.__table__)
-MUTES = cast(Table, Mute.__table__)
+OUTBOX = tables.outbox
+MUTES = tables.mutes
 
 
 def _info(row: Subscription) -> SubscriptionInfo:
