@@ -100,8 +100,8 @@ async def enrich_borderline(
 
 
 def _candidates(db: Database, settings: Settings) -> list[tuple[int, str]]:
-    with db.session() as session:
-        return MatchRepository(session).borderline(
+    with db.connection() as connection:
+        return MatchRepository(connection).borderline(
             low=BORDERLINE[0],
             high=BORDERLINE[1],
             max_summary=SHORT_SUMMARY,
@@ -111,7 +111,7 @@ def _candidates(db: Database, settings: Settings) -> list[tuple[int, str]]:
 
 
 def _store_articles(db: Database, results: list[tuple[int, str]], now: datetime) -> None:
-    with db.session() as session:
-        repository = MatchRepository(session)
+    with db.connection() as connection:
+        repository = MatchRepository(connection)
         for item_id, text in results:
             repository.store_article(item_id, text or None, now)

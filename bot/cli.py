@@ -305,8 +305,8 @@ def describe_matches(db: Database, report: MatchReport) -> str:
     from bot.report import MAX_LISTED_ITEMS, flagged_lines
     from storage.matches import MatchRepository
 
-    with db.session() as session:
-        items = MatchRepository(session).flagged(report.flagged_item_ids[:MAX_LISTED_ITEMS])
+    with db.connection() as connection:
+        items = MatchRepository(connection).flagged(report.flagged_item_ids[:MAX_LISTED_ITEMS])
     read = f" ({report.articles_read} read in full)" if report.articles_read else ""
     head = (
         f"Matched {report.matched} items{read}: {report.allegations} allegations, "
@@ -324,11 +324,11 @@ def describe_report(db: Database, report: PollReport) -> str:
     listed = pairs[:MAX_LISTED_ITEMS]  # those listed (a first ingest has 30,000)
     new_titles: list[tuple[str, str]] = []
     if listed:  # a re-poll of 304s lists nothing: no titles to read
-        with db.session() as session:
-            feed_titles = FeedRepository(session).titles(
+        with db.connection() as connection:
+            feed_titles = FeedRepository(connection).titles(
                 [result.update.new_url or result.url for result, _i in listed]
             )
-            item_titles = ItemRepository(session).titles([i for _r, i in listed])
+            item_titles = ItemRepository(connection).titles([i for _r, i in listed])
         new_titles = [
             (
                 feed_titles.get(result.update.new_url or result.url) or result.url,

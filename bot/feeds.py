@@ -18,7 +18,7 @@ from bot.types import FeedInfo
 from bot.urls import normalize_feed_url, validate_feed_url
 from storage.db import Database
 from storage.feeds import FeedRepository
-from storage.models import Feed, Meta
+from storage.meta import MetaRepository
 
 if TYPE_CHECKING:  # OPML (lxml) is loaded by the commands that read or write it
     from bot.opml import OutlineFeed
@@ -112,10 +112,7 @@ def import_feeds(
                 now=now,
                 settings={o.url: (o.interval, o.fetch_articles) for o in chunk},
             )
-            titles = {o.url: o.title for o in chunk if o.title}
-            for feed in session.query(Feed).filter(Feed.url.in_(list(titles))):
-                if not feed.title:
-                    feed.title = titles[feed.url][:1000]
+            repo.fill_missing_titles({o.url: o.title for o in chunk if o.title})
         if progress is not None:
             progress(min(start + IMPORT_CHUNK, len(unique)), len(unique))
     return ImportReport(added=added, already_known=len(unique) - added, invalid=tuple(invalid))
@@ -153,11 +150,11 @@ def seed_default_feeds(db: Database, *, now: datetime) -> int:
 
     Returns how many feeds were added.
     """
-    with db.session() as session:
-        if session.get(Meta, _SEEDED) is not None:
+    # Core only: every `poll` starts here, and a poll never loads the ORM (storage.db)
+    with db.connection() as connection:
+        if not MetaRepository(connection).claim(_SEEDED, now.isoformat()):
             return 0
-        session.add(Meta(key=_SEEDED, value=now.isoformat()))
-        has_feeds = session.query(Feed.id).first() is not None
+        has_feeds = FeedRepository(connection).has_any()
     if has_feeds:
         return 0
     return import_feeds(db, default_feeds(), now=now).added

@@ -71,15 +71,16 @@ def match_pending(
     """Judge every pending item; returns what was found. Raises StorageError."""
     matched = allegations = denials = official = 0
     flagged: list[int] = []
-    with db.session() as session:
-        pending = MatchRepository(session).count_pending(MATCHER_VERSION)
+    with db.connection() as connection:
+        pending = MatchRepository(connection).count_pending(MATCHER_VERSION)
     if not pending:  # every re-poll: spare the query for a first batch that is empty
         return MatchReport()
     pool = _pool(workers, pending)
     try:
         while True:
-            with db.session() as session:
-                batch = MatchRepository(session).pending(MATCHER_VERSION, BATCH * max(workers, 1))
+            with db.connection() as connection:
+                matches = MatchRepository(connection)
+                batch = matches.pending(MATCHER_VERSION, BATCH * max(workers, 1))
             if not batch:
                 break
             if pool is not None:
@@ -87,8 +88,8 @@ def match_pending(
                 results = [r for part in pool.map(_judge, chunks) for r in part]
             else:
                 results = _judge(batch)
-            with db.session() as session:
-                MatchRepository(session).save(results, MATCHER_VERSION, clock())
+            with db.connection() as connection:
+                MatchRepository(connection).save(results, MATCHER_VERSION, clock())
             for item_id, result in results:
                 matched += 1
                 allegations += result.allegation
@@ -123,8 +124,8 @@ def store_parsed_roles(
     stored = after = 0
     while limit is None or stored < limit:
         size = ROLES_BATCH if limit is None else min(ROLES_BATCH, limit - stored)
-        with db.session() as session:
-            batch = MatchRepository(session).unparsed(PARSER_VERSION, size, after, item_ids)
+        with db.connection() as connection:
+            batch = MatchRepository(connection).unparsed(PARSER_VERSION, size, after, item_ids)
         if not batch:
             return stored
         roles = parse_roles(
@@ -133,8 +134,8 @@ def store_parsed_roles(
         )
         if roles is None:
             return stored
-        with db.session() as session:
-            MatchRepository(session).store_roles(
+        with db.connection() as connection:
+            MatchRepository(connection).store_roles(
                 [
                     (item_id, version, r.accuser, r.accused, r.denier)
                     for (item_id, version, _, _), r in zip(batch, roles, strict=True)
@@ -215,22 +216,22 @@ def _alertable(db: Database, item_ids: list[int]) -> list[int]:
     a time so a first ingest's thousands of verdicts never sit in memory at once."""
     found: list[int] = []
     for start in range(0, len(item_ids), BATCH):
-        with db.session() as session:
-            batch = MatchRepository(session).sightings(item_ids[start : start + BATCH])
+        with db.connection() as connection:
+            batch = MatchRepository(connection).sightings(item_ids[start : start + BATCH])
         found += [s.item_id for s in batch if not is_backfill(s)]
     return found
 
 
 def _flagged(db: Database, item_ids: list[int]) -> list[FlaggedItem]:
-    with db.session() as session:
-        return MatchRepository(session).flagged(item_ids)
+    with db.connection() as connection:
+        return MatchRepository(connection).flagged(item_ids)
 
 
 def rematch(
     db: Database, *, workers: int = 0, progress: Callable[[int], None] | None = None
 ) -> MatchReport:
     """Judge every stored item again (after a matcher upgrade)."""
-    with db.session() as session:
-        MatchRepository(session).outdate_all()
+    with db.connection() as connection:
+        MatchRepository(connection).outdate_all()
     report = match_pending(db, workers=workers, progress=progress)
     return replace(report, roles_parsed=store_parsed_roles(db))

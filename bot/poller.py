@@ -276,8 +276,8 @@ class Poller:
         return PollReport(results=tuple(results), seconds=time.perf_counter() - started)
 
     def _due(self, now: datetime, include_not_due: bool) -> list[FeedState]:
-        with self.db.session() as session:
-            return FeedRepository(session).due(now, include_not_due=include_not_due)
+        with self.db.connection() as connection:
+            return FeedRepository(connection).due(now, include_not_due=include_not_due)
 
     def _store_safely(self, batch: Sequence[Outcome]) -> list[FeedPollResult]:
         """Store a batch in one transaction; if that fails, feed by feed, and a feed whose
@@ -337,9 +337,9 @@ class Poller:
                 policy, outcome.state, outcome.fetched, outcome.parsed, now
             )
             decided.append((outcome, update, parsed))
-        with self.db.session() as session:
-            feeds = FeedRepository(session)
-            ingested = ItemRepository(session).ingest_many(
+        with self.db.connection() as connection:
+            feeds = FeedRepository(connection)
+            ingested = ItemRepository(connection).ingest_many(
                 [(o.state.id, parsed.entries) for o, _u, parsed in decided if parsed], now
             )
             by_feed = {result.feed_id: result for result in ingested}
@@ -348,7 +348,7 @@ class Poller:
                 from bot.verdicts import MATCHER_VERSION
                 from storage.matches import MatchRepository
 
-                MatchRepository(session).save_rows(
+                MatchRepository(connection).save_rows(
                     [pair for pairs in verdicts.values() for pair in pairs],
                     MATCHER_VERSION,
                     now,

@@ -3,10 +3,10 @@
 SQLAlchemy's executemany spends most of a large insert building each row's parameters
 (about 0.1 ms a row: a first ingest of 30,000 items spent more time there than in SQLite).
 On SQLite the rows go to the driver directly instead: the same SQL, the same column
-types' own bind conversions (so a datetime is stored exactly as the ORM stores it), the
-session's own connection and transaction, and a driver error still comes out as
-SQLAlchemy's (which `Database.session` turns into StorageError). PostgreSQL keeps the
-SQLAlchemy path (psycopg batches well).
+types' own bind conversions (so a datetime is stored exactly as SQLAlchemy stores it), the
+caller's own connection and transaction (a Core connection, or a session's), and a driver
+error still comes out as SQLAlchemy's (which `Database.session` and `Database.connection`
+turn into StorageError). PostgreSQL keeps the SQLAlchemy path (psycopg batches well).
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Delete, Table, Update
+from sqlalchemy import Column, Connection, DateTime, Delete, Table, Update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+
+from storage.db import Executor, connection_of
 
 
 def insert(
-    session: Session,
+    executor: Executor,
     table: Table,
     rows: list[dict[str, Any]],
     *returning: Any,
@@ -39,17 +40,18 @@ def insert(
     unknown = set(rows[0]) - set(table.c.keys())
     if unknown:
         raise ValueError(f"bulk insert into {table.name}: unknown columns {sorted(unknown)}")
-    if session.get_bind().dialect.name == "sqlite":
+    connection = connection_of(executor)
+    if connection.dialect.name == "sqlite":
         columns = [_column(table, found) for found in returning]
-        return _sqlite(session, table, rows, columns, ignore_conflicts)
+        return _sqlite(connection, table, rows, columns, ignore_conflicts)
     from sqlalchemy.dialects import postgresql
 
     statement = postgresql.insert(table)
     if ignore_conflicts:
         statement = statement.on_conflict_do_nothing()
     if returning:
-        return [tuple(row) for row in session.execute(statement.returning(*returning), rows)]
-    session.execute(statement, rows)
+        return [tuple(row) for row in connection.execute(statement.returning(*returning), rows)]
+    connection.execute(statement, rows)
     return []
 
 
@@ -137,7 +139,7 @@ def _column(table: Table, found: Any) -> Column[Any]:
 
 
 def _sqlite(
-    session: Session,
+    connection: Connection,
     table: Table,
     rows: list[dict[str, Any]],
     returning: Sequence[Column[Any]],
@@ -145,7 +147,7 @@ def _sqlite(
 ) -> list[tuple[Any, ...]]:
     from sqlalchemy.dialects import sqlite
 
-    dialect = session.get_bind().dialect
+    dialect = connection.dialect
     statement = sqlite.insert(table)
     if ignore_conflicts:
         statement = statement.on_conflict_do_nothing()
@@ -170,14 +172,14 @@ def _sqlite(
         plan.append((None, None, convert(value) if convert else value))
 
     values = _row_values(plan)
-    with _driver_cursor(session, sql) as (connection, cursor):
+    with _driver_cursor(connection, sql) as (driver, cursor):
         if not returning:
             cursor.executemany(sql, map(values, rows))
             return []
         # RETURNING needs one statement per chunk of rows (executemany cannot return rows):
         # many VALUES groups at once, rather than a statement a row.
         width = len(plan)
-        chunk = max(1, min(_RETURNING_CHUNK, _variable_limit(connection) // width))
+        chunk = max(1, min(_RETURNING_CHUNK, _variable_limit(driver) // width))
         head, tail = _returning_sql(sql, table, returning, dialect)
         group = "(" + ", ".join("?" * width) + ")"
         convert_back = [
@@ -201,34 +203,35 @@ def _sqlite(
 
 @contextmanager
 def _driver_cursor(
-    session: Session, sql: str
+    connection: Connection, sql: str
 ) -> Iterator[tuple[sqlite3.Connection, sqlite3.Cursor]]:
-    """The session's own SQLite connection and a cursor on it, after a flush (as
-    session.execute would: pending ORM objects go first); the driver's errors are raised as
-    SQLAlchemy's, as the ordinary path raises them."""
-    session.flush()
-    connection = session.connection().connection.driver_connection
-    assert isinstance(connection, sqlite3.Connection)
-    cursor = connection.cursor()
+    """The SQLite connection under `connection` (in its transaction) and a cursor on it; the
+    driver's errors are raised as SQLAlchemy's, as the ordinary path raises them."""
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    cursor = driver.cursor()
     try:
-        yield connection, cursor
+        yield driver, cursor
     except sqlite3.Error as exc:
         raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
     finally:
         cursor.close()
 
 
-def execute_many(session: Session, statement: Update | Delete, rows: list[dict[str, Any]]) -> None:
-    """`session.connection().execute(statement, rows)`: one statement (an UPDATE or DELETE)
+def execute_many(
+    executor: Executor, statement: Update | Delete, rows: list[dict[str, Any]]
+) -> None:
+    """`connection.execute(statement, rows)`: one statement (an UPDATE or DELETE)
     for many rows, each giving its bound parameters by name. On SQLite the rows go to the
     driver's executemany directly, converted by each parameter's own type as SQLAlchemy
     converts them (a poll writes 1,000 feeds' states: SQLAlchemy's per-row parameter work
     was most of that write's CPU)."""
     if not rows:
         return
-    dialect = session.get_bind().dialect
+    connection = connection_of(executor)
+    dialect = connection.dialect
     if dialect.name != "sqlite":
-        session.connection().execute(statement, rows)
+        connection.execute(statement, rows)
         return
     compiled = statement.compile(dialect=dialect)
     binds = compiled.bind_names  # each bound parameter and its name in the SQL
@@ -236,7 +239,7 @@ def execute_many(session: Session, statement: Update | Delete, rows: list[dict[s
     # SQLAlchemy picks); a version without it runs the statement the ordinary way
     converts = getattr(compiled, "_bind_processors", None)
     if converts is None or compiled.literal_execute_params or any(b.expanding for b in binds):
-        session.connection().execute(statement, rows)
+        connection.execute(statement, rows)
         return
     constants = {name: bind.effective_value for bind, name in binds.items()}
     plan: list[tuple[str | None, Callable[[Any], Any] | None, Any]] = []
@@ -251,5 +254,5 @@ def execute_many(session: Session, statement: Update | Delete, rows: list[dict[s
             plan.append((name, convert, None))
     values = _row_values(plan)
     sql = str(compiled)
-    with _driver_cursor(session, sql) as (_connection, cursor):
+    with _driver_cursor(connection, sql) as (_driver, cursor):
         cursor.executemany(sql, map(values, rows))

@@ -1,8 +1,13 @@
-"""Engine, sessions and automatic migrations.
+"""Engine, sessions, connections and automatic migrations.
 
 SQLite (the default) runs in WAL mode with foreign keys on; PostgreSQL is reached through
 DATABASE_URL (postgresql+psycopg://...). `Database.open()` applies pending migrations, so a
 fresh file or an old one is always at the current schema before anything uses it.
+
+Two kinds of transaction, with the same contract: `session()` (the ORM, for the commands that
+edit feeds and subscriptions as objects) and `connection()` (SQLAlchemy Core only, for the
+poll and the stages after it, which only run statements on storage.tables). The ORM is
+imported on the first `session()`: a re-poll never loads it.
 """
 
 from __future__ import annotations
@@ -10,15 +15,39 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import ConfigError, StorageError
 from storage.migrations import HEAD_REVISION
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+# What a repository runs its statements on: an ORM session, or a Core connection (see the
+# module docstring). Repository methods that build ORM objects need a Session.
+Executor: TypeAlias = "Session | Connection"
+
+
+def connection_of(executor: Executor) -> Connection:
+    """The Core connection under `executor`, in its transaction: a Connection itself, or a
+    Session's own, flushed first (as the session's own execute would flush its pending
+    objects before a statement)."""
+    if isinstance(executor, Connection):
+        return executor
+    executor.flush()
+    return executor.connection()
+
+
+def orm_session(executor: Executor, what: str) -> Session:
+    """`executor` as the ORM session that `what` (a repository method that builds or hands out
+    ORM objects) needs. Raises TypeError when given a Core connection (a bug in the caller)."""
+    if isinstance(executor, Connection):
+        raise TypeError(f"{what} needs an ORM Session (Database.session()), not a Connection")
+    return executor
 
 
 def _normalise_url(url: str) -> str:
@@ -59,11 +88,12 @@ def create_db_engine(url: str) -> Engine:
 
 
 class Database:
-    """An engine plus a session factory. Callers own transactions (`with db.session() as s`)."""
+    """An engine plus a session factory. Callers own transactions (`with db.session() as s`,
+    `with db.connection() as c`)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions: sessionmaker[Session] | None = None
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Database:
@@ -79,6 +109,10 @@ class Database:
 
         Database failures come out as StorageError.
         """
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         session = self._sessions()
         try:
             with session.begin():
@@ -87,6 +121,16 @@ class Database:
             raise StorageError(f"database error: {_one_line(exc)}") from exc
         finally:
             session.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A Core connection in a transaction: committed on success, rolled back on error,
+        as `session()`. Database failures come out as StorageError."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database error: {_one_line(exc)}") from exc
 
     def current_revision(self) -> str | None:
         try:

@@ -1,6 +1,9 @@
 """Feed repository: add, find, list with health, pick due feeds, record poll outcomes.
 
-Callers own the transaction: pass a Session from `Database.session()`.
+Callers own the transaction: pass a Session from `Database.session()`, or a Connection from
+`Database.connection()` to the methods that only run statements (`due`, `apply`, `has_any`,
+`titles`, `existing_urls`: what a poll uses), so a poll never imports the ORM. Those that hand
+out Feed objects need a Session and import the ORM classes when called.
 """
 
 from __future__ import annotations
@@ -8,26 +11,38 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Table, bindparam, case, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, bindparam, case, func, select, update
 
 from bot.types import FeedInfo, FeedState, FeedUpdate
 from bot.urls import normalize_feed_url
 from storage import bulk
-from storage.models import Feed, ItemSource
+from storage.db import Executor, orm_session
+from storage.tables import feeds as FEEDS
+from storage.tables import item_sources as SOURCES
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from storage.models import Feed
 
 log = logging.getLogger(__name__)
 
 
 class FeedRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, executor: Executor) -> None:
+        self.sql = executor
+
+    @property
+    def session(self) -> Session:
+        return orm_session(self.sql, "this FeedRepository method")
 
     def add(self, url: str, *, now: datetime, interval: float | None = None) -> tuple[Feed, bool]:
         """Add a feed (due at once) or return the existing one, found by its URL once
         normalised (so `HTTP://Host/feed#x` is `http://host/feed`). Returns (feed, created)."""
+        from storage.models import Feed
+
         existing = self._by_url(url)
         if existing is not None:
             if interval is not None and existing.interval_seconds != interval:
@@ -48,7 +63,7 @@ class FeedRepository:
         return feed, True
 
     def existing_urls(self) -> set[str]:
-        return set(self.session.scalars(select(Feed.url)))
+        return set(self.sql.scalars(select(FEEDS.c.url)))
 
     def add_many(
         self,
@@ -59,6 +74,8 @@ class FeedRepository:
     ) -> int:
         """Add feeds in bulk (OPML import) with their (interval, fetch_articles) settings;
         URLs already known (once normalised) are skipped. Returns how many were new."""
+        from storage.models import Feed
+
         known = {normalize_feed_url(u) for u in self.existing_urls()}
         fresh = list(dict.fromkeys(u for u in urls if normalize_feed_url(u) not in known))
         settings = settings or {}
@@ -79,8 +96,21 @@ class FeedRepository:
         self.session.flush()
         return len(fresh)
 
+    def fill_missing_titles(self, titles: Mapping[str, str]) -> None:
+        """Give the feeds at these URLs (as stored) these titles, where they have none."""
+        from storage.models import Feed
+
+        for feed in self.session.scalars(select(Feed).where(Feed.url.in_(list(titles)))):
+            if not feed.title:
+                feed.title = titles[feed.url][:1000]
+
+    def has_any(self) -> bool:
+        return self.sql.scalar(select(FEEDS.c.id).limit(1)) is not None
+
     def find(self, ref: str | int) -> Feed | None:
         """By id (an int or a string of digits) or by URL, however it is spelled."""
+        from storage.models import Feed
+
         if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
             feed_id = int(ref)
             # ids are 32-bit on PostgreSQL: a larger number names no feed (and must not
@@ -89,15 +119,21 @@ class FeedRepository:
         return self._by_url(ref.strip())
 
     def _by_url(self, url: str) -> Feed | None:
-        """The feed at `url`, or at the same URL once normalised (scheme and host case,
-        default port, fragment, query order), also for rows stored before normalising."""
-        exact = self.session.scalar(select(Feed).where(Feed.url == url))
+        from storage.models import Feed
+
+        feed_id = self._id_by_url(url)
+        return None if feed_id is None else self.session.get(Feed, feed_id)
+
+    def _id_by_url(self, url: str) -> int | None:
+        """The id of the feed at `url`, or at the same URL once normalised (scheme and host
+        case, default port, fragment, query order), also for rows stored before normalising."""
+        exact = self.sql.scalar(select(FEEDS.c.id).where(FEEDS.c.url == url))
         if exact is not None:
-            return exact
+            return int(exact)
         wanted = normalize_feed_url(url)
-        for feed_id, known in self.session.execute(select(Feed.id, Feed.url)):
+        for feed_id, known in self.sql.execute(select(FEEDS.c.id, FEEDS.c.url)):
             if normalize_feed_url(known) == wanted:
-                return self.session.get(Feed, feed_id)
+                return int(feed_id)
         return None
 
     def remove(self, ref: str | int) -> Feed | None:
@@ -114,15 +150,17 @@ class FeedRepository:
             return {}
         return {
             url: title
-            for url, title in self.session.execute(
-                select(Feed.url, Feed.title).where(Feed.url.in_(wanted))
+            for url, title in self.sql.execute(
+                select(FEEDS.c.url, FEEDS.c.title).where(FEEDS.c.url.in_(wanted))
             )
         }
 
     def list_info(self) -> list[FeedInfo]:
+        from storage.models import Feed
+
         counts = (
-            select(ItemSource.feed_id, func.count().label("n"))
-            .group_by(ItemSource.feed_id)
+            select(SOURCES.c.feed_id, func.count().label("n"))
+            .group_by(SOURCES.c.feed_id)
             .subquery()
         )
         rows = self.session.execute(
@@ -155,19 +193,19 @@ class FeedRepository:
         # the columns, not Feed entities: a 1,000-feed poll builds no ORM objects to read them
         query = (
             select(
-                Feed.id,
-                Feed.url,
-                Feed.etag,
-                Feed.last_modified,
-                Feed.interval_seconds,
-                Feed.consecutive_failures,
-                Feed.first_success_at,
+                FEEDS.c.id,
+                FEEDS.c.url,
+                FEEDS.c.etag,
+                FEEDS.c.last_modified,
+                FEEDS.c.interval_seconds,
+                FEEDS.c.consecutive_failures,
+                FEEDS.c.first_success_at,
             )
-            .where(Feed.disabled.is_(False))
-            .order_by(Feed.next_poll_at)
+            .where(FEEDS.c.disabled.is_(False))
+            .order_by(FEEDS.c.next_poll_at)
         )
         if not include_not_due:
-            query = query.where(Feed.next_poll_at <= now)
+            query = query.where(FEEDS.c.next_poll_at <= now)
         # rows unpacked by position (the select's order): a named lookup on a Row costs more
         # than the FeedState it fills
         return [
@@ -188,14 +226,14 @@ class FeedRepository:
                 interval,
                 failures,
                 first_success_at,
-            ) in self.session.execute(query)
+            ) in self.sql.execute(query)
         ]
 
     def apply(self, changes: Sequence[FeedUpdate]) -> None:
         """Write poll outcomes to their feed rows: an executemany statement per kind of
         outcome (unchanged, fetched, failed), not one round trip per feed (on SQLite straight
         to the driver: `bulk.execute_many`)."""
-        table = cast(Table, Feed.__table__)
+        table = FEEDS
         # A 304 brings no title, site URL or warning (those stand as stored): its rows take
         # the statement without those columns, the same values written with fewer parameters
         # (a re-poll of 1,000 unchanged feeds is all such rows).
@@ -209,7 +247,6 @@ class FeedRepository:
                 unchanged.append(c)
             else:
                 ok.append(c)
-        connection = self.session.connection()
         self._log_new_warnings([c for c in ok if c.warning and not c.not_modified])
         # A poll's batch shares one moment (`polled_at`): it goes in the statement once, not
         # in every row (one conversion a batch instead of three a row).
@@ -219,7 +256,7 @@ class FeedRepository:
         for moment, group in by_moment.items():
             polled = bindparam("b_polled", value=moment, type_=table.c.last_polled_at.type)
             bulk.execute_many(
-                self.session,
+                self.sql,
                 update(table)
                 .where(table.c.id == bindparam("b_id"))
                 .values(
@@ -244,7 +281,7 @@ class FeedRepository:
             )
         if ok:
             bulk.execute_many(
-                self.session,
+                self.sql,
                 update(table)
                 .where(table.c.id == bindparam("b_id"))
                 .values(
@@ -281,7 +318,7 @@ class FeedRepository:
             )
         if failed:
             bulk.execute_many(
-                self.session,
+                self.sql,
                 update(table)
                 .where(table.c.id == bindparam("b_id"))
                 .values(
@@ -307,8 +344,9 @@ class FeedRepository:
                 ],
             )
         for change in changes:
-            if change.new_url and self.find(change.new_url) is None:
-                connection.execute(
+            # moved for good (a permanent redirect): the new URL, unless a feed has it already
+            if change.new_url and self._id_by_url(change.new_url.strip()) is None:
+                self.sql.execute(
                     update(table).where(table.c.id == change.feed_id).values(url=change.new_url)
                 )
 
@@ -319,8 +357,8 @@ class FeedRepository:
         ids = [c.feed_id for c in changes]
         before = {
             feed_id: (warning, title)
-            for feed_id, warning, title in self.session.execute(
-                select(Feed.id, Feed.warning, Feed.title).where(Feed.id.in_(ids))
+            for feed_id, warning, title in self.sql.execute(
+                select(FEEDS.c.id, FEEDS.c.warning, FEEDS.c.title).where(FEEDS.c.id.in_(ids))
             )
         }
         for change in changes:

@@ -12,6 +12,9 @@ modified_at and modified_count move); one whose hash did not change is left alon
 Dates later than the moment an item is first seen (a typo, a placeholder year, a wrong
 clock) are stored as that moment: an article cannot be published after we read it, and
 a date in the future would sort first forever.
+
+Statements on storage.tables: pass a Session or a Core Connection (a poll passes a Connection
+and never imports the ORM); only `get`, which hands out an Item object, needs a Session.
 """
 
 from __future__ import annotations
@@ -19,17 +22,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, delete, func, select, update
 
 from bot.types import IngestResult, ParsedEntry
-from storage import bulk
-from storage.models import Item, ItemSource, MatchRow
+from storage import bulk, tables
+from storage.db import Executor, orm_session
 
-ITEMS = cast(Table, Item.__table__)
-SOURCES = cast(Table, ItemSource.__table__)
+if TYPE_CHECKING:
+    from storage.models import Item
+
+ITEMS = tables.items
+SOURCES = tables.item_sources
+MATCHES = tables.matches
 _CHUNK = 500  # keeps IN (...) lists well under every backend's parameter limit
 
 
@@ -48,17 +54,17 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
 
 
 def insert_ignore(
-    session: Session, table: Table, rows: list[dict[str, Any]], *returning: Any
+    executor: Executor, table: Table, rows: list[dict[str, Any]], *returning: Any
 ) -> list[Any]:
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL, in one batch
     (`storage.bulk`). With `returning` columns, answers the rows actually inserted (not
     the skipped ones)."""
-    return bulk.insert(session, table, rows, *returning, ignore_conflicts=True)
+    return bulk.insert(executor, table, rows, *returning, ignore_conflicts=True)
 
 
 class ItemRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, executor: Executor) -> None:
+        self.sql = executor
 
     def ingest(self, feed_id: int, entries: Sequence[ParsedEntry], now: datetime) -> IngestResult:
         """Store one feed's entries (see ingest_many)."""
@@ -89,12 +95,12 @@ class ItemRepository:
                 rows[key] = _item_row(entry, key, now)
                 owner[key] = feed_id
         inserted = dict(
-            insert_ignore(self.session, ITEMS, list(rows.values()), Item.dedupe_key, Item.id)
+            insert_ignore(self.sql, ITEMS, list(rows.values()), ITEMS.c.dedupe_key, ITEMS.c.id)
         )
         raced = [key for key in rows if key not in inserted]  # another process was faster
         ids = {**before, **inserted, **(self._item_ids(raced) if raced else {})}
         insert_ignore(
-            self.session,
+            self.sql,
             SOURCES,
             [
                 {
@@ -138,13 +144,13 @@ class ItemRepository:
     ) -> dict[tuple[int, str], tuple[int, str]]:
         known: dict[tuple[int, str], tuple[int, str]] = {}
         for chunk in _chunks(guid_hashes):
-            rows = self.session.execute(
+            rows = self.sql.execute(
                 select(
-                    ItemSource.feed_id,
-                    ItemSource.guid_hash,
-                    ItemSource.item_id,
-                    ItemSource.content_hash,
-                ).where(ItemSource.feed_id.in_(feed_ids), ItemSource.guid_hash.in_(chunk))
+                    SOURCES.c.feed_id,
+                    SOURCES.c.guid_hash,
+                    SOURCES.c.item_id,
+                    SOURCES.c.content_hash,
+                ).where(SOURCES.c.feed_id.in_(feed_ids), SOURCES.c.guid_hash.in_(chunk))
             )
             known.update({(f, g): (item_id, h) for f, g, item_id, h in rows})
         return known
@@ -152,8 +158,8 @@ class ItemRepository:
     def _item_ids(self, keys: list[str]) -> dict[str, int]:
         ids: dict[str, int] = {}
         for chunk in _chunks(keys):
-            rows = self.session.execute(
-                select(Item.dedupe_key, Item.id).where(Item.dedupe_key.in_(chunk))
+            rows = self.sql.execute(
+                select(ITEMS.c.dedupe_key, ITEMS.c.id).where(ITEMS.c.dedupe_key.in_(chunk))
             )
             ids.update({key: item_id for key, item_id in rows})
         return ids
@@ -170,9 +176,9 @@ class ItemRepository:
                 item_id, old_hash = known.get((feed_id, guid_hash), (0, entry.content_hash))
                 if entry.content_hash == old_hash:
                     continue
-                self.session.execute(
-                    update(Item)
-                    .where(Item.id == item_id)
+                self.sql.execute(
+                    update(ITEMS)
+                    .where(ITEMS.c.id == item_id)
                     .values(
                         title=entry.title,
                         summary=entry.summary,
@@ -181,38 +187,38 @@ class ItemRepository:
                         updated_at=_not_after(entry.updated_at, now),
                         content_hash=entry.content_hash,
                         modified_at=now,
-                        modified_count=Item.modified_count + 1,
+                        modified_count=ITEMS.c.modified_count + 1,
                     )
                 )
-                self.session.execute(
-                    update(ItemSource)
-                    .where(ItemSource.feed_id == feed_id, ItemSource.guid_hash == guid_hash)
+                self.sql.execute(
+                    update(SOURCES)
+                    .where(SOURCES.c.feed_id == feed_id, SOURCES.c.guid_hash == guid_hash)
                     .values(content_hash=entry.content_hash)
                 )
                 modified.setdefault(feed_id, []).append(item_id)
         changed = sorted({i for ids in modified.values() for i in ids})
         if changed:  # a changed article is judged again
-            self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(changed)))
+            self.sql.execute(delete(MATCHES).where(MATCHES.c.item_id.in_(changed)))
         return {f: sorted(set(ids)) for f, ids in modified.items()}
 
     def count(self) -> int:
-        from sqlalchemy import func
-
-        return int(self.session.scalar(select(func.count()).select_from(Item)) or 0)
+        return int(self.sql.scalar(select(func.count()).select_from(ITEMS)) or 0)
 
     def titles(self, item_ids: Sequence[int]) -> dict[int, str]:
         if not item_ids:
             return {}
-        rows = self.session.execute(select(Item.id, Item.title).where(Item.id.in_(item_ids)))
+        rows = self.sql.execute(select(ITEMS.c.id, ITEMS.c.title).where(ITEMS.c.id.in_(item_ids)))
         return {item_id: title for item_id, title in rows}
 
     def get(self, item_id: int) -> Item | None:
-        return self.session.get(Item, item_id)
+        from storage.models import Item
+
+        return orm_session(self.sql, "ItemRepository.get").get(Item, item_id)
 
     def feeds_of(self, item_id: int) -> list[int]:
         return list(
-            self.session.scalars(
-                select(ItemSource.feed_id).where(ItemSource.item_id == item_id).order_by("feed_id")
+            self.sql.scalars(
+                select(SOURCES.c.feed_id).where(SOURCES.c.item_id == item_id).order_by("feed_id")
             )
         )
 

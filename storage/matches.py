@@ -3,6 +3,9 @@
 An item needs matching when it has no verdict, or one from an older matcher version
 (`claimwatch rematch` after an upgrade), or when its content changed (ingest deletes the
 verdict of a modified item).
+
+Statements on storage.tables only: pass a Session or a Core Connection (the poll and the
+stages after it pass a Connection and never import the ORM).
 """
 
 from __future__ import annotations
@@ -10,37 +13,39 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, delete, func, or_, select, true, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, delete, func, or_, select, true, update
 
 from bot.types import FlaggedItem, Sighting
 from bot.verdicts import COLUMNS as VERDICT_COLUMNS
 from bot.verdicts import VerdictRow, verdict_row
-from storage import bulk
-from storage.models import Feed, Item, ItemSource, MatchRow
+from storage import bulk, tables
+from storage.db import Executor
 
 if TYPE_CHECKING:  # the matcher's types are loaded only where a verdict is rebuilt
     from bot.matcher.model import MatchResult
 
-MATCHES = cast(Table, MatchRow.__table__)
+MATCHES = tables.matches
+ITEMS = tables.items
+SOURCES = tables.item_sources
+FEEDS = tables.feeds
 
 
 class MatchRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, executor: Executor) -> None:
+        self.sql = executor
 
     def pending(self, version: int, limit: int) -> list[tuple[int, str, str]]:
         """Up to `limit` items (id, title, text) without a current verdict, oldest first.
 
         The text is the full content when the feed carried it, else the summary.
         """
-        rows = self.session.execute(
-            select(Item.id, Item.title, Item.summary, Item.content)
-            .outerjoin(MatchRow, MatchRow.item_id == Item.id)
-            .where(or_(MatchRow.item_id.is_(None), MatchRow.matcher_version < version))
-            .order_by(Item.id)
+        rows = self.sql.execute(
+            select(ITEMS.c.id, ITEMS.c.title, ITEMS.c.summary, ITEMS.c.content)
+            .outerjoin(MATCHES, MATCHES.c.item_id == ITEMS.c.id)
+            .where(or_(MATCHES.c.item_id.is_(None), MATCHES.c.matcher_version < version))
+            .order_by(ITEMS.c.id)
             .limit(limit)
         )
         return [(i, title, content or summary) for i, title, summary, content in rows]
@@ -50,15 +55,15 @@ class MatchRepository:
         its verdict (every poll asks; the join grew with the whole history, ~35 ms at
         30,000 items, this ~6 ms): a verdict belongs to exactly one existing item (primary
         key, foreign key with cascade), so items without one = items - verdicts."""
-        items = select(func.count()).select_from(Item).scalar_subquery()
-        verdicts = select(func.count()).select_from(MatchRow).scalar_subquery()
+        items = select(func.count()).select_from(ITEMS).scalar_subquery()
+        verdicts = select(func.count()).select_from(MATCHES).scalar_subquery()
         outdated = (
             select(func.count())
-            .select_from(MatchRow)
-            .where(MatchRow.matcher_version < version)
+            .select_from(MATCHES)
+            .where(MATCHES.c.matcher_version < version)
             .scalar_subquery()
         )
-        return int(self.session.scalar(select(items - verdicts + outdated)) or 0)
+        return int(self.sql.scalar(select(items - verdicts + outdated)) or 0)
 
     def save(self, results: Sequence[tuple[int, MatchResult]], version: int, now: datetime) -> None:
         """Store verdicts, replacing older ones for the same items."""
@@ -80,9 +85,9 @@ class MatchRepository:
             return
         if not new_items:
             ids = [item_id for item_id, _ in verdicts]
-            self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(ids)))
+            self.sql.execute(delete(MATCHES).where(MATCHES.c.item_id.in_(ids)))
         bulk.insert(
-            self.session, MATCHES, [_row(item_id, row, version, now) for item_id, row in verdicts]
+            self.sql, MATCHES, [_row(item_id, row, version, now) for item_id, row in verdicts]
         )
 
     def unparsed(
@@ -91,64 +96,70 @@ class MatchRepository:
         """Up to `limit` flagged English verdicts of items after id `after` (and among
         `item_ids` when given) whose parties no parser of `version` set yet, by item id:
         (item id, matcher version, the item's title and text, the verdict as stored)."""
-        among = MatchRow.item_id.in_(list(item_ids)) if item_ids is not None else true()
-        rows = self.session.execute(
-            select(MatchRow, Item.title, Item.summary, Item.content)
-            .join(Item, Item.id == MatchRow.item_id)
+        among = MATCHES.c.item_id.in_(list(item_ids)) if item_ids is not None else true()
+        rows = self.sql.execute(
+            # the verdict's own columns, then its item's (no name is in both tables)
+            select(MATCHES, ITEMS.c.title, ITEMS.c.summary, ITEMS.c.content)
+            .join(ITEMS, ITEMS.c.id == MATCHES.c.item_id)
             .where(
-                or_(MatchRow.allegation.is_(True), MatchRow.denial.is_(True)),
-                MatchRow.roles_version < version,
-                MatchRow.language == "en",
-                MatchRow.item_id > after,
+                or_(MATCHES.c.allegation.is_(True), MATCHES.c.denial.is_(True)),
+                MATCHES.c.roles_version < version,
+                MATCHES.c.language == "en",
+                MATCHES.c.item_id > after,
                 among,
             )
-            .order_by(MatchRow.item_id)
+            .order_by(MATCHES.c.item_id)
             .limit(limit)
         )
         return [
-            (row.item_id, row.matcher_version, f"{title}\n{content or summary}", _result(row))
-            for row, title, summary, content in rows
+            (
+                row.item_id,
+                row.matcher_version,
+                f"{row.title}\n{row.content or row.summary}",
+                _result(row),
+            )
+            for row in rows
         ]
 
     def store_roles(self, roles: Sequence[tuple[int, int, str, str, str]], version: int) -> None:
         """Store parsed parties (item id, matcher version, accuser, accused, denier) over the
         rule ones, unless the verdict was re-made meanwhile by another matcher version."""
         for item_id, matcher_version, accuser, accused, denier in roles:
-            self.session.execute(
-                update(MatchRow)
-                .where(MatchRow.item_id == item_id, MatchRow.matcher_version == matcher_version)
+            self.sql.execute(
+                update(MATCHES)
+                .where(MATCHES.c.item_id == item_id, MATCHES.c.matcher_version == matcher_version)
                 .values(accuser=accuser, accused=accused, denier=denier, roles_version=version)
             )
 
     def forget(self, item_ids: Sequence[int]) -> None:
         if item_ids:
-            self.session.execute(delete(MatchRow).where(MatchRow.item_id.in_(list(item_ids))))
+            self.sql.execute(delete(MATCHES).where(MATCHES.c.item_id.in_(list(item_ids))))
 
     def borderline(
         self, *, low: float, high: float, max_summary: int, default_fetch: bool, limit: int
     ) -> list[tuple[int, str]]:
         """Items (id, url) worth reading in full: a borderline verdict, only a short summary,
         a link, never fetched, and a feed that allows article fetching."""
-        feed_allows = select(ItemSource.item_id).join(Feed, Feed.id == ItemSource.feed_id)
+        feed_allows = select(SOURCES.c.item_id).join(FEEDS, FEEDS.c.id == SOURCES.c.feed_id)
         if default_fetch:
-            feed_allows = feed_allows.where(Feed.fetch_articles.is_not(False))
+            feed_allows = feed_allows.where(FEEDS.c.fetch_articles.is_not(False))
         else:
-            feed_allows = feed_allows.where(Feed.fetch_articles.is_(True))
-        rows = self.session.execute(
-            select(Item.id, Item.url)
-            .join(MatchRow, MatchRow.item_id == Item.id)
+            feed_allows = feed_allows.where(FEEDS.c.fetch_articles.is_(True))
+        rows = self.sql.execute(
+            select(ITEMS.c.id, ITEMS.c.url)
+            .join(MATCHES, MATCHES.c.item_id == ITEMS.c.id)
             .where(
-                Item.article_fetched_at.is_(None),
-                Item.url.is_not(None),
-                Item.content == "",
-                func.length(Item.summary) < max_summary,
+                ITEMS.c.article_fetched_at.is_(None),
+                ITEMS.c.url.is_not(None),
+                ITEMS.c.content == "",
+                func.length(ITEMS.c.summary) < max_summary,
                 or_(
-                    MatchRow.score_allegation.between(low, high),
-                    MatchRow.score_denial.between(low, high),
+                    MATCHES.c.score_allegation.between(low, high),
+                    MATCHES.c.score_denial.between(low, high),
                 ),
-                Item.id.in_(feed_allows),
+                ITEMS.c.id.in_(feed_allows),
             )
-            .order_by(Item.id)
+            .order_by(ITEMS.c.id)
             .limit(limit)
         )
         return [(item_id, url) for item_id, url in rows if url]
@@ -158,20 +169,20 @@ class MatchRepository:
         values: dict[str, Any] = {"article_fetched_at": now}
         if text:
             values["content"] = text
-        self.session.execute(update(Item).where(Item.id == item_id).values(**values))
+        self.sql.execute(update(ITEMS).where(ITEMS.c.id == item_id).values(**values))
         if text:
             self.forget([item_id])
 
     def outdate_all(self) -> int:
         """Mark every verdict as outdated (for `claimwatch rematch`); returns how many."""
-        result = self.session.execute(update(MatchRow).values(matcher_version=0))
+        result = self.sql.execute(update(MATCHES).values(matcher_version=0))
         return int(getattr(result, "rowcount", 0) or 0)
 
     def flagged(self, item_ids: Sequence[int]) -> list[FlaggedItem]:
         """The flagged ones among `item_ids`, in the order given."""
         if not item_ids:
             return []
-        found = {f.item_id: f for f in self._flagged(MatchRow.item_id.in_(list(item_ids)))}
+        found = {f.item_id: f for f in self._flagged(MATCHES.c.item_id.in_(list(item_ids)))}
         return [found[i] for i in item_ids if i in found]
 
     def sightings(self, item_ids: Sequence[int]) -> list[Sighting]:
@@ -180,17 +191,17 @@ class MatchRepository:
         query and without the verdicts' text (a first ingest asks this of ~10,000 items)."""
         if not item_ids:
             return []
-        first_success = func.min(Feed.first_success_at)
-        rows = self.session.execute(
-            select(Item.id, Item.first_seen_at, Item.published_at, first_success)
-            .join(MatchRow, MatchRow.item_id == Item.id)
-            .outerjoin(ItemSource, ItemSource.item_id == Item.id)
-            .outerjoin(Feed, Feed.id == ItemSource.feed_id)
+        first_success = func.min(FEEDS.c.first_success_at)
+        rows = self.sql.execute(
+            select(ITEMS.c.id, ITEMS.c.first_seen_at, ITEMS.c.published_at, first_success)
+            .join(MATCHES, MATCHES.c.item_id == ITEMS.c.id)
+            .outerjoin(SOURCES, SOURCES.c.item_id == ITEMS.c.id)
+            .outerjoin(FEEDS, FEEDS.c.id == SOURCES.c.feed_id)
             .where(
-                Item.id.in_(list(item_ids)),
-                or_(MatchRow.allegation.is_(True), MatchRow.denial.is_(True)),
+                ITEMS.c.id.in_(list(item_ids)),
+                or_(MATCHES.c.allegation.is_(True), MATCHES.c.denial.is_(True)),
             )
-            .group_by(Item.id, Item.first_seen_at, Item.published_at)
+            .group_by(ITEMS.c.id, ITEMS.c.first_seen_at, ITEMS.c.published_at)
         )
         found = {
             item_id: Sighting(
@@ -206,44 +217,42 @@ class MatchRepository:
 
     def flagged_since(self, since: datetime, limit: int = 1000) -> list[FlaggedItem]:
         """Flagged items first seen since `since`, newest first."""
-        return self._flagged(Item.first_seen_at >= since, limit=limit)
+        return self._flagged(ITEMS.c.first_seen_at >= since, limit=limit)
 
     def _flagged(self, condition: Any, limit: int | None = None) -> list[FlaggedItem]:
         query = (
-            # the verdict's columns, not the MatchRow entity: no ORM object (identity map,
-            # instrumented attributes) is built for rows that only become a FlaggedItem
             select(
-                MatchRow.item_id,
-                MatchRow.allegation,
-                MatchRow.denial,
-                MatchRow.official_denial,
-                MatchRow.accuser,
-                MatchRow.accused,
-                MatchRow.denier,
-                MatchRow.claim,
-                MatchRow.language,
-                MatchRow.evidence,
-                Item.title,
-                Item.url,
-                Item.summary,
-                Item.first_seen_at,
-                Item.published_at,
+                MATCHES.c.item_id,
+                MATCHES.c.allegation,
+                MATCHES.c.denial,
+                MATCHES.c.official_denial,
+                MATCHES.c.accuser,
+                MATCHES.c.accused,
+                MATCHES.c.denier,
+                MATCHES.c.claim,
+                MATCHES.c.language,
+                MATCHES.c.evidence,
+                ITEMS.c.title,
+                ITEMS.c.url,
+                ITEMS.c.summary,
+                ITEMS.c.first_seen_at,
+                ITEMS.c.published_at,
             )
-            .join(Item, Item.id == MatchRow.item_id)
-            .where(condition, or_(MatchRow.allegation.is_(True), MatchRow.denial.is_(True)))
-            .order_by(Item.first_seen_at.desc(), Item.id.desc())
+            .join(ITEMS, ITEMS.c.id == MATCHES.c.item_id)
+            .where(condition, or_(MATCHES.c.allegation.is_(True), MATCHES.c.denial.is_(True)))
+            .order_by(ITEMS.c.first_seen_at.desc(), ITEMS.c.id.desc())
         )
         if limit is not None:
             query = query.limit(limit)
-        rows = list(self.session.execute(query))
+        rows = list(self.sql.execute(query))
         feeds: dict[int, list[str]] = {}
         first_polls: dict[int, datetime] = {}
         ids = [row.item_id for row in rows]
         if ids:
-            for item_id, title, url, first_success in self.session.execute(
-                select(ItemSource.item_id, Feed.title, Feed.url, Feed.first_success_at)
-                .join(Feed, Feed.id == ItemSource.feed_id)
-                .where(ItemSource.item_id.in_(ids))
+            for item_id, title, url, first_success in self.sql.execute(
+                select(SOURCES.c.item_id, FEEDS.c.title, FEEDS.c.url, FEEDS.c.first_success_at)
+                .join(FEEDS, FEEDS.c.id == SOURCES.c.feed_id)
+                .where(SOURCES.c.item_id.in_(ids))
             ):
                 feeds.setdefault(item_id, []).extend(x for x in (title, url) if x)
                 if first_success is not None:
@@ -286,7 +295,7 @@ def _quote(evidence_json: str) -> str:
     return str(ranked[0].get("text", ""))[:400] if ranked else ""
 
 
-def _result(row: MatchRow) -> MatchResult:
+def _result(row: Row[Any]) -> MatchResult:
     """A stored verdict as the matcher gave it (labels, rule parties, evidence)."""
     from bot.matcher.model import Evidence, MatchResult
 

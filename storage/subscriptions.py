@@ -13,21 +13,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, and_, delete, false, func, not_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, and_, delete, false, func, not_, or_, select, update
 
 from bot.types import FlaggedItem, SubscriptionInfo
+from storage import tables
+from storage.db import Executor, orm_session
 from storage.items import insert_ignore
 from storage.matches import MatchRepository
-from storage.models import Item, MatchRow, Mute, OutboxEntry, Subscription
 
-OUTBOX = cast(Table, OutboxEntry.__table__)
-MUTES = cast(Table, Mute.__table__)
+if TYPE_CHECKING:
+    from storage.models import Subscription
+
+OUTBOX = tables.outbox
+MUTES = tables.mutes
+ITEMS = tables.items
+MATCHES = tables.matches
+SUBSCRIPTIONS = tables.subscriptions
 
 
-def _info(row: Subscription) -> SubscriptionInfo:
+def _info(row: Row[Any] | Subscription) -> SubscriptionInfo:
     return SubscriptionInfo(
         id=row.id,
         platform=row.platform,
@@ -44,12 +50,14 @@ def _info(row: Subscription) -> SubscriptionInfo:
 
 
 class SubscriptionRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, executor: Executor) -> None:
+        self.sql = executor
 
     def add(
         self, platform: str, chat: str, query: str, *, now: datetime, thread: str = "", by: str = ""
     ) -> SubscriptionInfo:
+        from storage.models import Subscription
+
         row = Subscription(
             platform=platform,
             chat=chat,
@@ -61,38 +69,39 @@ class SubscriptionRepository:
             created_by=by,
             created_at=now,
         )
-        self.session.add(row)
-        self.session.flush()
+        session = orm_session(self.sql, "SubscriptionRepository.add")
+        session.add(row)
+        session.flush()
         return _info(row)
 
     def find(self, platform: str | None = None, chat: str | None = None) -> list[SubscriptionInfo]:
-        query = select(Subscription).order_by(Subscription.id)
+        query = select(SUBSCRIPTIONS).order_by(SUBSCRIPTIONS.c.id)
         if platform is not None:
-            query = query.where(Subscription.platform == platform)
+            query = query.where(SUBSCRIPTIONS.c.platform == platform)
         if chat is not None:
-            query = query.where(Subscription.chat == chat)
-        return [_info(row) for row in self.session.scalars(query)]
+            query = query.where(SUBSCRIPTIONS.c.chat == chat)
+        return [_info(row) for row in self.sql.execute(query)]
 
     def remove(self, subscription_id: int) -> bool:
-        result = self.session.execute(
-            delete(Subscription).where(Subscription.id == subscription_id)
+        result = self.sql.execute(
+            delete(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.id == subscription_id)
         )
         return bool(getattr(result, "rowcount", 0))
 
     def pause_chat(self, platform: str, chat: str, *, paused: bool = True, reason: str = "") -> int:
         """Pause (or resume) every subscription of a chat, saying why; returns how many."""
-        result = self.session.execute(
-            update(Subscription)
-            .where(Subscription.platform == platform, Subscription.chat == chat)
+        result = self.sql.execute(
+            update(SUBSCRIPTIONS)
+            .where(SUBSCRIPTIONS.c.platform == platform, SUBSCRIPTIONS.c.chat == chat)
             .values(paused=paused, paused_reason=reason[:500] if paused else "")
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
     def move_chat(self, platform: str, old: str, new: str) -> None:
         """A Telegram group became a supergroup with a new id: follow it."""
-        self.session.execute(
-            update(Subscription)
-            .where(Subscription.platform == platform, Subscription.chat == old)
+        self.sql.execute(
+            update(SUBSCRIPTIONS)
+            .where(SUBSCRIPTIONS.c.platform == platform, SUBSCRIPTIONS.c.chat == old)
             .values(chat=new)
         )
 
@@ -103,35 +112,35 @@ class SubscriptionRepository:
         values: dict[str, object] = {"mode": mode}
         if digest is not None:
             values["digest"] = digest
-        result = self.session.execute(
-            update(Subscription)
+        result = self.sql.execute(
+            update(SUBSCRIPTIONS)
             .where(
-                Subscription.platform == platform,
-                Subscription.chat == chat,
-                Subscription.thread == thread,
+                SUBSCRIPTIONS.c.platform == platform,
+                SUBSCRIPTIONS.c.chat == chat,
+                SUBSCRIPTIONS.c.thread == thread,
             )
             .values(**values)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
     def digest_done(self, subscription_id: int, now: datetime) -> None:
-        self.session.execute(
-            update(Subscription)
-            .where(Subscription.id == subscription_id)
+        self.sql.execute(
+            update(SUBSCRIPTIONS)
+            .where(SUBSCRIPTIONS.c.id == subscription_id)
             .values(last_digest_at=now)
         )
 
     def count(self) -> int:
-        return int(self.session.scalar(select(func.count()).select_from(Subscription)) or 0)
+        return int(self.sql.scalar(select(func.count()).select_from(SUBSCRIPTIONS)) or 0)
 
 
 class MuteRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, executor: Executor) -> None:
+        self.sql = executor
 
     def mute(self, platform: str, chat: str, item_id: int, now: datetime) -> None:
         insert_ignore(
-            self.session,
+            self.sql,
             MUTES,
             [{"platform": platform, "chat": chat, "item_id": item_id, "created_at": now}],
         )
@@ -140,29 +149,29 @@ class MuteRepository:
         """(chat, item id) pairs muted among `chats`."""
         if not chats:
             return set()
-        rows = self.session.execute(
-            select(Mute.chat, Mute.item_id).where(
-                Mute.platform == platform, Mute.chat.in_(list(chats))
+        rows = self.sql.execute(
+            select(MUTES.c.chat, MUTES.c.item_id).where(
+                MUTES.c.platform == platform, MUTES.c.chat.in_(list(chats))
             )
         )
         return {(chat, item_id) for chat, item_id in rows}
 
 
-_FLAGGED = or_(MatchRow.allegation.is_(True), MatchRow.denial.is_(True))
+_FLAGGED = or_(MATCHES.c.allegation.is_(True), MATCHES.c.denial.is_(True))
 
 Due = tuple[int, SubscriptionInfo, FlaggedItem]  # (outbox row id, subscription, story)
 
 
 class OutboxRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, executor: Executor) -> None:
+        self.sql = executor
 
     def enqueue(
         self, pairs: Sequence[tuple[int, int]], now: datetime, *, kind: str = "alert"
     ) -> None:
         """Queue (subscription, item) messages; ones already queued, sent or dropped are ignored."""
         insert_ignore(
-            self.session,
+            self.sql,
             OUTBOX,
             [
                 {
@@ -182,31 +191,31 @@ class OutboxRepository:
         """Flagged items whose verdict has not had its alerts queued yet, oldest first.
 
         Verdicts that flag nothing are marked queued on the way (there is nothing to send)."""
-        self.session.execute(
-            update(MatchRow)
-            .where(MatchRow.alerts_queued == false(), not_(_FLAGGED))
+        self.sql.execute(
+            update(MATCHES)
+            .where(MATCHES.c.alerts_queued == false(), not_(_FLAGGED))
             .values(alerts_queued=True)
         )
         return list(
-            self.session.scalars(
-                select(MatchRow.item_id)
-                .where(MatchRow.alerts_queued == false())
-                .order_by(MatchRow.item_id)
+            self.sql.scalars(
+                select(MATCHES.c.item_id)
+                .where(MATCHES.c.alerts_queued == false())
+                .order_by(MATCHES.c.item_id)
                 .limit(limit)
             )
         )
 
     def mark_all_queued(self) -> None:
         # "= false", not "IS false": PostgreSQL's index on the column serves only "="
-        self.session.execute(
-            update(MatchRow).where(MatchRow.alerts_queued == false()).values(alerts_queued=True)
+        self.sql.execute(
+            update(MATCHES).where(MATCHES.c.alerts_queued == false()).values(alerts_queued=True)
         )
 
     def mark_queued(self, item_ids: Sequence[int]) -> None:
         if item_ids:
-            self.session.execute(
-                update(MatchRow)
-                .where(MatchRow.item_id.in_(list(item_ids)))
+            self.sql.execute(
+                update(MATCHES)
+                .where(MATCHES.c.item_id.in_(list(item_ids)))
                 .values(alerts_queued=True)
             )
 
@@ -214,21 +223,21 @@ class OutboxRepository:
         """Every flagged item first seen in (since, until], newest first (no limit: digests
         must not be cut silently)."""
         return list(
-            self.session.scalars(
-                select(MatchRow.item_id)
-                .join(Item, Item.id == MatchRow.item_id)
-                .where(_FLAGGED, Item.first_seen_at > since, Item.first_seen_at <= until)
-                .order_by(Item.first_seen_at.desc(), Item.id.desc())
+            self.sql.scalars(
+                select(MATCHES.c.item_id)
+                .join(ITEMS, ITEMS.c.id == MATCHES.c.item_id)
+                .where(_FLAGGED, ITEMS.c.first_seen_at > since, ITEMS.c.first_seen_at <= until)
+                .order_by(ITEMS.c.first_seen_at.desc(), ITEMS.c.id.desc())
             )
         )
 
     def count_flagged_since(self, since: datetime) -> int:
         return int(
-            self.session.scalar(
+            self.sql.scalar(
                 select(func.count())
-                .select_from(MatchRow)
-                .join(Item, Item.id == MatchRow.item_id)
-                .where(_FLAGGED, Item.first_seen_at >= since)
+                .select_from(MATCHES)
+                .join(ITEMS, ITEMS.c.id == MATCHES.c.item_id)
+                .where(_FLAGGED, ITEMS.c.first_seen_at >= since)
             )
             or 0
         )
@@ -237,29 +246,29 @@ class OutboxRepository:
         """Mark `dropped` (with the reason) every pending row that can no longer be sent: its
         story was judged again and is no longer flagged, or its chat muted the story.
         A story waiting to be judged again (no verdict) is left pending. Returns how many."""
-        pending = OutboxEntry.status == "pending"
-        unflagged = select(MatchRow.item_id).where(not_(_FLAGGED))
-        dropped = self.session.execute(
-            update(OutboxEntry)
-            .where(pending, OutboxEntry.item_id.in_(unflagged))
+        pending = OUTBOX.c.status == "pending"
+        unflagged = select(MATCHES.c.item_id).where(not_(_FLAGGED))
+        dropped = self.sql.execute(
+            update(OUTBOX)
+            .where(pending, OUTBOX.c.item_id.in_(unflagged))
             .values(status="dropped", last_error="no longer flagged", sent_at=now)
         )
         muted = (
-            select(OutboxEntry.id)
-            .join(Subscription, Subscription.id == OutboxEntry.subscription_id)
+            select(OUTBOX.c.id)
+            .join(SUBSCRIPTIONS, SUBSCRIPTIONS.c.id == OUTBOX.c.subscription_id)
             .join(
-                Mute,
+                MUTES,
                 and_(
-                    Mute.platform == Subscription.platform,
-                    Mute.chat == Subscription.chat,
-                    Mute.item_id == OutboxEntry.item_id,
+                    MUTES.c.platform == SUBSCRIPTIONS.c.platform,
+                    MUTES.c.chat == SUBSCRIPTIONS.c.chat,
+                    MUTES.c.item_id == OUTBOX.c.item_id,
                 ),
             )
             .where(pending)
         )
-        also = self.session.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id.in_(muted))
+        also = self.sql.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(muted))
             .values(status="dropped", last_error="muted in this chat", sent_at=now)
         )
         return int(getattr(dropped, "rowcount", 0) or 0) + int(getattr(also, "rowcount", 0) or 0)
@@ -272,58 +281,57 @@ class OutboxRepository:
         Filtered in SQL (still flagged, chat not paused), so rows that cannot be sent never
         fill the batch: call drop_superseded first to retire them."""
         query = (
-            select(OutboxEntry.id, OutboxEntry.item_id, Subscription)
-            .join(Subscription, Subscription.id == OutboxEntry.subscription_id)
-            .join(MatchRow, MatchRow.item_id == OutboxEntry.item_id)
+            # the outbox row's id and item, then the subscription's own columns (`id` is its)
+            select(OUTBOX.c.id.label("entry_id"), OUTBOX.c.item_id, SUBSCRIPTIONS)
+            .join(SUBSCRIPTIONS, SUBSCRIPTIONS.c.id == OUTBOX.c.subscription_id)
+            .join(MATCHES, MATCHES.c.item_id == OUTBOX.c.item_id)
             .where(
-                OutboxEntry.status == "pending",
-                OutboxEntry.kind == kind,
-                OutboxEntry.due_at <= now,
-                Subscription.platform == platform,
-                Subscription.paused.is_(False),
+                OUTBOX.c.status == "pending",
+                OUTBOX.c.kind == kind,
+                OUTBOX.c.due_at <= now,
+                SUBSCRIPTIONS.c.platform == platform,
+                SUBSCRIPTIONS.c.paused.is_(False),
                 _FLAGGED,
             )
-            .order_by(OutboxEntry.id)
+            .order_by(OUTBOX.c.id)
         )
-        rows = list(self.session.execute(query if limit <= 0 else query.limit(limit)))
+        rows = list(self.sql.execute(query if limit <= 0 else query.limit(limit)))
         items = {
             f.item_id: f
-            for f in MatchRepository(self.session).flagged(
-                list(dict.fromkeys(item_id for _, item_id, _ in rows))
+            for f in MatchRepository(self.sql).flagged(
+                list(dict.fromkeys(row.item_id for row in rows))
             )
         }
         return [
-            (entry_id, _info(subscription), items[item_id])
-            for entry_id, item_id, subscription in rows
-            if item_id in items
+            (row.entry_id, _info(row), items[row.item_id]) for row in rows if row.item_id in items
         ]
 
     def mark_sent(self, entry_ids: Sequence[int], now: datetime) -> None:
-        self.session.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id.in_(list(entry_ids)))
-            .values(status="sent", sent_at=now, attempts=OutboxEntry.attempts + 1)
+        self.sql.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(list(entry_ids)))
+            .values(status="sent", sent_at=now, attempts=OUTBOX.c.attempts + 1)
         )
 
     def retry_later(self, entry_ids: Sequence[int], error: str, when: datetime) -> None:
-        self.session.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id.in_(list(entry_ids)))
-            .values(due_at=when, last_error=error[:500], attempts=OutboxEntry.attempts + 1)
+        self.sql.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(list(entry_ids)))
+            .values(due_at=when, last_error=error[:500], attempts=OUTBOX.c.attempts + 1)
         )
 
     def drop(self, entry_ids: Sequence[int], error: str, now: datetime) -> None:
-        self.session.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id.in_(list(entry_ids)))
+        self.sql.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(list(entry_ids)))
             .values(status="dropped", last_error=error[:500], sent_at=now)
         )
 
     def count(self, status: str = "sent", kind: str | None = None) -> int:
-        query = select(func.count()).select_from(OutboxEntry).where(OutboxEntry.status == status)
+        query = select(func.count()).select_from(OUTBOX).where(OUTBOX.c.status == status)
         if kind is not None:
-            query = query.where(OutboxEntry.kind == kind)
-        return int(self.session.scalar(query) or 0)
+            query = query.where(OUTBOX.c.kind == kind)
+        return int(self.sql.scalar(query) or 0)
 
     def sent_count(self) -> int:
         return self.count("sent")

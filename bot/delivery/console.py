@@ -9,7 +9,7 @@ from bot.alerts import console_text
 from bot.delivery.service import Message
 from bot.types import FlaggedItem, SubscriptionInfo
 from storage.db import Database
-from storage.models import Meta
+from storage.meta import MetaRepository
 from storage.subscriptions import SubscriptionRepository
 
 _CONSOLE_SEEDED = "console_subscription_seeded"
@@ -41,9 +41,8 @@ def seed_console_subscription(db: Database, *, now: datetime) -> bool:
     """On the very first start, subscribe the console to everything flagged, so `run` shows
     alerts out of the box; never again (unsubscribing sticks)."""
     with db.session() as session:
-        if session.get(Meta, _CONSOLE_SEEDED) is not None:
+        if not MetaRepository(session).claim(_CONSOLE_SEEDED, now.isoformat()):
             return False
-        session.add(Meta(key=_CONSOLE_SEEDED, value=now.isoformat()))
         subscriptions = SubscriptionRepository(session)
         if subscriptions.count():
             return False

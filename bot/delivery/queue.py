@@ -15,12 +15,12 @@ BATCH = 1000
 
 
 def _muted(
-    session_mutes: MuteRepository, subscriptions: list[SubscriptionInfo]
+    mutes: MuteRepository, subscriptions: list[SubscriptionInfo]
 ) -> set[tuple[str, str, int]]:
     muted: set[tuple[str, str, int]] = set()
     for platform in {s.platform for s in subscriptions}:
         chats = [s.chat for s in subscriptions if s.platform == platform]
-        muted |= {(platform, c, i) for c, i in session_mutes.muted(platform, chats)}
+        muted |= {(platform, c, i) for c, i in mutes.muted(platform, chats)}
     return muted
 
 
@@ -33,9 +33,9 @@ def queue_alerts(
     moment = now or utcnow()
     queued = 0
     while True:
-        with db.session() as session:
-            outbox = OutboxRepository(session)
-            subscriptions = SubscriptionRepository(session).find()
+        with db.connection() as connection:
+            outbox = OutboxRepository(connection)
+            subscriptions = SubscriptionRepository(connection).find()
             if not subscriptions:  # nobody to tell: mark every verdict queued at once
                 outbox.mark_all_queued()
                 return queued
@@ -43,8 +43,8 @@ def queue_alerts(
             if not item_ids:
                 return queued
             by_id = {s.id: s for s in subscriptions}
-            muted = _muted(MuteRepository(session), subscriptions)
-            items = MatchRepository(session).flagged(item_ids)
+            muted = _muted(MuteRepository(connection), subscriptions)
+            items = MatchRepository(connection).flagged(item_ids)
             pairs = [
                 (sid, iid)
                 for sid, iid in plan(subscriptions, items, window)
@@ -56,7 +56,7 @@ def queue_alerts(
 
 
 def _digest_stories(
-    session_items: MatchRepository, ids: list[int], subscription: SubscriptionInfo
+    matches: MatchRepository, ids: list[int], subscription: SubscriptionInfo
 ) -> list[FlaggedItem]:
     from bot.query import QueryError, candidate, parse
 
@@ -67,9 +67,7 @@ def _digest_stories(
     found: list[FlaggedItem] = []
     for start in range(0, len(ids), BATCH):
         found.extend(
-            i
-            for i in session_items.flagged(ids[start : start + BATCH])
-            if query.matches(candidate(i))
+            i for i in matches.flagged(ids[start : start + BATCH]) if query.matches(candidate(i))
         )
     return found
 
@@ -84,8 +82,8 @@ def queue_digests(
     from bot.digests import ScheduleError, digest_items, due, parse_schedule
 
     moment = now or utcnow()
-    with db.session() as session:
-        subscriptions = SubscriptionRepository(session).find()
+    with db.connection() as connection:
+        subscriptions = SubscriptionRepository(connection).find()
     made = 0
     for subscription in subscriptions:
         if subscription.paused or subscription.mode != "digest" or not subscription.digest:
@@ -97,17 +95,17 @@ def queue_digests(
         last = subscription.last_digest_at or subscription.created_at
         if not due(schedule, last, moment):
             continue
-        with db.session() as session:
-            outbox = OutboxRepository(session)
+        with db.connection() as connection:
+            outbox = OutboxRepository(connection)
             ids = outbox.flagged_first_seen(last, moment)
-            muted = MuteRepository(session).muted(subscription.platform, [subscription.chat])
+            muted = MuteRepository(connection).muted(subscription.platform, [subscription.chat])
             stories = [
                 i
-                for i in _digest_stories(MatchRepository(session), ids, subscription)
+                for i in _digest_stories(MatchRepository(connection), ids, subscription)
                 if (subscription.chat, i.item_id) not in muted
             ]
             chosen = digest_items(stories, last, window)
             outbox.enqueue([(subscription.id, i.item_id) for i in chosen], moment, kind="digest")
-            SubscriptionRepository(session).digest_done(subscription.id, moment)
+            SubscriptionRepository(connection).digest_done(subscription.id, moment)
         made += bool(chosen)
     return made
