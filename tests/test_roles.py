@@ -194,3 +194,21 @@ def test_a_two_letter_name_is_no_part_of_every_longer_mention() -> None:
     context = "US accuses Russia\nThe Russian embassy in Washington called it lies."
     assert most_specific("US", [], context) == "US"
     assert most_specific("US", [], "The US embassy in Moscow said so.") == "US embassy in Moscow"
+
+
+@pytest.mark.parametrize(
+    ("name", "mention", "fuller"),
+    [
+        ("Russia", "Russian embassy in Washington", True),
+        ("Iraq", "Iraqi interior ministry", True),
+        ("China", "Chinese foreign ministry", True),
+        ("ministry", "the defence ministries", True),
+        # names that only begin alike are two parties
+        ("Australia", "Austria's justice ministry", False),
+        ("Niger", "Nigeria's army", False),
+    ],
+)
+def test_the_fuller_mention_of_a_party_holds_each_of_its_words(
+    name: str, mention: str, fuller: bool
+) -> None:
+    assert (most_specific(name, [mention]) == mention) is fuller

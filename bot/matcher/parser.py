@@ -186,11 +186,11 @@ def ranked(
     # each at the fullest mention the text names it by: "Nebraska" -> "Nebraska offensive
     # lineman Darren DeLone", "Myanmar PM" -> "Myanmar's Prime Minister General Khin Nyunt"
     named = [c.text for c in found if not _NAMED_ENTITY.isdisjoint(c.features)]
-    picked = [c.text for c in (accuser, accused, denier) if c is not None]
+    texts = _fullest([accuser, accused, denier], named)
     return Roles(
-        accuser=_fullest(accuser, named, picked),
-        accused=_fullest(accused, named, picked),
-        denier=_fullest(denier, named, picked),
+        accuser=texts[0],
+        accused=texts[1],
+        denier=texts[2],
         official=denier.official if denier else None,
     )
 
@@ -198,17 +198,31 @@ def ranked(
 _NAMED_ENTITY = frozenset(("ent:PERSON", "ent:ORG"))
 
 
-def _fullest(candidate: ranker.Candidate | None, named: list[str], picked: list[str]) -> str:
-    """The candidate's text, or the longest named mention holding all of its words, unless
-    that mention is another party picked ("Ohio State" accused by "Former Ohio State star
-    Maurice Clarett", picked as "Clarett"); the outlet's own voice as it is."""
-    if candidate is None:
-        return ""
-    if candidate.text == ranker.SELF:
-        return candidate.text
-    fullest = most_specific(candidate.text, named)
-    others = [p for p in picked if p != candidate.text]
-    return candidate.text if any(ranker.same_head(fullest, p) for p in others) else fullest
+def _fullest(picked: Sequence[ranker.Candidate | None], named: list[str]) -> list[str]:
+    """Each picked candidate's text, or the longest named mention holding all of its words,
+    unless that mention names another party picked, as it was picked or as it is named now
+    ("Ohio State" accused by "Former Ohio State star Maurice Clarett", picked as "Clarett");
+    the outlet's own voice as it is. One candidate picked twice (the accused who denies) is
+    named alike."""
+    texts: list[str] = []
+    for n, candidate in enumerate(picked):
+        if candidate is None:
+            texts.append("")
+            continue
+        same = [m for m, other in enumerate(picked) if other is candidate]
+        if same[0] < n:  # picked for an earlier role: named as it was there
+            texts.append(texts[same[0]])
+            continue
+        fullest = most_specific(candidate.text, named) if candidate.text != ranker.SELF else ""
+        others = [
+            text
+            for m, other in enumerate(picked)
+            if other is not None and other is not candidate
+            for text in (other.text, *(texts[m : m + 1] if m < n else ()))
+        ]
+        clash = not fullest or any(ranker.same_head(fullest, other) for other in others)
+        texts.append(candidate.text if clash else fullest)
+    return texts
 
 
 SET_DEPTH = 4  # the best few candidates of each role that are tried together
@@ -645,7 +659,10 @@ def _party_like(phrase: str) -> str:
         (
             n
             for n, word in enumerate(words[1:], 1)
-            if word[:1].isupper() and word.lower() in _HEADLINE_VERBS
+            if word[:1].isupper()
+            and word.lower() in _HEADLINE_VERBS
+            # a name that holds the word: "Plans Inc", "New Faces Party"
+            and (n + 1 == len(words) or words[n + 1].lower().rstrip(".") not in _NAME_ENDS)
         ),
         None,
     )
@@ -673,12 +690,13 @@ _HEADLINE_VERBS = (
     | lx.REFUTE
     | lx.CHARGE_FORMS
     | frozenset(
-        "says said sues sued blames blamed warns warned wins won faces faced seeks sought "
-        "urges urged slams slammed hits eyes busts notifies plans planned vows vowed admits "
-        "admitted arrested jailed charged indicted convicted sentenced fined probed investigates "
-        "quits resigns set".split()
+        # verbs only: not "Plans", "Faces", "Wins", "Hits" or "Set", which are as often nouns
+        "says said sues sued blames blamed warns warned seeks sought urges urged slams slammed "
+        "notifies vows vowed admits admitted arrested jailed charged indicted convicted "
+        "sentenced fined investigates quits resigns pleads pleaded".split()
     )
 )
+_NAME_ENDS = frozenset("inc corp co ltd llc plc party group".split())
 _DEEDS = frozenset(
     "bombing bombings attack attacks abuse fraud murder murders killing killings shooting "
     "plot scandal case trial death deaths video crash fire blast explosion beheading".split()

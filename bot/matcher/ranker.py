@@ -52,7 +52,7 @@ def same_head(one: str, other: str) -> bool:
     "Microsoft" ~ "Microsoft Corp.", "the embassy" ~ "Russian embassy in Washington"), not
     two that only share a word ("Princess Diana" and "former bodyguard of Princess Diana",
     "French" and "French competition authorities")."""
-    a, b = _head_stem(one), _head_stem(other)
+    a, b = _head_word(one), _head_word(other)
     return bool(a) and a == b
 
 
@@ -61,14 +61,18 @@ _LEGAL_FORMS = frozenset("inc corp corporation co ltd llc plc ag gmbh sa nv cos 
 
 
 @lru_cache(maxsize=4_096)
-def _head_stem(phrase: str) -> str:
-    """The stem of a phrase's head: its last content word before a modifier ("of the US",
-    ", the attorney general"), a company's legal form aside."""
+def _head_word(phrase: str) -> str:
+    """A phrase's head: its last content word before a modifier ("of the US", ", the attorney
+    general"), a company's legal form aside, in the singular. The whole word: a stem would
+    make one party of "Niger" and "Nigeria", "governor" and "government"."""
     end = _HEAD_END.search(phrase)
     words = [w.lower() for w in _content_words_in_order(phrase[: end.start()] if end else phrase)]
     while len(words) > 1 and words[-1].rstrip(".") in _LEGAL_FORMS:
         words.pop()
-    return words[-1][:5] if words else ""
+    if not words:
+        return ""
+    head = words[-1]
+    return head[:-1] if len(head) > 3 and head.endswith("s") and not head.endswith("ss") else head
 
 
 def _covers(one: str, other: str) -> bool:

@@ -305,14 +305,43 @@ _SPECIFIC_MENTION = re.compile(
 )
 
 
-def _stems(phrase: str) -> set[str]:
-    """Its words' stems; a two-letter name in capitals is a word ("US", "UN"), or "US"
-    would have no words and any longer mention would be "the same party"."""
-    return {
-        w[:5].lower()
+def _words_of(phrase: str) -> list[str]:
+    """Its words, lower-cased, a possessive's "'s" cut; a two-letter name in capitals is a
+    word ("US", "UN"), or "US" would have no words and any longer mention would be "the same
+    party"."""
+    return [
+        w.lower().removesuffix("'s").removesuffix("’s")
         for w in re.findall(r"[\w'’\-]+", phrase)
         if len(w) > 2 or (len(w) == 2 and w.isupper())
-    }
+    ]
+
+
+# what a word may add to another and still name the same thing: "Russia" -> "Russian",
+# "Iraq" -> "Iraqi", "Iran" -> "Iranian", "ministry" -> "ministries", "China" -> "Chinese"
+_SAME_WORD_ENDINGS = frozenset("n an ian i ese ish s es".split())
+_REPLACED_ENDINGS = {"a": ("ese", "n"), "y": ("ies",)}
+
+
+def _same_word(one: str, other: str) -> bool:
+    """The two words name the same thing: equal, or one the other with an ending of
+    `_SAME_WORD_ENDINGS` ("Russia" ~ "Russian"); not two that only begin alike ("Austria",
+    "Australia"; "Niger", "Nigeria")."""
+    if one == other:
+        return True
+    short, long = sorted((one, other), key=len)
+    if len(short) < 3:
+        return False
+    if long.startswith(short) and long[len(short) :] in _SAME_WORD_ENDINGS:
+        return True
+    return any(
+        long.startswith(short[:-1]) and long[len(short) - 1 :] in endings
+        for last, endings in _REPLACED_ENDINGS.items()
+        if short.endswith(last)
+    )
+
+
+def _holds_every_word(name: list[str], candidate: list[str]) -> bool:
+    return all(any(_same_word(word, other) for other in candidate) for word in name)
 
 
 @lru_cache(maxsize=32)
@@ -322,12 +351,12 @@ def _specific_mentions(context: str) -> tuple[str, ...]:
 
 
 def most_specific(name: str, candidates: list[str], context: str = "") -> str:
-    """The longest mention of the same party: one whose words include (by stem) every word of
+    """The longest mention of the same party: one whose words include (`_same_word`) every word of
     `name` ("Russia" -> "Russian embassy in Washington", "embassy" -> "the Russian embassy in
     Washington"), among the other candidates and the institutions the text names."""
     if not name:
         return name
-    wanted = _stems(name)
+    wanted = _words_of(name)
     if not wanted:
         return name
     best = name
@@ -336,7 +365,7 @@ def most_specific(name: str, candidates: list[str], context: str = "") -> str:
         if (
             len(words) > len(best.split())
             and len(words) <= MAX_ACTOR_WORDS
-            and wanted <= _stems(candidate)
+            and _holds_every_word(wanted, _words_of(candidate))
             and plausible_actor(candidate)
         ):
             best = candidate
