@@ -1109,3 +1109,25 @@ def test_his_or_her_lawyer_speaks_for_whom_the_text_named_before(text: str, offi
     result = judge("Denial", text)
     assert result.denial
     assert result.official_denial is official
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "cue"),
+    [
+        # a deed of violence done to people or places, named before or after it
+        ("", "The rebels beheaded two soldiers near the border, the army said.", True),
+        ("", "The militia shelled the village overnight, witnesses said.", True),
+        ("", "The girls the group kidnapped last year are still missing, elders said.", True),
+        # the passive, its doer after "by"
+        ("", "Two reporters were kidnapped by gunmen near the airport, the ministry said.", True),
+        # the same verbs done to no one
+        ("", "The studio said its new comedy bombed at the box office this weekend.", False),
+        ("", "Harlan Foods executed its plan to close two plants, the company said.", False),
+        ("", "The veteran server bombed 25 aces in the final on Sunday.", False),
+    ],
+)
+def test_a_deed_of_violence_is_reported_only_when_it_is_done_to_someone(
+    title: str, text: str, cue: bool
+) -> None:
+    reasons = [c.reason for c in analyse(MatchInput(title, text)).allegations]
+    assert any(r.startswith("atrocity:") for r in reasons) is cue

@@ -739,6 +739,32 @@ _ATROCITY_VERBS = lx._forms(
     "kidnaps abducted abducts shelled shells bombed misused embezzled bribed defrauded rigged "
     "looted extorted assassinated dumped"
 )
+# deeds of violence: done to people or places ("beheaded two soldiers", "shelled the
+# village"), not to a plan, a film's takings or the show
+_VIOLENT_DEEDS = lx._forms(
+    "behead beheads beheaded executed executes massacred massacres tortured tortures kidnapped "
+    "kidnaps abducted abducts shelled shells bombed"
+)
+_PASSIVE_BEFORE = frozenset("was were been being is are".split())
+_VICTIM_WINDOW = 4  # words after the verb where whom it was done to is named
+
+
+def _done_to_someone(sentence: Sentence, i: int) -> bool:
+    """Whom the deed at word i was done to is named: a victim word or a name within a few
+    words after it ("beheaded British aid worker David Haines"), a victim word just before
+    it ("the girls the group kidnapped"), or the deed is passive (its victim is the subject:
+    "were kidnapped", "girls kidnapped by Boko Haram")."""
+    words = sentence.words
+    if (i and words[i - 1] in _PASSIVE_BEFORE) or words[i + 1 : i + 2] == ["by"]:
+        return True
+    after = range(i + 1, min(len(words), i + 1 + _VICTIM_WINDOW))
+    return (
+        any(words[j] in lx.VICTIMS for j in after)
+        or any(sentence.text[sentence.spans[j][0]].isupper() for j in after)
+        or not lx.VICTIMS.isdisjoint(words[max(0, i - _VICTIM_WINDOW) : i])
+    )
+
+
 # "dumped" waste, not "dumped out of the cup" nor a partner
 _DUMPED_OBJECTS = lx._forms("waste sewage chemicals effluent pollutants sludge pesticides")
 # who dumps waste: a plant or an institution (not "Hurricane Ida", nor "investors")
@@ -873,7 +899,15 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
                 continue
             if words[i + 1 : i + 2] == ["out"]:
                 continue  # "shelled out $2m", "bombed out"
-            if i and (words[i] == "dumped" or _has_agent(sentence, i)):  # (a polluter dumps)
+            if words[i] in _VIOLENT_DEEDS and not _done_to_someone(sentence, i):
+                continue  # "bombed at the box office", "executed its plan", "tortured a pass"
+            # a doer named before the deed, or after it in the passive ("were kidnapped by
+            # gunmen"); a polluter dumps
+            if i and (
+                words[i] == "dumped"
+                or _has_agent(sentence, i)
+                or (words[i - 1] in _PASSIVE_BEFORE and words[i + 1 : i + 2] == ["by"])
+            ):
                 cues.append(Cue("allegation", sentence, i, f"atrocity:{words[i]}", 0.6))
     if not lx.NAMES_CALLED.isdisjoint(word_set):
         for match in _CALLED_A.finditer(lower):

@@ -188,3 +188,17 @@ STOP_LEADING = _forms(
     "the a an but and however meanwhile also yet so then now earlier later still in on at "
     "for with as while when after before since though although because"
 )
+
+
+# those a deed of violence is done to: "killed civilians", "executed prisoners" (not
+# "executed a perfect pass", "killed off the game", "stole the show")
+VICTIMS = frozenset(
+    "people civilian civilians prisoner prisoners soldier soldiers child children detainee "
+    "detainees protester protesters journalist journalists villager villagers worker workers "
+    "troop troops patient patients man men woman women boy boys girl girls hostage hostages "
+    "resident residents student students refugee refugees family families "
+    # the places shelled or bombed
+    "hospital hospitals school schools village villages town towns city market home homes "
+    "house houses building buildings camp camps convoy mosque church plant station port "
+    "airport bus buses train trains car cars vehicle vehicles embassy".split()
+)

@@ -550,18 +550,7 @@ DEED_VERBS = frozenset(
 )
 
 
-# those a deed of violence is done to: "killed civilians", "executed prisoners" (not
-# "executed a perfect pass", "killed off the game", "stole the show")
-VICTIMS = frozenset(
-    "people civilian civilians prisoner prisoners soldier soldiers child children detainee "
-    "detainees protester protesters journalist journalists villager villagers worker workers "
-    "troop troops patient patients man men woman women boy boys girl girls hostage hostages "
-    "resident residents student students refugee refugees family families "
-    # the places shelled or bombed
-    "hospital hospitals school schools village villages town towns city market home homes "
-    "house houses building buildings camp camps convoy mosque church plant station port "
-    "airport".split()
-)
+VICTIMS = lx.VICTIMS
 _VIOLENT = frozenset("torture kill execute shell bomb behead kidnap abduct massacre poison".split())
 _NOT_STOLEN = frozenset("base show win point ball march limelight headline game".split())
 
