@@ -703,3 +703,31 @@ def test_a_party_is_named_at_its_fullest_but_never_as_the_other_side() -> None:
     assert roles is not None
     assert roles[0].accuser == "Former Ohio State star Maurice Clarett"
     assert roles[0].accused == "Ohio State"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "accused", "denier"),
+    [
+        (
+            "US accuses Syria of shelling civilians",
+            "The United States accused Syria of shelling civilians in Aleppo. The Syrian "
+            "embassy in Washington called the claim lies.",
+            "Syria",
+            "Syrian embassy in Washington",
+        ),
+        # the embassy itself accused
+        (
+            "Embassy accused of spying",
+            "Police accused the Syrian embassy of spying on exiles. The embassy denied it.",
+            "Syrian embassy",
+            "Syrian embassy",
+        ),
+    ],
+)
+def test_the_state_accused_is_not_the_embassy_that_denies(
+    title: str, text: str, accused: str, denier: str
+) -> None:
+    result = match(MatchInput(title, text))
+    roles = parser.parse_roles([(f"{title}\n{text}", result)])
+    assert roles is not None
+    assert (roles[0].accused, roles[0].denier) == (accused, denier)

@@ -189,13 +189,29 @@ def ranked(
     texts = _fullest([accuser, accused, denier], named)
     return Roles(
         accuser=texts[0],
-        accused=texts[1],
+        accused=_blamed_party(texts[1], result.accused),
         denier=texts[2],
         official=denier.official if denier else None,
     )
 
 
 _NAMED_ENTITY = frozenset(("ent:PERSON", "ent:ORG"))
+# who speak for a party and are not themselves what it is blamed for
+_SPEAKING_ORGANS = frozenset("embassy spokesman spokeswoman spokesperson".split())
+
+
+def _blamed_party(accused: str, rule_accused: str) -> str:
+    """The accused as the party blamed, not the organ that speaks for it: a party named in
+    full at the text's "Syrian embassy in Washington" (which denies) is "Syria", as the
+    surface rules name it where it is accused."""
+    if (
+        rule_accused
+        and ranker.head_word(accused) in _SPEAKING_ORGANS
+        and ranker.head_word(rule_accused) not in _SPEAKING_ORGANS
+        and most_specific(rule_accused, [accused]) == accused
+    ):
+        return rule_accused
+    return accused
 
 
 def _fullest(picked: Sequence[ranker.Candidate | None], named: list[str]) -> list[str]:

@@ -52,7 +52,7 @@ def same_head(one: str, other: str) -> bool:
     "Microsoft" ~ "Microsoft Corp.", "the embassy" ~ "Russian embassy in Washington"), not
     two that only share a word ("Princess Diana" and "former bodyguard of Princess Diana",
     "French" and "French competition authorities")."""
-    a, b = _head_word(one), _head_word(other)
+    a, b = head_word(one), head_word(other)
     return bool(a) and a == b
 
 
@@ -61,7 +61,7 @@ _LEGAL_FORMS = frozenset("inc corp corporation co ltd llc plc ag gmbh sa nv cos 
 
 
 @lru_cache(maxsize=4_096)
-def _head_word(phrase: str) -> str:
+def head_word(phrase: str) -> str:
     """A phrase's head: its last content word before a modifier ("of the US", ", the attorney
     general"), a company's legal form aside, in the singular. The whole word: a stem would
     make one party of "Niger" and "Nigeria", "governor" and "government"."""
