@@ -1120,7 +1120,10 @@ def test_his_or_her_lawyer_speaks_for_whom_the_text_named_before(text: str, offi
         ("", "The girls the group kidnapped last year are still missing, elders said.", True),
         # the passive, its doer after "by"
         ("", "Two reporters were kidnapped by gunmen near the airport, the ministry said.", True),
+        ("Schoolboys abducted by gunmen", "", True),  # a headline's passive
+        ("IS Beheads Briton David Haines", "", True),  # IS, the Islamic State: no passive
         # the same verbs done to no one
+        ("", "The plan was executed by the company last year.", False),
         ("", "The studio said its new comedy bombed at the box office this weekend.", False),
         ("", "Harlan Foods executed its plan to close two plants, the company said.", False),
         ("", "The veteran server bombed 25 aces in the final on Sunday.", False),

@@ -176,6 +176,13 @@ def test_a_person_who_denies_as_he_or_she_is_the_one_accused_and_private() -> No
         ),
         ("Villagers kidnapped by armed gang, governor says", "", "governor", "armed gang"),
         ("", "Rebels massacred dozens of villagers in the east.", "", "Rebels"),
+        # who do deeds of wrong are parties, though the lexicon of wrongdoing holds them
+        (
+            "",
+            "Four tourists were kidnapped by pirates on Sunday, officials said.",
+            "officials",
+            "pirates",
+        ),
     ],
 )
 def test_the_doer_of_a_deed_is_the_accused_not_its_victim(

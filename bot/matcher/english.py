@@ -746,6 +746,18 @@ _VIOLENT_DEEDS = lx._forms(
     "kidnaps abducted abducts shelled shells bombed"
 )
 _PASSIVE_BEFORE = frozenset("was were been being is are".split())
+_EXECUTED = lx._forms("executed executes")
+
+
+def _passive(sentence: Sentence, i: int) -> bool:
+    """Word i follows a form of "be" ("were kidnapped"; not "IS Beheads Briton", where IS is
+    the Islamic State)."""
+    if not i or sentence.words[i - 1] not in _PASSIVE_BEFORE:
+        return False
+    start, end = sentence.spans[i - 1]
+    return not sentence.text[start:end].isupper()
+
+
 _VICTIM_WINDOW = 4  # words after the verb where whom it was done to is named
 
 
@@ -755,13 +767,22 @@ def _done_to_someone(sentence: Sentence, i: int) -> bool:
     it ("the girls the group kidnapped"), or the deed is passive (its victim is the subject:
     "were kidnapped", "girls kidnapped by Boko Haram")."""
     words = sentence.words
-    if (i and words[i - 1] in _PASSIVE_BEFORE) or words[i + 1 : i + 2] == ["by"]:
-        return True
+    before = range(max(0, i - _VICTIM_WINDOW), i)
+    victim_before = not lx.VICTIMS.isdisjoint(words[max(0, i - _VICTIM_WINDOW) : i])
+    if _passive(sentence, i) or words[i + 1 : i + 2] == ["by"]:
+        # the passive: its subject is the victim ("two reporters were kidnapped", "Aid
+        # workers abducted by …"); a plan or an order is executed too ("the plan was
+        # executed by the company"), so that one needs its victim near
+        return (
+            words[i] not in _EXECUTED
+            or victim_before
+            or any(j > 0 and sentence.text[sentence.spans[j][0]].isupper() for j in before)
+        )
     after = range(i + 1, min(len(words), i + 1 + _VICTIM_WINDOW))
     return (
         any(words[j] in lx.VICTIMS for j in after)
         or any(sentence.text[sentence.spans[j][0]].isupper() for j in after)
-        or not lx.VICTIMS.isdisjoint(words[max(0, i - _VICTIM_WINDOW) : i])
+        or victim_before
     )
 
 
@@ -906,7 +927,10 @@ def allegation_cues(sentence: Sentence) -> list[Cue]:
             if i and (
                 words[i] == "dumped"
                 or _has_agent(sentence, i)
-                or (words[i - 1] in _PASSIVE_BEFORE and words[i + 1 : i + 2] == ["by"])
+                or (
+                    words[i + 1 : i + 2] == ["by"]
+                    and (_passive(sentence, i) or sentence.field == "title")
+                )
             ):
                 cues.append(Cue("allegation", sentence, i, f"atrocity:{words[i]}", 0.6))
     if not lx.NAMES_CALLED.isdisjoint(word_set):

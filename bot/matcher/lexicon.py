@@ -196,7 +196,11 @@ VICTIMS = frozenset(
     "people civilian civilians prisoner prisoners soldier soldiers child children detainee "
     "detainees protester protesters journalist journalists villager villagers worker workers "
     "troop troops patient patients man men woman women boy boys girl girls hostage hostages "
-    "resident residents student students refugee refugees family families "
+    "resident residents student students refugee refugees family families reporter "
+    "reporters tourist tourists schoolboys schoolgirls pilgrims sailors crew engineers "
+    "teachers doctors nurses farmers miners fishermen monks nuns priests missionaries "
+    "diplomats officials policemen policeman officers guards contractors employees "
+    "passengers migrants activists worshippers "
     # the places shelled or bombed
     "hospital hospitals school schools village villages town towns city market home homes "
     "house houses building buildings camp camps convoy mosque church plant station port "

@@ -808,6 +808,8 @@ def plausible_actor(phrase: str) -> str:
     lowered = {
         w.lower().strip(",.;:'\"") for w in words if w.isupper() or w.lower() not in _PRONOUNS
     }
+    if _head_word(words) in _PERPETRATORS:  # "gunmen", "al-Shabaab fighters": who do a deed
+        return phrase
     if lowered - _HEDGES & lx.WRONGDOING:  # not "alleged spammers"
         return ""
     if not _PARTIES.isdisjoint(lowered) or _head_word(words) in _HEAD_PARTIES:
@@ -843,6 +845,13 @@ _PARTY_NOUNS = frozenset(
     "doctor doctors nurse priest leader leaders group groups people person defendant "
     "defendants suspect suspects victim victims family families campaigners journalists "
     "reporters analysts experts scientists researchers owner owners driver chauffeur".split()
+)
+
+# those who do a deed of wrong: a party, though the wrongdoing lexicon holds some of them
+_PERPETRATORS = frozenset(
+    "gunmen gunman kidnappers kidnapper militants militant insurgents insurgent pirates "
+    "bandits attackers attacker assailants assailant terrorists terrorist jihadists jihadist "
+    "fighters extremists smugglers traffickers rioters looters captors abductors".split()
 )
 
 # what can name a party on its own (plausible_actor)
