@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from bot.parse import content_hash
-from bot.types import FeedUpdate, ParsedEntry
+from bot.types import FeedUpdate
 from bot.verdicts import VerdictRow
 from storage import tables
 from storage.db import Database, Executor
@@ -31,24 +30,11 @@ from storage.meta import MetaRepository
 from storage.subscriptions import MuteRepository, OutboxRepository, SubscriptionRepository
 from tests.feedserver import FeedServer
 from tests.test_poller import rss
+from tests.test_storage import entry
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=20)
 URLS = ("https://a.example/feed", "https://b.example/feed", "https://c.example/feed")
-
-
-def entry(guid: str, url: str | None, title: str, summary: str = "S") -> ParsedEntry:
-    return ParsedEntry(
-        guid=guid,
-        url=url,
-        title=title,
-        summary=summary,
-        content="",
-        author="",
-        published_at=NOW - timedelta(hours=1),
-        updated_at=None,
-        content_hash=content_hash(title, summary, ""),
-    )
 
 
 def verdict(flagged: bool) -> VerdictRow:
