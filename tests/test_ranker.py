@@ -4,13 +4,16 @@ sentences name, by a logistic regression per role (trained by `scripts/train_mat
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from importlib import resources
 
 import pytest
 
 from bot.alerts import alert_for
-from bot.matcher import MatchInput, match, parser, ranker
-from bot.matcher.training import fit_ranker
+from bot.evaluate import _analyse
+from bot.matcher import MatchInput, decide, learned, match, parser, ranker
+from bot.matcher.training import fit_ranker, ranker_examples
 from bot.types import REPORTING_OUTLET
 from tests.conftest import shared_path
 from tests.stories import own_article
@@ -307,3 +310,28 @@ def test_the_syntax_pick_marks_the_candidates_that_name_it_whole() -> None:
     assert "pick:accused" in features("Russian military")
     assert "pick:denier" in features("embassy")
     assert "exact:denier" in features("Russian embassy in Berlin")
+
+
+def test_the_shipped_ranker_is_what_training_gives() -> None:
+    """A rule change that moves the candidates or their features ships a retrained ranker
+    (`scripts/train_matcher.py --roles`): the one fitted here on the shipped classifier's
+    verdicts, as the script fits it, is the one in the package."""
+    rows = []
+    for name in ("dev.jsonl", "train.jsonl"):
+        with shared_path("corpus", name).open() as lines:
+            rows += [json.loads(line) for line in lines]
+    model = learned.shipped()
+    items = [
+        (f"{row.get('title') or ''}\n{row.get('text') or ''}", decide(_analyse(row), model))
+        for row in rows
+    ]
+    found = parser.role_candidates(items)
+    assert found is not None, "the parser must load where the tests run"
+    fitted = fit_ranker(ranker_examples(rows, found)).as_json()["weights"]
+    path = resources.files("bot.matcher").joinpath("data/roles.json")
+    shipped = json.loads(path.read_text("utf-8"))["weights"]
+    for role in ranker.ROLES:
+        names = fitted[role].keys() | shipped[role].keys()
+        assert {n: fitted[role].get(n, 0.0) for n in names} == pytest.approx(
+            {n: shipped[role].get(n, 0.0) for n in names}, abs=1e-3
+        ), role
