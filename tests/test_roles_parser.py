@@ -731,3 +731,31 @@ def test_the_state_accused_is_not_the_embassy_that_denies(
     roles = parser.parse_roles([(f"{title}\n{text}", result)])
     assert roles is not None
     assert (roles[0].accused, roles[0].denier) == (accused, denier)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "accuser", "accused"),
+    [
+        ("Rebels massacred dozens of villagers in the east", "", "", "Rebels"),
+        ("", "The militia beheaded two aid workers near the border.", "", "militia"),
+        # one who says it accuses
+        (
+            "",
+            "The militia beheaded two aid workers near the border, the army said.",
+            "army",
+            "militia",
+        ),
+    ],
+)
+def test_a_deed_no_one_reports_names_no_accuser(
+    title: str, text: str, accuser: str, accused: str
+) -> None:
+    """A deed the text states with no one who says it has its doer accused and no accuser:
+    not the victim, whom the ranker would otherwise name."""
+    result = match(MatchInput(title, text))
+    roles = parser.parse_roles([(f"{title}\n{text}", result)])
+    assert roles is not None
+    assert (roles[0].accuser.lower(), roles[0].accused.lower()) == (
+        accuser.lower(),
+        accused.lower(),
+    )

@@ -160,7 +160,10 @@ def ranked(
     roles = [
         role
         for role, flagged in (
-            ("accuser", result.allegation or result.denial),
+            (
+                "accuser",
+                (result.allegation or result.denial) and not _unreported_deed(result, found),
+            ),
             ("accused", result.allegation or result.denial),
             ("denier", result.denial),
         )
@@ -241,6 +244,19 @@ def _fullest(picked: Sequence[ranker.Candidate | None], named: list[str]) -> lis
     return texts
 
 
+def _unreported_deed(result: MatchResult, found: Sequence[ranker.Candidate]) -> bool:
+    """The allegation is a deed the text states with no one who says it ("ISIL beheaded an aid
+    worker"): no accuser to name (the ranker would name the victim), unless the rules or the
+    parse found one."""
+    allegations = [e.reason for e in result.evidence if e.label == "allegation"]
+    return (
+        bool(allegations)
+        and all(reason.startswith("atrocity:") for reason in allegations)
+        and not any(_ACCUSER_PICKS & c.features for c in found)
+    )
+
+
+_ACCUSER_PICKS = frozenset(("pick:accuser", "rule:accuser"))
 SET_DEPTH = 4  # the best few candidates of each role that are tried together
 _DENIER_PICKS = frozenset(("pick:denier", "rule:denier"))
 
