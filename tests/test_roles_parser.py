@@ -759,3 +759,15 @@ def test_a_deed_no_one_reports_names_no_accuser(
         accuser.lower(),
         accused.lower(),
     )
+
+
+def test_a_document_that_accuses_is_named_by_its_author() -> None:
+    """ "A report by Transparency International said …": the report accuses, and the text
+    names who wrote it, so the alert names them (the headline's bare "Report" too)."""
+    title = "Report accuses ministry of graft"
+    text = "A report by Transparency International said the health ministry embezzled aid funds."
+    result = match(MatchInput(title, text))
+    roles = parser.parse_roles([(f"{title}\n{text}", result)])
+    assert roles is not None
+    assert roles[0].accuser == "Transparency International"
+    assert roles[0].accused == "health ministry"

@@ -404,6 +404,16 @@ def candidates(
     rule_picks = {"accuser": result.accuser, "accused": result.accused, "denier": result.denier}
     owners = tuple(rule_picks.values())  # who "its military" may belong to
     mentions: dict[str, tuple[str, set[str], bool | None]] = {}
+    # who wrote the documents the text names ("a report by Transparency International"): the
+    # same document named bare elsewhere ("Report accuses ministry of graft") is theirs too
+    authors = {
+        str(token.lemma_).lower(): text
+        for _, doc in sources
+        for token in doc
+        if (author := syntax.document_author(token)) is not None
+        and str(token.lemma_).lower() in _DOCUMENTS
+        and (text := _candidate_text(author, context, owners))
+    }
     for kind, doc in sources:
         heads = [chunk.root for chunk in doc.noun_chunks]
         heads += [ent.root for ent in doc.ents if ent.label_ in ranker.PARTY_ENTS]
@@ -412,7 +422,11 @@ def candidates(
             text = _candidate_text(head, context, owners)
             document = not text and _document(head)
             if document:  # "local reports said the wife attacked …": a report accuses
-                text = document
+                # … or its author, where the text names one ("a report by Transparency
+                # International said …", "IBM's motion says …")
+                text = authors.get(str(head.lemma_).lower(), "")
+                document = "" if text else document
+                text = text or document
             if not text or text.lower() in _PAGE_LABELS:
                 continue
             generic = _generic(text)

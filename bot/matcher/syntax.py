@@ -273,7 +273,7 @@ def _speaker(token: Token) -> Token | None:
             for to in t.children:
                 for pobj in _children(to, "pobj"):
                     if _lemma(pobj) in _DOCUMENTS:  # "according to a motion it filed"
-                        return _document_author(pobj)
+                        return document_author(pobj)
                     return party(pobj)
     node = token
     for _ in range(6):
@@ -298,7 +298,7 @@ _DOCUMENTS = frozenset(
 )
 
 
-def _document_author(document: Token) -> Token | None:
+def document_author(document: Token) -> Token | None:
     """Who a document is by: its possessor or compound ("IBM's motion", "court papers" have
     none), the subject of its relative clause ("a motion IBM filed"), or a `by`/`from` object;
     a pronoun or nobody gives None."""
