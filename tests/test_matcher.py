@@ -1122,6 +1122,10 @@ def test_his_or_her_lawyer_speaks_for_whom_the_text_named_before(text: str, offi
         ("", "Two reporters were kidnapped by gunmen near the airport, the ministry said.", True),
         ("Schoolboys abducted by gunmen", "", True),  # a headline's passive
         ("IS Beheads Briton David Haines", "", True),  # IS, the Islamic State: no passive
+        ("Army Shelled Hospital, Says UN", "", True),
+        # a title-case headline: every word looks like a name
+        ("Film Bombed At Box Office", "", False),
+        ("Nokia Executes Plan To Cut Costs", "", False),
         # the same verbs done to no one
         ("", "The plan was executed by the company last year.", False),
         ("", "The studio said its new comedy bombed at the box office this weekend.", False),
