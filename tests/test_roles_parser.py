@@ -771,3 +771,13 @@ def test_a_document_that_accuses_is_named_by_its_author() -> None:
     assert roles is not None
     assert roles[0].accuser == "Transparency International"
     assert roles[0].accused == "health ministry"
+
+
+def test_a_hyphenated_name_is_never_cut() -> None:
+    """The small model may parse "Wal-Mart" as three words; the party is named whole."""
+    title = "Wal-Mart accused of bias"
+    text = "Female workers accused Wal-Mart of paying women less than men."
+    result = match(MatchInput(title, text))
+    roles = parser.parse_roles([(f"{title}\n{text}", result)])
+    assert roles is not None
+    assert roles[0].accused == "Wal-Mart"

@@ -212,6 +212,12 @@ def phrase(head: Token) -> str:
     while i in by_index:
         run.append(by_index[i])
         i += 1
+    # a word the text writes hyphenated is never cut ("Wal-Mart", which the small model
+    # sometimes parses as three objects)
+    while run[0].i > 0 and _hyphen_joined(doc[run[0].i - 1], run[0]):
+        run.insert(0, doc[run[0].i - 1])
+    while run[-1].i + 1 < len(doc) and _hyphen_joined(run[-1], doc[run[-1].i + 1]):
+        run.append(doc[run[-1].i + 1])
     while run and (run[0].dep_ in ("det", "punct", "cc") or run[0].pos_ == "PUNCT"):
         if run[0] is head:
             break
@@ -222,6 +228,11 @@ def phrase(head: Token) -> str:
     if len(words) > MAX_WORDS:  # keep the head's own noun phrase only
         words = "".join(t.text_with_ws for t in run if t.i <= head.i).split()[-MAX_WORDS:]
     return " ".join(words).strip(" ,;:'\"“”‘’")
+
+
+def _hyphen_joined(first: Token, second: Token) -> bool:
+    """The two tokens are pieces of one hyphenated word ("Wal" "-" "Mart")."""
+    return not first.whitespace_ and "-" in (str(first.text), str(second.text))
 
 
 def _kept_prep(prep: Token, nested: bool) -> bool:
