@@ -759,7 +759,7 @@ def _passive(sentence: Sentence, i: int) -> bool:
     return not sentence.text[start:end].isupper()
 
 
-_VICTIM_WINDOW = 4  # words after the verb where whom it was done to is named
+_VICTIM_WINDOW = 4  # words around the verb where whom it was done to is named
 
 
 def _done_to_someone(sentence: Sentence, i: int) -> bool:

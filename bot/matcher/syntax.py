@@ -561,7 +561,6 @@ DEED_VERBS = frozenset(
 )
 
 
-VICTIMS = lx.VICTIMS
 _VIOLENT = frozenset("torture kill execute shell bomb behead kidnap abduct massacre poison".split())
 _NOT_STOLEN = frozenset("base show win point ball march limelight headline game".split())
 
@@ -572,8 +571,8 @@ def _victim(target: Token) -> bool:
     leaves untagged or tags a product)."""
     return (
         target.ent_type_ in ("PERSON", "NORP", "GPE", "ORG")
-        or _lemma(target) in VICTIMS
-        or any(_lemma(t) in VICTIMS for t in _children(target, "compound", "appos"))
+        or _lemma(target) in lx.VICTIMS
+        or any(_lemma(t) in lx.VICTIMS for t in _children(target, "compound", "appos"))
     )
 
 
