@@ -227,13 +227,6 @@ def test_the_parser_never_raises_on_any_sentence(sentence: str, label: str) -> N
     assert roles is not None and len(roles) == 1
 
 
-def _parsed_roles(title: str, text: str) -> parser.Roles:
-    result = match(MatchInput(title, text))
-    roles = parser.parse_roles([(f"{title}\n{text}", result)])
-    assert roles is not None
-    return roles[0]
-
-
 def test_a_party_named_nowhere_in_the_evidence_is_the_speaker_of_a_nearby_sentence() -> None:
     found = _parsed_roles(
         "Teacher charged over missing funds",
@@ -668,11 +661,9 @@ def test_an_accuser_who_shares_a_word_with_the_denier_is_still_named() -> None:
         "A former bodyguard of Senator Mary Hollis denied claims by the senator that he "
         "leaked her diary."
     )
-    result = match(MatchInput(title, text))
-    roles = parser.parse_roles([(f"{title}\n{text}", result)])
-    assert roles is not None
-    assert "senator" in roles[0].accuser.lower()
-    assert "bodyguard" in roles[0].denier.lower()
+    found = _parsed_roles(title, text)
+    assert "senator" in found.accuser.lower()
+    assert "bodyguard" in found.denier.lower()
 
 
 @pytest.mark.parametrize(
@@ -698,11 +689,9 @@ def test_a_party_is_named_at_its_fullest_but_never_as_the_other_side() -> None:
     whom he accuses, is not stretched into the accuser's own fuller mention."""
     title = "Clarett accuses Ohio State"
     text = "Former Ohio State star Maurice Clarett accused coaches of arranging cash payments."
-    result = match(MatchInput(title, text))
-    roles = parser.parse_roles([(f"{title}\n{text}", result)])
-    assert roles is not None
-    assert roles[0].accuser == "Former Ohio State star Maurice Clarett"
-    assert roles[0].accused == "Ohio State"
+    found = _parsed_roles(title, text)
+    assert found.accuser == "Former Ohio State star Maurice Clarett"
+    assert found.accused == "Ohio State"
 
 
 @pytest.mark.parametrize(
@@ -727,10 +716,8 @@ def test_a_party_is_named_at_its_fullest_but_never_as_the_other_side() -> None:
 def test_the_state_accused_is_not_the_embassy_that_denies(
     title: str, text: str, accused: str, denier: str
 ) -> None:
-    result = match(MatchInput(title, text))
-    roles = parser.parse_roles([(f"{title}\n{text}", result)])
-    assert roles is not None
-    assert (roles[0].accused, roles[0].denier) == (accused, denier)
+    found = _parsed_roles(title, text)
+    assert (found.accused, found.denier) == (accused, denier)
 
 
 @pytest.mark.parametrize(
@@ -752,10 +739,8 @@ def test_a_deed_no_one_reports_names_no_accuser(
 ) -> None:
     """A deed the text states with no one who says it has its doer accused and no accuser:
     not the victim, whom the ranker would otherwise name."""
-    result = match(MatchInput(title, text))
-    roles = parser.parse_roles([(f"{title}\n{text}", result)])
-    assert roles is not None
-    assert (roles[0].accuser.lower(), roles[0].accused.lower()) == (
+    found = _parsed_roles(title, text)
+    assert (found.accuser.lower(), found.accused.lower()) == (
         accuser.lower(),
         accused.lower(),
     )
@@ -766,18 +751,14 @@ def test_a_document_that_accuses_is_named_by_its_author() -> None:
     names who wrote it, so the alert names them (the headline's bare "Report" too)."""
     title = "Report accuses ministry of graft"
     text = "A report by Transparency International said the health ministry embezzled aid funds."
-    result = match(MatchInput(title, text))
-    roles = parser.parse_roles([(f"{title}\n{text}", result)])
-    assert roles is not None
-    assert roles[0].accuser == "Transparency International"
-    assert roles[0].accused == "health ministry"
+    found = _parsed_roles(title, text)
+    assert found.accuser == "Transparency International"
+    assert found.accused == "health ministry"
 
 
 def test_a_hyphenated_name_is_never_cut() -> None:
     """The small model may parse "Wal-Mart" as three words; the party is named whole."""
     title = "Wal-Mart accused of bias"
     text = "Female workers accused Wal-Mart of paying women less than men."
-    result = match(MatchInput(title, text))
-    roles = parser.parse_roles([(f"{title}\n{text}", result)])
-    assert roles is not None
-    assert roles[0].accused == "Wal-Mart"
+    found = _parsed_roles(title, text)
+    assert found.accused == "Wal-Mart"
