@@ -396,9 +396,7 @@ def _deny_cue(sentence: Sentence, i: int) -> Cue | None:
             return Cue("denial", sentence, i, "deny+act", 0.9)  # "denied a cover-up"
         if not clause and lx.CLAIM_NOUNS.isdisjoint(ahead):
             return Cue("denial", sentence, i, "-deny:deprived-of", 0.0)
-    start = sentence.spans[j][0]
-    capitalised = sentence.text[start : start + 1].isupper()
-    if capitalised and any(w in ("a", "an", "the") for w in words[j + 1 : j + 4]):
+    if sentence.capitalised(j) and any(w in ("a", "an", "the") for w in words[j + 1 : j + 4]):
         following = words[j + 1 : j + 5]
         if lx.CLAIM_NOUNS.isdisjoint(following):
             return Cue("denial", sentence, i, "-deny:ditransitive", 0.0)
@@ -429,10 +427,10 @@ def _reject_cue(sentence: Sentence, i: int) -> Cue | None:
     if reason is None:
         return None
     # (the word's place is read only now, for the few that reject a claim)
-    start, end = sentence.spans[i]
+    end = sentence.spans[i][1]
     if sentence.text[end : end + 1] == "-":
         return None  # "counter-terrorism", "blast-proof": a prefix, no verb
-    if i and sentence.field != "title" and sentence.text[start : start + 1].isupper():
+    if i and sentence.field != "title" and sentence.capitalised(i):
         return None  # "the Counter Terrorism Command": a name (headlines capitalise verbs)
     return Cue("denial", sentence, i, reason, 0.85)
 
@@ -529,7 +527,7 @@ def _rejected_claim(words: list[str], i: int, sentence: Sentence) -> str | None:
         return f"{words[i]}+claim-noun"
     if (
         i
-        and words[i - 1] in ("was", "were", "been", "being", "is", "are")
+        and words[i - 1] in lx.PASSIVE_AUXILIARIES
         and "by" in words[i + 1 : i + 3]
         and _claim_subject(words, i - 1)
         and lx.COURT_SUBJECTS.isdisjoint(words[i + 1 : i + 5])  # a ruling is no denial
@@ -745,7 +743,6 @@ _VIOLENT_DEEDS = lx._forms(
     "behead beheads beheaded executed executes massacred massacres tortured tortures kidnapped "
     "kidnaps abducted abducts shelled shells bombed"
 )
-_PASSIVE_BEFORE = frozenset("was were been being is are".split())
 _EXECUTED = lx._forms("executed executes")
 _SAID_OF_THINGS_TOO = _EXECUTED | lx._forms("bombed shelled shells tortured tortures")
 
@@ -753,7 +750,7 @@ _SAID_OF_THINGS_TOO = _EXECUTED | lx._forms("bombed shelled shells tortured tort
 def _passive(sentence: Sentence, i: int) -> bool:
     """Word i follows a form of "be" ("were kidnapped"; not "IS Beheads Briton", where IS is
     the Islamic State)."""
-    if not i or sentence.words[i - 1] not in _PASSIVE_BEFORE:
+    if not i or sentence.words[i - 1] not in lx.PASSIVE_AUXILIARIES:
         return False
     start, end = sentence.spans[i - 1]
     return not sentence.text[start:end].isupper()
@@ -769,7 +766,7 @@ def _done_to_someone(sentence: Sentence, i: int) -> bool:
     "were kidnapped", "girls kidnapped by Boko Haram")."""
     words = sentence.words
     before = range(max(0, i - _VICTIM_WINDOW), i)
-    victim_before = not lx.VICTIMS.isdisjoint(words[max(0, i - _VICTIM_WINDOW) : i])
+    victim_before = any(words[j] in lx.VICTIMS for j in before)
     if _passive(sentence, i) or words[i + 1 : i + 2] == ["by"]:
         # the passive: its subject is the victim ("two reporters were kidnapped", "Aid
         # workers abducted by …"); a plan or an order is executed too ("the plan was
@@ -777,7 +774,7 @@ def _done_to_someone(sentence: Sentence, i: int) -> bool:
         return (
             words[i] not in _EXECUTED
             or victim_before
-            or any(j > 0 and sentence.text[sentence.spans[j][0]].isupper() for j in before)
+            or any(j > 0 and sentence.capitalised(j) for j in before)
         )
     after = range(i + 1, min(len(words), i + 1 + _VICTIM_WINDOW))
     return (
@@ -787,7 +784,7 @@ def _done_to_someone(sentence: Sentence, i: int) -> bool:
         # Office"; "ISIS Beheads James Foley" still names one)
         or (
             not (words[i] in _SAID_OF_THINGS_TOO and _title_case(sentence))
-            and any(sentence.text[sentence.spans[j][0]].isupper() for j in after)
+            and any(sentence.capitalised(j) for j in after)
         )
         or victim_before
     )
@@ -1050,10 +1047,9 @@ def _names_a_party(sentence: Sentence, verb: int, end: int) -> bool:
     if not named or not _ONESELF.isdisjoint(words[k] for k in named):
         return False
     for k in named:
-        start = sentence.spans[k][0]
         word = words[k]
         if (
-            sentence.text[start : start + 1].isupper()
+            sentence.capitalised(k)
             or word in ("him", "her", "them", "those", "these")
             or word in lx.INSTITUTIONS
             or word in lx.PRIVATE_MARKERS
@@ -1079,8 +1075,7 @@ def _has_agent(sentence: Sentence, i: int) -> bool:
     before = sentence.words[max(0, i - 4) : i]
     if any(w in lx.INSTITUTIONS or w in _AGENT_NOUNS for w in before):
         return True
-    start = sentence.spans[i - 1][0]
-    return sentence.text[start : start + 1].isupper() and sentence.words[i - 1] not in (
+    return sentence.capitalised(i - 1) and sentence.words[i - 1] not in (
         "was",
         "were",
     )

@@ -206,3 +206,6 @@ VICTIMS = frozenset(
     "house houses building buildings camp camps convoy mosque church plant station port "
     "airport bus buses train trains car cars vehicle vehicles embassy".split()
 )
+
+# "was denied by", "were kidnapped": a passive's auxiliary, the word before its participle
+PASSIVE_AUXILIARIES = frozenset("was were been being is are".split())

@@ -737,9 +737,9 @@ _HEADLINE_VERBS = (
     | lx.CHARGE_FORMS
     | frozenset(
         # verbs only: not "Plans", "Faces", "Wins", "Hits" or "Set", which are as often nouns
-        "says said sues sued blames blamed warns warned seeks sought urges urged slams slammed "
-        "notifies vows vowed admits admitted arrested jailed charged indicted convicted "
-        "sentenced fined investigates quits resigns pleads pleaded".split()
+        "says said warns warned seeks sought urges urged notifies vows vowed admits admitted "
+        "arrested jailed convicted sentenced fined investigates quits resigns pleads "
+        "pleaded".split()
     )
 )
 _NAME_ENDS = frozenset("inc corp co ltd llc plc party group".split())

@@ -218,7 +218,7 @@ def denier_of(cue: Cue, earlier: list[Sentence] | None = None) -> str:
         previous = sentence.words[cue.index - 1] if cue.index else ""
         following = sentence.words[cue.index + 1 : cue.index + 2]
         # "… were denied by the ministry", "… -- a charge disputed by the company"
-        if previous in ("was", "were", "been", "being", "is", "are") or following == ["by"]:
+        if previous in lx.PASSIVE_AUXILIARIES or following == ["by"]:
             agent = _BY_AGENT.search(sentence.text, char)
             if agent:
                 return _clean(agent.group(1))

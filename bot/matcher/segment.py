@@ -92,6 +92,11 @@ class Sentence:
             return [m.span() for m in ASCII_WORD.finditer(self.lower)]
         return [m.span() for m in _WORD.finditer(self.text)]
 
+    def capitalised(self, i: int) -> bool:
+        """Whether word i begins with a capital letter as the text writes it."""
+        start = self.spans[i][0]
+        return self.text[start : start + 1].isupper()
+
     def quoted(self, i: int) -> bool:
         """Whether word i stands inside one of `quotes`."""
         return bool(self.quotes) and _inside(self.quotes, self._quote_opens, self.spans[i][0])
