@@ -126,7 +126,7 @@ class Report:
             for i in range(len(rows)):
                 candidates = found[i]
                 if fold[i] == k and candidates is not None:
-                    roles[i] = parser.ranked(model, items[i][1], candidates)
+                    roles[i] = parser.ranked(model, items[i][1], candidates, items[i][0])
         return roles
 
     def score(self, row: Mapping[str, Any], result: MatchResult) -> None:

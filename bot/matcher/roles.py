@@ -306,14 +306,32 @@ _SPECIFIC_MENTION = re.compile(
 
 
 def _words_of(phrase: str) -> list[str]:
-    """Its words, lower-cased, a possessive's "'s" cut; a two-letter name in capitals is a
-    word ("US", "UN"), or "US" would have no words and any longer mention would be "the same
-    party"."""
-    return [
-        w.lower().removesuffix("'s").removesuffix("’s")
-        for w in re.findall(r"[\w'’\-]+", phrase)
-        if len(w) > 2 or (len(w) == 2 and w.isupper())
-    ]
+    """Its words, lower-cased, a possessive's "'s" cut, a title's abbreviation spelled out
+    ("PM" -> "prime minister", "Gov." -> "governor", "Ex-WorldCom" -> "former worldcom"); a
+    two-letter name in capitals is a word ("US", "UN"), or "US" would have no words and any
+    longer mention would be "the same party"."""
+    words = []
+    for w in re.findall(r"[\w'’\-]+", phrase):
+        if not (len(w) > 2 or (len(w) == 2 and w.isupper())):
+            continue
+        word = w.lower().removesuffix("'s").removesuffix("’s")
+        if word.startswith("ex-") and len(word) > 3:
+            words += ["former", word[3:]]
+        else:
+            words += _TITLE_ABBREVIATIONS.get(word, (word,))
+    return words
+
+
+# a title as headlines shorten it and as the text spells it out ("Myanmar PM" is "Myanmar's
+# Prime Minister General Khin Nyunt", "Gov. McGreevey" "Governor James E. McGreevey")
+_TITLE_ABBREVIATIONS = {
+    "pm": ("prime", "minister"),
+    "gov": ("governor",),
+    "sen": ("senator",),
+    "gen": ("general",),
+    "ceo": ("chief", "executive"),
+    "fm": ("foreign", "minister"),
+}
 
 
 # what a word may add to another and still name the same thing: "Russia" -> "Russian",
@@ -370,6 +388,46 @@ def most_specific(name: str, candidates: list[str], context: str = "") -> str:
         ):
             best = candidate
     return best
+
+
+def titled_name(description: str, names: list[str], context: str) -> str:
+    """The name a description stands for where the text gives both in one phrase, the title
+    before the name: "Malaysian fugitives" -> "Malaysian fugitives Azahari and Noordin Moh
+    Top", "Ex-WorldCom CEO" -> "former WorldCom Chief Executive Bernard Ebbers". `names`:
+    the named mentions (people, organisations) the text holds; '' when none follows words
+    holding every word of the description, or the description names someone already."""
+    wanted = _words_of(description)
+    if not wanted or not _is_title(description):
+        return ""
+    text = " ".join(context[:20_000].split())
+    for name in sorted(names, key=len, reverse=True):
+        if not name or name == description:
+            continue
+        for found in re.finditer(rf"(?<![\w-]){re.escape(' '.join(name.split()))}(?![\w-])", text):
+            before = _TITLE_WINDOW.search(text[: found.start()])
+            words = before.group(0).split() if before else []
+            # the title: the words right before the name, each a word of the description
+            # ("police said Smith" is no title)
+            start = len(words)
+            while start and all(
+                _holds_every_word([w], wanted) for w in _words_of(words[start - 1])
+            ):
+                start -= 1
+            phrase = " ".join([*words[start:], name])
+            if start < len(words) and _holds_every_word(wanted, _words_of(phrase)):
+                return phrase if len(phrase.split()) <= MAX_ACTOR_WORDS else ""
+    return ""
+
+
+def _is_title(phrase: str) -> bool:
+    """Its last word is a common noun or a title's abbreviation ("Malaysian fugitives",
+    "Ex-WorldCom CEO", "Myanmar PM"), not a name ("Bernard Ebbers")."""
+    last = phrase.split()[-1]
+    return last.islower() or last.lower().strip(".") in _TITLE_ABBREVIATIONS
+
+
+# up to five words of one clause before a name: where its title stands
+_TITLE_WINDOW = re.compile(r"(?:[^\s.;:!?,()\"“”]+ ){1,5}$")
 
 
 def accuser_and_accused(cue: Cue) -> tuple[str, str]:
