@@ -67,6 +67,28 @@ def test_training_learns_which_mention_is_the_party() -> None:
     assert model.weights["accuser"] == {}  # no examples: no weights, never an error
 
 
+def test_each_role_is_fitted_with_its_own_regularisation() -> None:
+    """`fit_ranker` takes one strength per role: the same examples fitted loosely for one
+    role and tightly for another give that role the larger weights."""
+    examples = [
+        (
+            [
+                _candidate(f"Ministry {n}", "dh:nsubj:deny", f"freq:{n % 3}"),
+                _candidate(f"Reporter {n}", "dh:pobj:ADP", f"freq:{(n + 1) % 3}"),
+            ],
+            f"Ministry {n}",
+        )
+        for n in range(20)
+    ]
+    model = fit_ranker(
+        {"accused": examples, "denier": examples},
+        {"accuser": 1.0, "accused": 10.0, "denier": 0.05},
+    )
+    loose, tight = model.weights["accused"], model.weights["denier"]
+    assert loose["dh:nsubj:deny"] > 2 * tight["dh:nsubj:deny"] > 0
+    assert model.meta["C"] == {"accuser": 1.0, "accused": 10.0, "denier": 0.05}
+
+
 def test_the_shipped_ranker_is_read_and_follows_the_syntax_rules_where_they_agree() -> None:
     model = ranker.shipped()
     assert model is not None
