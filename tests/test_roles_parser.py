@@ -542,14 +542,19 @@ def test_an_institution_named_by_a_common_noun_denies() -> None:
 
 def test_the_candidates_come_from_the_first_sentences_of_an_article() -> None:
     """An article names its accuser a few sentences down ("Parents of the girls … say"):
-    the ranker's candidates come from the first five sentences, each with its head word."""
+    the ranker's candidates come from the sentences of its first 2,000 characters, each
+    with its head word; what comes after is not read."""
     title = "School under fire after pupils hurt on trip"
     text = (
         "Seven pupils were hurt during a school trip to the coast last week. The trip was "
         "meant to last three days. The group stayed in a hostel near the cliffs. Parents of "
-        "the pupils accuse the teachers of leaving them alone for hours. The school denies it."
-        " A sixth sentence names the Ministry of Education, which is not read."
+        "the pupils accuse the teachers of leaving them alone for hours. The school denies it. "
+        "The trip cost each family 200 pounds. The coach left at dawn. Harbour Academy "
+        "rejected the claims on Friday. "
+        + "The weather on the coast was mild and the sea was calm that week. " * 30
+        + "A late sentence names the Ministry of Education, which is not read."
     )
+    assert text.index("Ministry") > 2_000
     result = match(MatchInput(title, text))
     # the lead sentences are read whatever the evidence sentences are
     result = replace(result, allegation=True, evidence=())
@@ -558,6 +563,8 @@ def test_the_candidates_come_from_the_first_sentences_of_an_article() -> None:
     by_text = {c.text: c.features for c in found[0]}
     assert "Parents" in by_text and "hw:parent" in by_text["Parents"]
     assert "doc:body" in by_text["Parents"]
+    # the eighth sentence is read (the school's name, where a denier often stands) …
+    assert any("Harbour Academy" in name for name in by_text)
     assert not any("Ministry" in name for name in by_text)
 
 

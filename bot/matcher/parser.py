@@ -573,13 +573,17 @@ def _parse(nlp: Any, texts: Sequence[str], docs: dict[str, Any]) -> None:
 
 
 # the syntax rules look for a party the evidence leaves out in the headline and the first
-# sentence; the ranker's candidates come from the first five (an article names its accuser
-# a few sentences down: "Reports indicate that …", "Parents of the girls … say …"). CV of the
+# sentence; the ranker's candidates come from the sentences of the text's first 2,000
+# characters (up to 20: an article names its accuser a few sentences down, "Reports
+# indicate that …", "Parents of the girls … say …", and a denier often further). CV of the
 # ranked roles, mean of six fold assignments: 1 sentence 0.421 / 0.464 / 0.587, 5 sentences
-# with the head-word feature 0.454 / 0.536 / 0.578 (0.456 / 0.547 / 0.589 with matcher 11's
-# other role fixes); 3 and 8 sentences read no better
+# with the head-word feature 0.454 / 0.536 / 0.578; with PARSER_VERSION 12's roles, 5
+# sentences 0.503 / 0.586 / 0.607, 12 0.509 / 0.583 / 0.625, 20 0.516 / 0.586 / 0.636 (30
+# the same: 2,000 characters end the lead first; 40 sentences of 5,000 characters 0.509 /
+# 0.579 / 0.626). Flagged articles parse at about half the rate of 5 sentences (15/s vs 29/s
+# on bench/match.py), off the labels' path
 LEAD_SENTENCES = 1
-CANDIDATE_SENTENCES = 5
+CANDIDATE_SENTENCES = 20
 
 
 def _lead(context: str, sentences: int = LEAD_SENTENCES) -> list[str]:
