@@ -769,3 +769,20 @@ def test_a_hyphenated_name_is_never_cut() -> None:
     text = "Female workers accused Wal-Mart of paying women less than men."
     found = _parsed_roles(title, text)
     assert found.accused == "Wal-Mart"
+
+
+def test_a_party_never_ends_in_a_determiner_its_noun_was_left_out_of() -> None:
+    """The small model sometimes hangs "the" of an apposition it does not finish on the
+    name ("Bill Cosby, the …"): the party is the name. The parse is given (a spaCy Doc with
+    these heads and labels), so the test does not depend on what the model reads."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    doc = Doc(
+        Vocab(),
+        words=["Claims", "against", "Martin", "Calloway", ",", "the"],
+        heads=[0, 0, 3, 1, 3, 3],
+        deps=["ROOT", "prep", "compound", "pobj", "punct", "det"],
+        pos=["NOUN", "ADP", "PROPN", "PROPN", "PUNCT", "DET"],
+    )
+    assert syntax.phrase(doc[3]) == "Martin Calloway"

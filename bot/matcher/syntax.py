@@ -222,7 +222,8 @@ def phrase(head: Token) -> str:
         if run[0] is head:
             break
         run.pop(0)
-    while run and (run[-1].dep_ in ("punct", "cc", "prep", "case") and run[-1] is not head):
+    # nor after it, nor a determiner whose noun the phrase left out ("Bill Cosby, the")
+    while run and (run[-1].dep_ in ("punct", "cc", "prep", "case", "det") and run[-1] is not head):
         run.pop()
     words = "".join(t.text_with_ws for t in run).split()
     if len(words) > MAX_WORDS:  # keep the head's own noun phrase only
