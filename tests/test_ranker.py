@@ -378,3 +378,22 @@ def test_a_picked_description_is_named_by_the_name_the_text_gives_it() -> None:
     roles = parser.ranked(model, result, found, f"{title}\n{text}")
     assert roles.accused == "former Globex Chief Executive Martin Calloway"
     assert parser.ranked(model, result, found).accused == "Ex-Globex CEO"
+
+
+def test_a_state_is_not_named_by_the_person_the_text_names_with_it() -> None:
+    """The accuser picked as "Ruritania" stays the state; "Ruritania PM", the accused, is
+    the prime minister the text names in full."""
+    model = ranker.RankModel(
+        weights={"accuser": {"pick:accuser": 5.0}, "accused": {"pick:accused": 5.0}}, meta={}
+    )
+    found = [
+        _candidate("Ruritania", "pick:accuser", "ent:GPE"),
+        _candidate("Ruritania PM", "pick:accused"),
+        _candidate("Ruritania's Prime Minister Ivo Marek", "ent:PERSON"),
+    ]
+    title = "Ruritania PM accused of bribery"
+    text = "Ruritania accused Ruritania's Prime Minister Ivo Marek of taking bribes."
+    result = match(MatchInput(title, text))
+    assert result.allegation
+    roles = parser.ranked(model, result, found, f"{title}\n{text}")
+    assert (roles.accuser, roles.accused) == ("Ruritania", "Ruritania's Prime Minister Ivo Marek")

@@ -21,7 +21,7 @@ import itertools
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -194,7 +194,8 @@ def ranked(
     # lineman Darren DeLone", "Myanmar PM" -> "Myanmar's Prime Minister General Khin Nyunt";
     # a description by the name the text gives it (`context`: the item's title and text)
     named = [c.text for c in found if not _NAMED_ENTITY.isdisjoint(c.features)]
-    texts = _fullest([accuser, accused, denier], named, context)
+    people = {c.text for c in found if "ent:PERSON" in c.features and "ent:ORG" not in c.features}
+    texts = _fullest([accuser, accused, denier], named, context, people)
     return Roles(
         accuser=texts[0],
         accused=_blamed_party(texts[1], result.accused),
@@ -204,6 +205,7 @@ def ranked(
 
 
 _NAMED_ENTITY = frozenset(("ent:PERSON", "ent:ORG"))
+_PLACES = frozenset(("ent:GPE",))
 # who speak for a party and are not themselves what it is blamed for
 _SPEAKING_ORGANS = frozenset("embassy spokesman spokeswoman spokesperson".split())
 
@@ -223,13 +225,19 @@ def _blamed_party(accused: str, rule_accused: str) -> str:
 
 
 def _fullest(
-    picked: Sequence[ranker.Candidate | None], named: list[str], context: str = ""
+    picked: Sequence[ranker.Candidate | None],
+    named: list[str],
+    context: str = "",
+    people: Collection[str] = (),
 ) -> list[str]:
     """Each picked candidate's text, or the longest named mention holding all of its words,
     unless that mention names another party picked, as it was picked or as it is named now
     ("Ohio State" accused by "Former Ohio State star Maurice Clarett", picked as "Clarett");
     the outlet's own voice as it is. One candidate picked twice (the accused who denies) is
-    named alike."""
+    named alike. A state (`_PLACES`) is never named by a person the text names with it
+    (`people`): "Myanmar" is not "Myanmar's Prime Minister General Khin Nyunt", though
+    "Russia" may be "the Russian embassy in Washington" (and the adjective "British", which
+    stands for what it describes, "British aid worker David Haines")."""
     texts: list[str] = []
     for n, candidate in enumerate(picked):
         if candidate is None:
@@ -239,10 +247,15 @@ def _fullest(
         if same[0] < n:  # picked for an earlier role: named as it was there
             texts.append(texts[same[0]])
             continue
-        fullest = most_specific(candidate.text, named) if candidate.text != ranker.SELF else ""
+        pool = named
+        if not _PLACES.isdisjoint(candidate.features) and _NAMED_ENTITY.isdisjoint(
+            candidate.features
+        ):
+            pool = [mention for mention in named if mention not in people]
+        fullest = most_specific(candidate.text, pool) if candidate.text != ranker.SELF else ""
         if fullest == candidate.text and context:  # "Ex-WorldCom CEO" -> "former WorldCom
             # Chief Executive Bernard Ebbers"
-            fullest = titled_name(candidate.text, named, context) or fullest
+            fullest = titled_name(candidate.text, pool, context) or fullest
         others = [
             text
             for m, other in enumerate(picked)
