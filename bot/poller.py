@@ -193,7 +193,10 @@ class Poller:
                 # the first requests go out, not while the first documents wait for it (a
                 # re-poll, whose feeds send validators and mostly get 304s, still starts no
                 # process until a document comes).
-                pool.get()
+                try:
+                    pool.get()
+                except Exception:  # the first document tries again (Batches)
+                    log.debug("starting the parse workers early failed", exc_info=True)
             batches = Batches(pool) if pool is not None else None
 
             async def parse(state: FeedState, fetched: FetchedFeed) -> Outcome:
