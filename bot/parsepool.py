@@ -124,7 +124,9 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["bot.parse", "bot.matcher"])
+    # (and what their first document loads lazily: fastfeedparser and what it imports, ~40 ms
+    # a worker, once in the fork server instead; this module, which runs the tasks)
+    context.set_forkserver_preload(["bot.parse", "bot.matcher", "bot.parsepool", "fastfeedparser"])
     _start_fork_server()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 

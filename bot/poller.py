@@ -30,7 +30,7 @@ from bot.fetch import Fetcher, FetchPolicy
 from bot.netguard import AddressGuard
 from bot.offload import blocking
 from bot.parsebatch import Batches
-from bot.parsepool import parse_or_reason, parse_pool
+from bot.parsepool import POOL_MIN_FEEDS, parse_or_reason, parse_pool
 from bot.schedule import PollPolicy, decide_failure, decide_success
 from bot.types import (
     FeedPollResult,
@@ -187,6 +187,16 @@ class Poller:
                 results.extend(stored)
 
         with parse_pool(self.settings.parse_workers, len(feeds)) as pool:
+            if pool is not None and _bodies_expected(feeds) >= POOL_MIN_FEEDS:
+                # Feeds without validators answer with a document: start the fork server
+                # now, so it loads the parser and the matcher while the fetcher is set up and
+                # the first requests go out, not while the first documents wait for it (a
+                # re-poll, whose feeds send validators and mostly get 304s, still starts no
+                # process until a document comes).
+                try:
+                    pool.get()
+                except Exception:  # the first document tries again (Batches)
+                    log.debug("starting the parse workers early failed", exc_info=True)
             batches = Batches(pool) if pool is not None else None
 
             async def parse(state: FeedState, fetched: FetchedFeed) -> Outcome:
@@ -369,6 +379,12 @@ class Poller:
             ]
             feeds.apply([update for _o, update, _parsed in decided])
         return results
+
+
+def _bodies_expected(feeds: Sequence[FeedState]) -> int:
+    """How many of `feeds` are asked for unconditionally (no ETag, no Last-Modified): those
+    answer with a document unless their fetch fails."""
+    return sum(1 for f in feeds if f.etag is None and f.last_modified is None)
 
 
 def _new_item_verdicts(

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.parsepool import POOL_MIN_FEEDS
 from bot.poller import Poller, PollReport
 from storage.db import Database
 from storage.feeds import FeedRepository
@@ -367,3 +368,29 @@ async def test_each_get_is_the_request_httpx_would_build(url: str) -> None:
             assert built.headers.raw == expected.headers.raw
             assert ("cookie" in built.headers) is cookies
             assert built.content == b""
+
+
+async def test_a_first_poll_starts_the_workers_before_the_first_document(
+    db: Database, db_url: str, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Feeds asked for unconditionally (no validators yet) answer with documents: the fork
+    server starts before the first request, not when the first document is in; a re-poll
+    whose feeds all answer 304 starts none."""
+    import bot.parsepool
+
+    started: list[int] = []  # how many requests the server had seen when the pool started
+    make = bot.parsepool.worker_pool
+
+    def worker_pool(workers: int) -> Any:
+        started.append(sum(feed_server.hits(f"/w{i}") for i in range(POOL_MIN_FEEDS)))
+        return make(workers)
+
+    monkeypatch.setattr(bot.parsepool, "worker_pool", worker_pool)
+    for i in range(POOL_MIN_FEEDS):
+        add(db, feed_server.add(f"/w{i}", body=rss(f"Story {i}"), etag=f'"w{i}"'))
+    first = await poll(db, db_url, parse_workers=2)
+    assert len(first.new_item_ids) == POOL_MIN_FEEDS and not first.failed
+    assert started == [0]
+    again = await poll(db, db_url, parse_workers=2)
+    assert again.unchanged == POOL_MIN_FEEDS
+    assert started == [0]  # no pool for 304s
