@@ -373,11 +373,24 @@ def test_a_picked_description_is_named_by_the_name_the_text_gives_it() -> None:
     ]
     title = "Ex-Globex CEO charged with fraud"
     text = "Prosecutors charged former Globex Chief Executive Martin Calloway with fraud."
+    assert _ranked(model, found, title, text).accused == (
+        "former Globex Chief Executive Martin Calloway"
+    )
+    assert _ranked(model, found, title, text, with_text=False).accused == "Ex-Globex CEO"
+
+
+def _ranked(
+    model: ranker.RankModel,
+    found: list[ranker.Candidate],
+    title: str,
+    text: str,
+    *,
+    with_text: bool = True,
+) -> parser.Roles:
+    """The ranked roles of an item the labels flag as an allegation, among `found`."""
     result = match(MatchInput(title, text))
     assert result.allegation
-    roles = parser.ranked(model, result, found, f"{title}\n{text}")
-    assert roles.accused == "former Globex Chief Executive Martin Calloway"
-    assert parser.ranked(model, result, found).accused == "Ex-Globex CEO"
+    return parser.ranked(model, result, found, f"{title}\n{text}" if with_text else "")
 
 
 def test_a_state_is_not_named_by_the_person_the_text_names_with_it() -> None:
@@ -393,7 +406,5 @@ def test_a_state_is_not_named_by_the_person_the_text_names_with_it() -> None:
     ]
     title = "Ruritania PM accused of bribery"
     text = "Ruritania accused Ruritania's Prime Minister Ivo Marek of taking bribes."
-    result = match(MatchInput(title, text))
-    assert result.allegation
-    roles = parser.ranked(model, result, found, f"{title}\n{text}")
+    roles = _ranked(model, found, title, text)
     assert (roles.accuser, roles.accused) == ("Ruritania", "Ruritania's Prime Minister Ivo Marek")
