@@ -404,7 +404,7 @@ def titled_name(description: str, names: list[str], context: str) -> str:
         if not name or name == description:
             continue
         for found in re.finditer(rf"(?<![\w-]){re.escape(' '.join(name.split()))}(?![\w-])", text):
-            before = _TITLE_WINDOW.search(text[: found.start()])
+            before = _TITLE_WINDOW.search(text[max(0, found.start() - 200) : found.start()])
             words = before.group(0).split() if before else []
             # the title: the words right before the name, each a word of the description
             # ("police said Smith" is no title)
